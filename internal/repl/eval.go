@@ -1,0 +1,247 @@
+// Package repl is flyscript's interactive shell: the evaluation of lines
+// typed at a prompt (auto-print, multi-line chunks, `_`), tab completion over
+// Lua tables, help from the API registry, history, and the terminal front end
+// on github.com/peterh/liner.
+//
+// The evaluation logic is independent of any terminal: Evaluator takes lines
+// and writes to io.Writers, so it is tested with plain strings. Run adds the
+// terminal: prompts, completion, history, Ctrl-C and Ctrl-D.
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// ChunkName is the name chunks typed at the prompt are compiled under; it
+// starts error messages such as `stdin:1: attempt to call a nil value`.
+const ChunkName = "stdin"
+
+// Status tells the caller what the Evaluator needs next.
+type Status int
+
+const (
+	// Done means the chunk ran (or failed) and a fresh one starts.
+	Done Status = iota
+	// More means the chunk is incomplete; the caller shows the `>> `
+	// prompt and feeds the next line.
+	More
+)
+
+// Evaluator runs chunks typed line by line in one Lua state.
+type Evaluator struct {
+	// L is the state chunks run in. It must not be used by another
+	// goroutine while Line runs.
+	L *lua.LState
+	// Out receives printed values, Err receives errors and "interrupted".
+	Out, Err io.Writer
+	// Inspect renders one value for auto-print. The default is a plain
+	// tostring.
+	Inspect func(lua.LValue) string
+	// FormatError renders an error raised by a chunk. The default is
+	// FormatError with the Evaluator's state.
+	FormatError func(error) string
+
+	pending []string
+	last    string
+}
+
+// Pending reports whether an incomplete chunk is waiting for more lines.
+func (e *Evaluator) Pending() bool { return len(e.pending) > 0 }
+
+// Reset drops an incomplete chunk, as Ctrl-C at the `>> ` prompt does.
+func (e *Evaluator) Reset() { e.pending = nil }
+
+// LastChunk is the whole text of the chunk that Line last completed, one
+// history entry even when it spanned several lines.
+func (e *Evaluator) LastChunk() string { return e.last }
+
+// Line feeds one line. When it completes a chunk the chunk runs under ctx:
+// values of an expression are printed through Inspect and the first is kept
+// in the global `_`; statements run silently; errors are printed through
+// FormatError. Cancelling ctx aborts the chunk, HTTP calls included, and
+// prints "interrupted".
+func (e *Evaluator) Line(ctx context.Context, line string) Status {
+	e.pending = append(e.pending, line)
+	src := strings.Join(e.pending, "\n")
+
+	fn, exprErr := e.L.Load(strings.NewReader("return "+src), "="+ChunkName)
+	err := exprErr
+	if err != nil {
+		fn, err = e.L.Load(strings.NewReader(src), "="+ChunkName)
+	}
+	if err != nil {
+		// Incomplete as an expression (`{`) or as a statement (`for ...
+		// do`): wait for more.
+		if Incomplete(err) || Incomplete(exprErr) {
+			return More
+		}
+		e.pending = nil
+		e.last = src
+		fmt.Fprintln(e.Err, syntaxMessage(err))
+		return Done
+	}
+	e.pending = nil
+	e.last = src
+	e.run(ctx, fn)
+	return Done
+}
+
+func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) {
+	L := e.L
+	base := L.GetTop()
+	L.Push(fn)
+	L.SetContext(ctx)
+	err := L.PCall(0, lua.MultRet, nil)
+	L.RemoveContext()
+	if err != nil {
+		L.SetTop(base)
+		if ctx.Err() != nil {
+			fmt.Fprintln(e.Err, "interrupted")
+			return
+		}
+		fmt.Fprintln(e.Err, e.formatError(err))
+		return
+	}
+	n := L.GetTop() - base
+	if n == 0 {
+		return
+	}
+	values := make([]lua.LValue, n)
+	for i := range values {
+		values[i] = L.Get(base + 1 + i)
+	}
+	L.SetTop(base)
+	L.SetGlobal("_", values[0])
+	fmt.Fprintln(e.Out, e.render(values))
+}
+
+// render prints values as lua.c does: tab-separated on one line when every
+// value fits on one, else one value after another.
+func (e *Evaluator) render(values []lua.LValue) string {
+	parts := make([]string, len(values))
+	multi := false
+	for i, v := range values {
+		parts[i] = e.renderOne(v)
+		multi = multi || strings.Contains(parts[i], "\n")
+	}
+	if multi {
+		return strings.Join(parts, "\n")
+	}
+	return strings.Join(parts, "\t")
+}
+
+// renderOne prints a record (a table whose metatable has __tostring) as its
+// one-line summary followed by its fields, and anything else through Inspect.
+func (e *Evaluator) renderOne(v lua.LValue) string {
+	inspect := e.Inspect
+	if inspect == nil {
+		inspect = func(v lua.LValue) string { return e.L.ToStringMeta(v).String() }
+	}
+	if t, ok := v.(*lua.LTable); ok && hasToString(e.L, t) {
+		summary := e.L.ToStringMeta(t).String()
+		plain := shallowCopy(t)
+		return summary + "\n" + inspect(plain)
+	}
+	return inspect(v)
+}
+
+func (e *Evaluator) formatError(err error) string {
+	if e.FormatError != nil {
+		return e.FormatError(err)
+	}
+	return FormatError(e.L, err)
+}
+
+// Incomplete reports whether a compile error only says the chunk ended too
+// early, so that another line may complete it: a block, call, table or long
+// string still open at the end of input. An unfinished quoted string is an
+// error, as in lua.c.
+func Incomplete(err error) bool {
+	var apiErr *lua.ApiError
+	if !errors.As(err, &apiErr) || apiErr.Type != lua.ApiErrorSyntax {
+		return false
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "at EOF:") {
+		return false
+	}
+	return !strings.Contains(msg, "unterminated string")
+}
+
+func syntaxMessage(err error) string {
+	msg := strings.TrimSpace(err.Error())
+	// gopher-lua spells the chunk name "<stdin>"; keep the message on one
+	// line and collapse its double spaces.
+	msg = strings.Join(strings.Fields(msg), " ")
+	return "syntax error: " + strings.TrimPrefix(msg, "<"+ChunkName+"> ")
+}
+
+func hasToString(L *lua.LState, t *lua.LTable) bool {
+	mt, ok := L.GetMetatable(t).(*lua.LTable)
+	if !ok {
+		return false
+	}
+	return mt.RawGetString("__tostring") != lua.LNil
+}
+
+func shallowCopy(t *lua.LTable) *lua.LTable {
+	out := &lua.LTable{}
+	t.ForEach(func(k, v lua.LValue) { out.RawSet(k, v) })
+	return out
+}
+
+// FormatError renders an error raised by Lua code for a person: the error
+// value through its __tostring, its hint when it carries one, and the first
+// lines of the traceback.
+func FormatError(L *lua.LState, err error) string {
+	var apiErr *lua.ApiError
+	if !errors.As(err, &apiErr) {
+		return err.Error()
+	}
+	var b strings.Builder
+	obj := apiErr.Object
+	switch v := obj.(type) {
+	case *lua.LTable:
+		b.WriteString(L.ToStringMeta(v).String())
+		if hint := v.RawGetString("hint"); hint != lua.LNil && hint.String() != "" {
+			b.WriteString("\n  hint: " + hint.String())
+		}
+	case lua.LString:
+		b.WriteString(string(v))
+	case nil:
+		b.WriteString(err.Error())
+	default:
+		b.WriteString(L.ToStringMeta(v).String())
+	}
+	if tb := shortTraceback(apiErr.StackTrace, 6); tb != "" {
+		b.WriteString("\n" + tb)
+	}
+	return b.String()
+}
+
+// shortTraceback keeps the first n frames of a gopher-lua traceback and
+// drops the frames of Go functions, which name no file.
+func shortTraceback(tb string, n int) string {
+	lines := strings.Split(strings.TrimSpace(tb), "\n")
+	var kept []string
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" || t == "stack traceback:" || strings.HasPrefix(t, "[G]:") {
+			continue
+		}
+		kept = append(kept, "  "+t)
+		if len(kept) == n {
+			break
+		}
+	}
+	if len(kept) == 0 {
+		return ""
+	}
+	return "stack traceback:\n" + strings.Join(kept, "\n")
+}

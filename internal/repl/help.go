@@ -1,0 +1,173 @@
+package repl
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Doc documents one Lua function for help(): the same registry that
+// documents the bindings feeds it.
+type Doc struct {
+	Name      string // qualified: "fly.machines.create"
+	Signature string // Lua syntax: "fly.machines.create(body) -> machine"
+	Summary   string // one line
+	Op        string // the REST operation, "POST /v1/apps/{app_name}/machines", if any
+}
+
+// Help answers help() at the prompt from a list of Docs.
+type Help struct {
+	docs   map[string]Doc
+	names  []string
+	reg    map[*lua.LFunction]string
+	walked bool
+}
+
+// NewHelp indexes docs by qualified name.
+func NewHelp(docs []Doc) *Help {
+	h := &Help{docs: map[string]Doc{}}
+	for _, d := range docs {
+		h.docs[d.Name] = d
+		h.names = append(h.names, d.Name)
+	}
+	sort.Strings(h.names)
+	return h
+}
+
+// Overview is what `.help` and `help()` print.
+func (h *Help) Overview() string {
+	var b strings.Builder
+	b.WriteString(`Type Lua at the prompt. An expression prints its value; _ holds the last one.
+  help(fly.machines.create)   a function's signature and what it does
+  help("fly.machines")        every function of a namespace
+  fly.<Tab>                   complete names at any depth
+  .help  .clear  .exit        this text, clear the screen, leave (or Ctrl-D)
+Ctrl-C clears the line, or cancels the statement that is running.
+`)
+	if len(h.names) > 0 {
+		groups := map[string]int{}
+		var order []string
+		for _, n := range h.names {
+			ns := n
+			if i := strings.LastIndex(n, "."); i > 0 {
+				ns = n[:i]
+			}
+			if groups[ns] == 0 {
+				order = append(order, ns)
+			}
+			groups[ns]++
+		}
+		b.WriteString("Namespaces:\n")
+		for _, ns := range order {
+			fmt.Fprintf(&b, "  %-24s %d functions\n", ns, groups[ns])
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// Describe documents a value given to help(): a function of the registry,
+// a namespace table, or a qualified name as a string.
+func (h *Help) Describe(L *lua.LState, v lua.LValue) string {
+	switch x := v.(type) {
+	case lua.LString:
+		return h.describeName(string(x))
+	case *lua.LFunction:
+		if name, ok := h.nameOf(L, x); ok {
+			return h.describeName(name)
+		}
+		return "no help for this function: it is not part of the fly API"
+	case *lua.LTable:
+		if name, ok := h.tableName(L, x); ok {
+			return h.describeName(name)
+		}
+		return "no help for this table"
+	case *lua.LNilType:
+		return h.Overview()
+	}
+	return fmt.Sprintf("no help for a %s", v.Type())
+}
+
+func (h *Help) describeName(name string) string {
+	if d, ok := h.docs[name]; ok {
+		return formatDoc(d)
+	}
+	var lines []string
+	for _, n := range h.names {
+		if strings.HasPrefix(n, name+".") {
+			d := h.docs[n]
+			lines = append(lines, fmt.Sprintf("  %-44s %s", d.Signature, d.Summary))
+		}
+	}
+	if len(lines) == 0 {
+		return fmt.Sprintf("no help for %q", name)
+	}
+	return name + ":\n" + strings.Join(lines, "\n")
+}
+
+func formatDoc(d Doc) string {
+	s := d.Signature
+	if s == "" {
+		s = d.Name + "(...)"
+	}
+	s += "\n  " + d.Summary
+	if d.Op != "" {
+		s += "\n  REST: " + d.Op
+	}
+	return s
+}
+
+// nameOf finds the qualified name of a function by walking the global
+// tables that hold documented functions.
+func (h *Help) nameOf(L *lua.LState, fn *lua.LFunction) (string, bool) {
+	if !h.walked {
+		h.reg = map[*lua.LFunction]string{}
+		for _, n := range h.names {
+			if f, ok := lookup(L, n).(*lua.LFunction); ok {
+				h.reg[f] = n
+			}
+		}
+		h.walked = true
+	}
+	n, ok := h.reg[fn]
+	return n, ok
+}
+
+func (h *Help) tableName(L *lua.LState, t *lua.LTable) (string, bool) {
+	seen := map[string]bool{}
+	for _, n := range h.names {
+		for i := strings.LastIndex(n, "."); i > 0; i = strings.LastIndex(n[:i], ".") {
+			ns := n[:i]
+			if seen[ns] {
+				continue
+			}
+			seen[ns] = true
+			if lookup(L, ns) == t {
+				return ns, true
+			}
+		}
+	}
+	return "", false
+}
+
+// lookup reads a dotted global name with raw gets.
+func lookup(L *lua.LState, name string) lua.LValue {
+	var cur lua.LValue = L.G.Global
+	for _, part := range strings.Split(name, ".") {
+		t, ok := cur.(*lua.LTable)
+		if !ok {
+			return lua.LNil
+		}
+		cur = t.RawGetString(part)
+	}
+	return cur
+}
+
+// Install defines the global help(v) in L, printing to out.
+func (h *Help) Install(L *lua.LState, print func(string)) {
+	L.SetGlobal("help", L.NewFunction(func(L *lua.LState) int {
+		print(h.Describe(L, L.Get(1)))
+		return 0
+	}))
+}

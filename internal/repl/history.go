@@ -1,0 +1,113 @@
+package repl
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// MaxHistory is how many entries the history file keeps.
+const MaxHistory = 1000
+
+// HistoryPath is where the history lives: $XDG_STATE_HOME/flyscript/history,
+// else ~/.local/state/flyscript/history. getenv reads the environment; an
+// empty result means no place was found and history stays in memory.
+func HistoryPath(getenv func(string) string) string {
+	if d := getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "flyscript", "history")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "state", "flyscript", "history")
+	}
+	return ""
+}
+
+// secretLike matches lines that look like they hold a credential: a Fly
+// token, an Authorization header, an assignment to something named like a
+// token or password, or a long unbroken run of token characters.
+var secretLike = regexp.MustCompile(`(?i)(FlyV1\s|fm[12]_|fo1_|bearer\s+\S|(token|secret|password|passwd|api_key|apikey)\s*[=:,]|[A-Za-z0-9+/_=-]{40,})`)
+
+// Sensitive reports whether a history entry must not be stored because it
+// looks like it holds a secret.
+func Sensitive(entry string) bool { return secretLike.MatchString(entry) }
+
+// ReadHistoryFile returns the entries stored at path; a missing file is an
+// empty history. A multi-line chunk is stored as one line with its newlines
+// escaped, and comes back as one entry.
+func ReadHistoryFile(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" {
+			out = append(out, unescapeEntry(line))
+		}
+	}
+	return out, sc.Err()
+}
+
+// WriteHistoryFile stores the last MaxHistory entries at path atomically
+// (a temporary file renamed over the old one), leaving out sensitive ones.
+// The file is readable by its owner only.
+func WriteHistoryFile(path string, entries []string) error {
+	var kept []string
+	for _, e := range entries {
+		if strings.TrimSpace(e) != "" && !Sensitive(e) {
+			kept = append(kept, escapeEntry(e))
+		}
+	}
+	if len(kept) > MaxHistory {
+		kept = kept[len(kept)-MaxHistory:]
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".history-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.WriteString(strings.Join(kept, "\n") + "\n"); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func escapeEntry(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "\n", `\n`).Replace(s)
+}
+
+func unescapeEntry(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+			if s[i] == 'n' {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(s[i])
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,239 @@
+package repl
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	lua "github.com/yuin/gopher-lua"
+)
+
+func newEval(t *testing.T) (*Evaluator, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	L := lua.NewState()
+	t.Cleanup(L.Close)
+	var out, errb bytes.Buffer
+	return &Evaluator{L: L, Out: &out, Err: &errb}, &out, &errb
+}
+
+func feed(t *testing.T, e *Evaluator, lines ...string) []Status {
+	t.Helper()
+	var st []Status
+	for _, l := range lines {
+		st = append(st, e.Line(t.Context(), l))
+	}
+	return st
+}
+
+func TestAutoPrintExpressions(t *testing.T) {
+	e, out, errb := newEval(t)
+	feed(t, e, "1 + 2", "'a', 'b'", "x = 5", "x * 2", "_ + 1")
+	assert.Equal(t, "3\na\tb\n10\n11\n", out.String())
+	assert.Empty(t, errb.String())
+}
+
+func TestStatementsRunSilently(t *testing.T) {
+	e, out, _ := newEval(t)
+	feed(t, e, "local y = 1", "function f() end", "f()")
+	assert.Empty(t, out.String())
+}
+
+func TestUnderscoreHoldsLastValue(t *testing.T) {
+	e, _, _ := newEval(t)
+	feed(t, e, "40 + 2")
+	assert.Equal(t, lua.LNumber(42), e.L.GetGlobal("_"))
+	feed(t, e, "'later'")
+	assert.Equal(t, lua.LString("later"), e.L.GetGlobal("_"))
+}
+
+func TestMultiLineChunk(t *testing.T) {
+	e, out, _ := newEval(t)
+	st := feed(t, e, "s = 0", "for i = 1, 3 do", "  s = s + i", "end")
+	assert.Equal(t, []Status{Done, More, More, Done}, st)
+	assert.Equal(t, "for i = 1, 3 do\n  s = s + i\nend", e.LastChunk())
+	// A local of an earlier chunk is gone, as in lua.c: this s is a global.
+	feed(t, e, "s")
+	assert.Equal(t, "6\n", out.String())
+}
+
+func TestMultiLineExpression(t *testing.T) {
+	e, out, _ := newEval(t)
+	st := feed(t, e, "{", "a = 1,", "}")
+	assert.Equal(t, []Status{More, More, Done}, st)
+	assert.Contains(t, out.String(), "table")
+}
+
+func TestSyntaxErrorIsNotContinued(t *testing.T) {
+	e, _, errb := newEval(t)
+	st := feed(t, e, "return 1 2", "'unterminated")
+	assert.Equal(t, []Status{Done, Done}, st)
+	assert.Contains(t, errb.String(), "syntax error")
+	assert.False(t, e.Pending())
+}
+
+func TestResetDropsPendingChunk(t *testing.T) {
+	e, out, _ := newEval(t)
+	assert.Equal(t, More, e.Line(t.Context(), "if true then"))
+	e.Reset()
+	assert.False(t, e.Pending())
+	feed(t, e, "7")
+	assert.Equal(t, "7\n", out.String())
+}
+
+func TestRuntimeErrorPrintsThroughToString(t *testing.T) {
+	e, _, errb := newEval(t)
+	feed(t, e, `err = setmetatable({op = "fly.machines.start", hint = "try another region"}, {__tostring = function(t) return t.op .. ": 412 failed_precondition: nope" end})`)
+	feed(t, e, "error(err)")
+	s := errb.String()
+	assert.Contains(t, s, "fly.machines.start: 412 failed_precondition: nope")
+	assert.Contains(t, s, "hint: try another region")
+	assert.NotContains(t, s, "table: 0x")
+}
+
+func TestRecordPrintsSummaryThenFields(t *testing.T) {
+	e, out, _ := newEval(t)
+	e.Inspect = func(v lua.LValue) string {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			return v.String()
+		}
+		var keys []string
+		t.ForEach(func(k, _ lua.LValue) { keys = append(keys, k.String()) })
+		return "{" + strings.Join(keys, ",") + "}"
+	}
+	feed(t, e, `setmetatable({id = "abc"}, {__tostring = function(m) return "<machine " .. m.id .. ">" end})`)
+	assert.Equal(t, "<machine abc>\n{id}\n", out.String())
+}
+
+func TestCancellationInterrupts(t *testing.T) {
+	e, _, errb := newEval(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	e.Line(ctx, "while true do end")
+	assert.Equal(t, "interrupted\n", errb.String())
+	// The state is usable afterwards.
+	var out bytes.Buffer
+	e.Out = &out
+	e.Line(t.Context(), "1")
+	assert.Equal(t, "1\n", out.String())
+}
+
+func TestIncomplete(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	for src, want := range map[string]bool{
+		"for i=1,2 do": true, "x = ": true, "f(": true, "x = [[abc": true,
+		"print('a": false, "return 1 2": false, "end": false,
+	} {
+		_, err := L.LoadString(src)
+		require.Error(t, err, src)
+		assert.Equal(t, want, Incomplete(err), src)
+	}
+}
+
+func completerState(t *testing.T) *Completer {
+	t.Helper()
+	L := lua.NewState()
+	t.Cleanup(L.Close)
+	require.NoError(t, L.DoString(`
+		local ns = { list = function() end, get = function() end, wait = function() end }
+		fly = { machines = ns, volumes = {}, apps = {} }
+		local handle_mt = { __index = { machines = ns } }
+		fly.app = function(name) return setmetatable({ name = name }, handle_mt) end
+		fly.use = function(name) error("must not be called by completion") end
+		flag = true
+	`))
+	return &Completer{L: L, PureCalls: map[string]bool{"fly.app": true}}
+}
+
+func TestCompleteGlobalsAndFields(t *testing.T) {
+	c := completerState(t)
+	head, got, tail := c.Complete("fly.ma", 6)
+	assert.Equal(t, "fly.", head)
+	assert.Equal(t, []string{"machines"}, got)
+	assert.Equal(t, "", tail)
+
+	_, got, _ = c.Complete("fly.machines.", 13)
+	assert.Equal(t, []string{"get", "list", "wait"}, got)
+
+	head, got, _ = c.Complete("x = fl", 6)
+	assert.Equal(t, "x = ", head)
+	assert.Equal(t, []string{"flag", "fly"}, got)
+
+	_, got, _ = c.Complete("fo", 2)
+	assert.Equal(t, []string{"for"}, got)
+}
+
+func TestCompleteOnHandles(t *testing.T) {
+	c := completerState(t)
+	line := `fly.app("api").machines.l`
+	head, got, _ := c.Complete(line, len(line))
+	assert.Equal(t, `fly.app("api").machines.`, head)
+	assert.Equal(t, []string{"list"}, got)
+	// A call that is not known to be pure is never made.
+	line = `fly.use("api").machines.`
+	_, got, _ = c.Complete(line, len(line))
+	assert.Empty(t, got)
+}
+
+func TestCompleteNotInsideStrings(t *testing.T) {
+	c := completerState(t)
+	_, got, _ := c.Complete(`print("fly.ma`, 13)
+	assert.Empty(t, got)
+}
+
+func TestHelp(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	require.NoError(t, L.DoString(`fly = { machines = { create = function() end } }`))
+	h := NewHelp([]Doc{{Name: "fly.machines.create", Signature: "fly.machines.create(body) -> machine", Summary: "Create a machine.", Op: "POST /v1/apps/{app_name}/machines"}})
+	var out strings.Builder
+	h.Install(L, func(s string) { out.WriteString(s + "\n") })
+	require.NoError(t, L.DoString(`help(fly.machines.create)`))
+	assert.Contains(t, out.String(), "fly.machines.create(body) -> machine")
+	assert.Contains(t, out.String(), "POST /v1/apps/{app_name}/machines")
+	out.Reset()
+	require.NoError(t, L.DoString(`help(fly.machines)`))
+	assert.Contains(t, out.String(), "fly.machines:")
+	out.Reset()
+	require.NoError(t, L.DoString(`help(print)`))
+	assert.Contains(t, out.String(), "no help")
+}
+
+func TestHistoryFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "flyscript", "history")
+	entries := []string{"fly.machines.list()", "for i=1,2 do\nprint(i)\nend", `token = "FlyV1 fm2_abc"`, `x = "` + strings.Repeat("A", 50) + `"`}
+	require.NoError(t, WriteHistoryFile(path, entries))
+	got, err := ReadHistoryFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, entries[:2], got)
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	many := make([]string, MaxHistory+10)
+	for i := range many {
+		many[i] = "x = " + strings.Repeat("1", i%7+1)
+	}
+	require.NoError(t, WriteHistoryFile(path, many))
+	got, err = ReadHistoryFile(path)
+	require.NoError(t, err)
+	assert.Len(t, got, MaxHistory)
+}
+
+func TestHistoryPath(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	assert.Equal(t, "/s/flyscript/history", HistoryPath(env(map[string]string{"XDG_STATE_HOME": "/s", "HOME": "/h"})))
+	assert.Equal(t, "/h/.local/state/flyscript/history", HistoryPath(env(map[string]string{"HOME": "/h"})))
+	assert.Equal(t, "", HistoryPath(env(nil)))
+}
+
+func TestHistoryEntry(t *testing.T) {
+	assert.Equal(t, "for i=1,2 do print(i) end", historyEntry("for i=1,2 do\n  print(i)\nend"))
+	assert.Equal(t, "x = 1 -- c\ny = 2", historyEntry("x = 1 -- c\ny = 2"))
+}

@@ -1,0 +1,158 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+
+	"github.com/peterh/liner"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Config sets up an interactive session.
+type Config struct {
+	// L is the Lua state the session evaluates in, with fly and the host
+	// modules loaded.
+	L *lua.LState
+	// Stdout and Stderr receive values and errors. Prompts and line editing
+	// use the process's terminal, as liner does.
+	Stdout, Stderr io.Writer
+	// Banner is printed once at start.
+	Banner string
+	// HistoryPath is the history file; empty keeps history in memory.
+	HistoryPath string
+	// Inspect renders values; FormatError renders errors (see Evaluator).
+	Inspect     func(lua.LValue) string
+	FormatError func(error) string
+	// Docs feed help() and .help.
+	Docs []Doc
+	// PureCalls are the functions completion may call (see Completer).
+	PureCalls map[string]bool
+}
+
+// Run reads, evaluates and prints until Ctrl-D, `.exit` or ctx ends. The
+// terminal is restored on every way out, a panic included. Ctrl-C at the
+// prompt clears the line (or the unfinished chunk); Ctrl-C while a statement
+// runs cancels it, its HTTP call in flight included, and returns to the
+// prompt.
+func Run(ctx context.Context, cfg Config) (err error) {
+	ev := &Evaluator{L: cfg.L, Out: cfg.Stdout, Err: cfg.Stderr, Inspect: cfg.Inspect, FormatError: cfg.FormatError}
+	help := NewHelp(cfg.Docs)
+	help.Install(cfg.L, func(s string) { fmt.Fprintln(cfg.Stdout, s) })
+	comp := &Completer{L: cfg.L, PureCalls: cfg.PureCalls}
+
+	var history []string
+	if cfg.HistoryPath != "" {
+		history, _ = ReadHistoryFile(cfg.HistoryPath)
+	}
+	saveHistory := func() {
+		if cfg.HistoryPath == "" {
+			return
+		}
+		if werr := WriteHistoryFile(cfg.HistoryPath, history); werr != nil {
+			fmt.Fprintf(cfg.Stderr, "flyscript: could not write history: %v\n", werr)
+		}
+	}
+
+	ln := liner.NewLiner()
+	defer func() {
+		// Restore the terminal first, on every path out, panics included.
+		_ = ln.Close()
+		saveHistory()
+	}()
+	ln.SetCtrlCAborts(true)
+	ln.SetTabCompletionStyle(liner.TabPrints)
+	ln.SetWordCompleter(comp.Complete)
+	for _, h := range history {
+		ln.AppendHistory(h)
+	}
+
+	// SIGINT arrives as a signal only while a statement runs (at the
+	// prompt liner reads Ctrl-C as a key). It cancels that statement.
+	var mu sync.Mutex
+	var cancelRunning context.CancelFunc
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	defer signal.Stop(sigc)
+	go func() {
+		for range sigc {
+			mu.Lock()
+			if cancelRunning != nil {
+				cancelRunning()
+			}
+			mu.Unlock()
+		}
+	}()
+
+	if cfg.Banner != "" {
+		fmt.Fprintln(cfg.Stdout, cfg.Banner)
+	}
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		prompt := "> "
+		if ev.Pending() {
+			prompt = ">> "
+		}
+		line, perr := ln.Prompt(prompt)
+		switch {
+		case errors.Is(perr, liner.ErrPromptAborted):
+			ev.Reset()
+			continue
+		case errors.Is(perr, io.EOF):
+			fmt.Fprintln(cfg.Stdout)
+			return nil
+		case perr != nil:
+			return fmt.Errorf("repl: read line: %w", perr)
+		}
+		if !ev.Pending() {
+			switch strings.TrimSpace(line) {
+			case "":
+				continue
+			case ".exit", ".quit":
+				return nil
+			case ".help":
+				fmt.Fprintln(cfg.Stdout, help.Overview())
+				continue
+			case ".clear":
+				fmt.Fprint(cfg.Stdout, "\x1b[H\x1b[2J")
+				continue
+			}
+		}
+		runCtx, cancel := context.WithCancel(ctx)
+		mu.Lock()
+		cancelRunning = cancel
+		mu.Unlock()
+		status := ev.Line(runCtx, line)
+		mu.Lock()
+		cancelRunning = nil
+		mu.Unlock()
+		cancel()
+		if status == Done {
+			entry := historyEntry(ev.LastChunk())
+			ln.AppendHistory(entry)
+			if !Sensitive(entry) {
+				history = append(history, entry)
+			}
+		}
+	}
+}
+
+// historyEntry makes one history entry of a chunk: a multi-line chunk is
+// joined on one line unless a line comment would swallow what follows.
+func historyEntry(chunk string) string {
+	if !strings.Contains(chunk, "\n") || strings.Contains(chunk, "--") {
+		return chunk
+	}
+	lines := strings.Split(chunk, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, " ")
+}
