@@ -1,0 +1,4 @@
+package client
+
+// AppsService handles apps (/v1/apps).
+type AppsService struct{ client *Client }

@@ -1,0 +1,4 @@
+package client
+
+// TokensService handles tokens (/v1/tokens).
+type TokensService struct{ client *Client }
