@@ -91,7 +91,9 @@ func New(opts ...Option) (*Client, error) {
 		return nil, scrubError(firstErr, c.secrets)
 	}
 	if c.httpClient == nil {
-		c.httpClient = &http.Client{}
+		// A transport of its own: connection pools are not shared with (nor
+		// closed by) other users of http.DefaultTransport.
+		c.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	} else {
 		hc := *c.httpClient // never modify the caller's client
 		c.httpClient = &hc
