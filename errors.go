@@ -1,0 +1,220 @@
+package flyscript
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// ErrClosed is returned by the methods of a VM after Close.
+var ErrClosed = errors.New("flyscript: VM is closed")
+
+// ErrBusy is returned when a VM is used by a second goroutine while a call
+// is running: a VM belongs to one goroutine at a time.
+var ErrBusy = errors.New("flyscript: VM is busy (a VM must not be used by two goroutines at once)")
+
+// ScriptError is a script's failure: an error raised in Lua (by error(),
+// by a `fly` call, by the VM) or a syntax error. Run, RunSource and Eval
+// return it.
+//
+// Error() is Message: the error value through tostring (so the `fly`
+// module's error tables print their one-line form, never "table: 0x..."),
+// preceded by the file:line it was raised at when the message does not
+// already start with one.
+type ScriptError struct {
+	// Message is the one-line description, location included.
+	Message string
+	// Where is "file:line" of the innermost Lua code running when the error
+	// was raised, or "" when unknown (syntax errors carry theirs in Message).
+	Where string
+	// Hint is the error value's `hint` field when it has one (the `fly`
+	// module's errors do when we know what to do about them).
+	Hint string
+	// Traceback is the Lua stack when the error was raised, in the
+	// "stack traceback:\n\tfile:line: in function 'name'" form.
+	Traceback string
+	// Value is the error value converted to Go (see Eval): a string for
+	// error("text"), a map[string]any for the `fly` module's errors, whose
+	// fields are op, status, code, message, request_id, hint and retryable.
+	Value any
+	// Syntax is true when the chunk did not compile.
+	Syntax bool
+	// Err is the Go error behind the failure when there is one:
+	// context.Canceled or context.DeadlineExceeded when the context ended
+	// the script, the file error when a script could not be read.
+	Err error
+}
+
+// Error returns Message.
+func (e *ScriptError) Error() string { return e.Message }
+
+// Unwrap returns Err, so errors.Is(err, context.Canceled) tells an
+// interrupted script from a failed one.
+func (e *ScriptError) Unwrap() error { return e.Err }
+
+// ExitError reports that a script called os.exit with a non-zero code (or
+// false). os.exit() and os.exit(0) (or true) end the script with a nil
+// error instead; VM.Exited tells them from reaching the end.
+type ExitError struct {
+	// Code is the exit status the script asked for.
+	Code int
+}
+
+// Error returns "exit status N".
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// ExitCode maps the error of Run, RunSource or Eval to a process exit
+// status, as the flyscript command does: 0 for nil, the code of an
+// *ExitError, 1 for any other error.
+func ExitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var exit *ExitError
+	if errors.As(err, &exit) {
+		return exit.Code
+	}
+	return 1
+}
+
+// failure is what the message handler records while the stack of the
+// failing call is still there.
+type failure struct {
+	where     string
+	traceback string
+}
+
+// handleError is the message handler of every protected call: it runs at
+// the point of the error, before the stack unwinds, records where it
+// happened and the traceback, and passes the error value on unchanged.
+func (vm *VM) handleError(L *lua.LState) int {
+	v := L.Get(1)
+	if vm.fail == nil {
+		vm.fail = &failure{where: luaWhere(L), traceback: traceback(L)}
+	}
+	L.Push(v)
+	return 1
+}
+
+// luaWhere is "file:line" of the innermost Lua (not Go) frame, skipping the
+// message handler itself.
+func luaWhere(L *lua.LState) string {
+	for level := 1; ; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return ""
+		}
+		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
+			continue
+		}
+		if dbg.What != "G" && dbg.CurrentLine > 0 {
+			return fmt.Sprintf("%s:%d", dbg.Source, dbg.CurrentLine)
+		}
+	}
+}
+
+// maxTraceback bounds the number of frames printed; deeper stacks keep
+// their first and last frames, as lua.c does.
+const maxTraceback = 22
+
+// traceback renders the stack above the message handler.
+func traceback(L *lua.LState) string {
+	var lines []string
+	for level := 1; ; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			break
+		}
+		if _, err := L.GetInfo("Sln", dbg, lua.LNil); err != nil {
+			continue
+		}
+		lines = append(lines, "\t"+frameLine(dbg))
+	}
+	if len(lines) > maxTraceback {
+		head := lines[:maxTraceback/2]
+		tail := lines[len(lines)-maxTraceback/2:]
+		lines = append(append(append([]string{}, head...), "\t..."), tail...)
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "stack traceback:\n" + strings.Join(lines, "\n")
+}
+
+// frameLine is one traceback line: "file:12: in function 'name'".
+func frameLine(dbg *lua.Debug) string {
+	var where string
+	switch {
+	case dbg.What == "G":
+		where = "[G]:"
+	case dbg.CurrentLine > 0:
+		where = fmt.Sprintf("%s:%d:", dbg.Source, dbg.CurrentLine)
+	default:
+		where = dbg.Source + ":"
+	}
+	switch {
+	case dbg.What == "main":
+		return where + " in main chunk"
+	case dbg.Name != "" && dbg.Name != "?":
+		return fmt.Sprintf("%s in function '%s'", where, dbg.Name)
+	case dbg.What == "G":
+		return where + " ?"
+	default:
+		return fmt.Sprintf("%s in function <%s:%d>", where, dbg.Source, dbg.LineDefined)
+	}
+}
+
+// tostring renders an error value as tostring() would, through __tostring,
+// without ever failing: a broken __tostring falls back to a description.
+func tostring(L *lua.LState, v lua.LValue) (s string) {
+	if str, ok := v.(lua.LString); ok {
+		return string(str)
+	}
+	if L.GetMetaField(v, "__tostring") == lua.LNil {
+		switch v := v.(type) {
+		case *lua.LTable:
+			if msg, ok := L.GetField(v, "message").(lua.LString); ok {
+				return string(msg)
+			}
+			return "(error object is a table value)"
+		case *lua.LNilType:
+			return "nil"
+		}
+		return v.String()
+	}
+	mm := L.GetMetaField(v, "__tostring")
+	top := L.GetTop()
+	defer L.SetTop(top)
+	L.Push(mm)
+	L.Push(v)
+	if err := L.PCall(1, 1, nil); err != nil {
+		return fmt.Sprintf("(error object is a %s value; its __tostring failed)", v.Type())
+	}
+	if s, ok := L.Get(-1).(lua.LString); ok {
+		return string(s)
+	}
+	return fmt.Sprintf("(error object is a %s value; its __tostring returned no string)", v.Type())
+}
+
+// hasLocation reports whether a message already starts with "file:line:".
+func hasLocation(msg, where string) bool {
+	if where != "" && strings.HasPrefix(msg, where+":") {
+		return true
+	}
+	head, _, ok := strings.Cut(msg, ": ")
+	if !ok {
+		return false
+	}
+	i := strings.LastIndexByte(head, ':')
+	if i <= 0 || i == len(head)-1 {
+		return false
+	}
+	for _, c := range head[i+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,256 @@
+package flyscript
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// errExit is the cause of the context cancellation that os.exit performs.
+var errExit = errors.New("os.exit")
+
+// open loads the libraries: Lua's own, then the host modules and `fly`,
+// then the host's versions of os.exit and os.getenv, and finally the
+// sandbox's restrictions, last so that nothing opened later undoes them.
+func (vm *VM) open() error {
+	L := vm.L
+	libs := []struct {
+		name string
+		fn   lua.LGFunction
+	}{
+		{lua.LoadLibName, lua.OpenPackage},
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath},
+		{lua.CoroutineLibName, lua.OpenCoroutine},
+		{lua.OsLibName, lua.OpenOs},
+	}
+	if !vm.cfg.sandbox {
+		libs = append(libs,
+			struct {
+				name string
+				fn   lua.LGFunction
+			}{lua.IoLibName, lua.OpenIo},
+			struct {
+				name string
+				fn   lua.LGFunction
+			}{lua.DebugLibName, lua.OpenDebug},
+			struct {
+				name string
+				fn   lua.LGFunction
+			}{lua.ChannelLibName, lua.OpenChannel},
+		)
+	}
+	for _, lib := range libs {
+		L.Push(L.NewFunction(lib.fn))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
+		if p, ok := L.GetField(pkg, "path").(lua.LString); ok {
+			vm.basePath = string(p)
+		}
+	}
+	if err := vm.openModules(); err != nil {
+		return err
+	}
+	os := L.GetGlobal("os").(*lua.LTable)
+	L.SetField(os, "exit", L.NewFunction(vm.osExit))
+	L.SetField(os, "getenv", L.NewFunction(vm.osGetenv))
+	vm.guardLoad()
+	if vm.cfg.sandbox {
+		vm.restrict()
+	} else {
+		vm.redirectIO()
+	}
+	return nil
+}
+
+// osExit is os.exit: it ends the script, never the host. It records the
+// code and cancels the call's context, so that a pcall catching the error
+// cannot keep the script running: the next Lua instruction raises again.
+func (vm *VM) osExit(L *lua.LState) int {
+	code := 0
+	switch v := L.Get(1).(type) {
+	case *lua.LNilType:
+	case lua.LBool:
+		if !v {
+			code = 1
+		}
+	case lua.LNumber:
+		code = int(v)
+	default:
+		L.ArgError(1, "number or boolean expected, got "+v.Type().String())
+	}
+	vm.exit = &ExitError{Code: code}
+	if vm.cancel != nil {
+		vm.cancel(errExit)
+	}
+	L.RaiseError("os.exit(%d)", code)
+	return 0
+}
+
+// osGetenv is os.getenv over the VM's environment (WithEnv, WithGetenv).
+func (vm *VM) osGetenv(L *lua.LState) int {
+	v, ok := vm.cfg.getenv(L.CheckString(1))
+	if !ok {
+		L.Push(lua.LNil)
+		return 1
+	}
+	L.Push(lua.LString(v))
+	return 1
+}
+
+// guardLoad wraps load and loadstring so that a binary chunk is refused
+// with a clear message, in every VM.
+func (vm *VM) guardLoad() {
+	L := vm.L
+	if orig, ok := L.GetGlobal("loadstring").(*lua.LFunction); ok {
+		L.SetGlobal("loadstring", L.NewFunction(func(L *lua.LState) int {
+			if strings.HasPrefix(L.CheckString(1), "\x1b") {
+				L.Push(lua.LNil)
+				L.Push(lua.LString(errBytecode))
+				return 2
+			}
+			return forward(L, orig)
+		}))
+	}
+	if _, ok := L.GetGlobal("load").(*lua.LFunction); ok {
+		L.SetGlobal("load", L.NewFunction(luaLoad))
+	}
+}
+
+// luaLoad is load(func [, chunkname]) (and, as in Lua 5.2, load(string [,
+// chunkname])), refusing binary chunks.
+func luaLoad(L *lua.LState) int {
+	var src string
+	name := L.OptString(2, "=(load)")
+	switch v := L.Get(1).(type) {
+	case lua.LString:
+		src = string(v)
+		if L.GetTop() < 2 {
+			name = src
+		}
+	case *lua.LFunction:
+		var b strings.Builder
+		for {
+			L.Push(v)
+			L.Call(0, 1)
+			piece := L.Get(-1)
+			L.Pop(1)
+			if piece == lua.LNil {
+				break
+			}
+			s, ok := piece.(lua.LString)
+			if !ok {
+				if n, isNum := piece.(lua.LNumber); isNum {
+					s = lua.LString(n.String())
+				} else {
+					L.Push(lua.LNil)
+					L.Push(lua.LString("reader function must return a string"))
+					return 2
+				}
+			}
+			if s == "" {
+				break
+			}
+			b.WriteString(string(s))
+		}
+		src = b.String()
+	default:
+		L.ArgError(1, "function or string expected, got "+v.Type().String())
+	}
+	if strings.HasPrefix(src, "\x1b") {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(errBytecode))
+		return 2
+	}
+	fn, err := L.Load(strings.NewReader(src), name)
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(syntaxMessage(err)))
+		return 2
+	}
+	L.Push(fn)
+	return 1
+}
+
+// forward calls fn with the current arguments and returns all its results.
+func forward(L *lua.LState, fn *lua.LFunction) int {
+	n := L.GetTop()
+	L.Push(fn)
+	for i := 1; i <= n; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(n, lua.MultRet)
+	return L.GetTop() - n
+}
+
+// sandboxMessage is the error of everything WithSandbox leaves out.
+func sandboxMessage(what string) string {
+	return fmt.Sprintf("%s is not available in the sandbox", what)
+}
+
+// denied returns a function that raises the sandbox's error for what.
+func (vm *VM) denied(what string) *lua.LFunction {
+	return vm.L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("%s", sandboxMessage(what))
+		return 0
+	})
+}
+
+// deniedTable is a stand-in for a library the sandbox leaves out: any use
+// of one of its fields raises a clear error.
+func (vm *VM) deniedTable(lib string) *lua.LTable {
+	L := vm.L
+	t := L.NewTable()
+	mt := L.NewTable()
+	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("%s", sandboxMessage(lib+"."+L.OptString(2, "?")))
+		return 0
+	}))
+	L.SetField(mt, "__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("%s", sandboxMessage(lib))
+		return 0
+	}))
+	L.SetField(mt, "__metatable", lua.LString("sandbox"))
+	L.SetMetatable(t, mt)
+	return t
+}
+
+// restrict applies WithSandbox.
+func (vm *VM) restrict() {
+	L := vm.L
+	L.SetGlobal("io", vm.deniedTable("io"))
+	L.SetGlobal("debug", vm.deniedTable("debug"))
+	L.SetGlobal("loadfile", vm.denied("loadfile"))
+	L.SetGlobal("dofile", vm.denied("dofile"))
+	os := L.GetGlobal("os").(*lua.LTable)
+	for _, name := range []string{"execute", "remove", "rename", "tmpname", "setenv"} {
+		L.SetField(os, name, vm.denied("os."+name))
+	}
+	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
+		L.SetField(str, "dump", vm.denied("string.dump"))
+	}
+	pkg := L.GetGlobal("package").(*lua.LTable)
+	loaded := L.GetField(pkg, "loaded").(*lua.LTable)
+	L.SetField(loaded, "io", lua.LNil)
+	L.SetField(loaded, "debug", lua.LNil)
+	L.SetField(pkg, "path", lua.LString(""))
+	L.SetField(pkg, "cpath", lua.LString(""))
+	L.SetField(pkg, "loadlib", vm.denied("package.loadlib"))
+	// require finds preloaded modules only.
+	loaders := L.GetField(pkg, "loaders").(*lua.LTable)
+	preload := loaders.RawGetInt(1)
+	newLoaders := L.NewTable()
+	newLoaders.RawSetInt(1, preload)
+	newLoaders.RawSetInt(2, L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString("loading modules from files is not available in the sandbox"))
+		return 1
+	}))
+	L.SetField(pkg, "loaders", newLoaders)
+	L.SetField(L.Get(lua.RegistryIndex), "_LOADERS", newLoaders)
+}

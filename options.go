@@ -1,0 +1,109 @@
+package flyscript
+
+import (
+	"io"
+	"os"
+	"strings"
+
+	"github.com/flyscript/flyscript/client"
+)
+
+// Option configures a VM in New.
+type Option func(*config)
+
+// config is everything New needs, gathered from the options.
+type config struct {
+	client   *client.Client
+	app      string
+	stdout   io.Writer
+	stderr   io.Writer
+	stdin    io.Reader
+	logLevel string
+	getenv   func(string) (string, bool)
+	sandbox  bool
+	progress bool
+	path     []string
+}
+
+// WithClient sets the Machines API client the `fly` module calls through.
+// Without it the `fly` functions raise "no API client configured".
+func WithClient(c *client.Client) Option { return func(cfg *config) { cfg.client = c } }
+
+// WithApp sets the default app of app-scoped namespaces (fly.machines, ...),
+// as the --app flag does. Scripts may still change it with fly.use.
+func WithApp(name string) Option { return func(cfg *config) { cfg.app = name } }
+
+// WithStdout sets where print, io.write and io.stdout write (default:
+// io.Discard, so that an embedded VM never writes to the process's stdout
+// unless asked to).
+func WithStdout(w io.Writer) Option { return func(cfg *config) { cfg.stdout = w } }
+
+// WithStderr sets where log lines, progress and io.stderr write (default:
+// io.Discard).
+func WithStderr(w io.Writer) Option { return func(cfg *config) { cfg.stderr = w } }
+
+// WithStdin sets what io.read, io.lines() and io.stdin read (default: an
+// empty reader). It has no effect under WithSandbox, which has no io library.
+func WithStdin(r io.Reader) Option { return func(cfg *config) { cfg.stdin = r } }
+
+// WithLogLevel sets the lowest level the log module prints: "debug",
+// "info" (the default), "warn" or "error".
+func WithLogLevel(level string) Option { return func(cfg *config) { cfg.logLevel = level } }
+
+// WithEnv sets the environment scripts see through env.get, env.require and
+// os.getenv, as a list of "KEY=value" strings like os.Environ returns.
+func WithEnv(env []string) Option {
+	return func(cfg *config) { cfg.getenv = lookupIn(env) }
+}
+
+// WithGetenv sets the function that env.get, env.require and os.getenv look
+// variables up with.
+func WithGetenv(getenv func(name string) (string, bool)) Option {
+	return func(cfg *config) { cfg.getenv = getenv }
+}
+
+// WithHostEnv lets scripts read the process's environment (os.LookupEnv).
+// It is the default without WithSandbox; a sandboxed VM sees no variables
+// unless one of WithEnv, WithGetenv or WithHostEnv says otherwise.
+func WithHostEnv() Option { return func(cfg *config) { cfg.getenv = os.LookupEnv } }
+
+// WithProgress tells the `fly` module that stderr is a terminal, so that
+// long waits may draw a spinner or a progress bar on it.
+func WithProgress(on bool) Option { return func(cfg *config) { cfg.progress = on } }
+
+// WithPackagePath adds folders that require searches for Lua modules
+// (dir/?.lua and dir/?/init.lua), before the default path. Run adds the
+// script's own folder by itself. Ignored under WithSandbox, where require
+// loads preloaded modules only.
+func WithPackagePath(dirs ...string) Option {
+	return func(cfg *config) { cfg.path = append(cfg.path, dirs...) }
+}
+
+// WithSandbox builds a VM for scripts that are not trusted with the host:
+// no io library, no os.execute, os.remove, os.rename, os.tmpname or
+// os.setenv, no loadfile or dofile, no debug library, require of preloaded
+// modules only (never files), no string.dump, and load/loadstring refuse
+// binary chunks. os.getenv and the env module see no variables unless
+// WithEnv, WithGetenv or WithHostEnv is given. os.exit ends the script, as
+// it does in every VM. Bound a sandboxed script's running time with the
+// context given to Run or Eval.
+func WithSandbox() Option { return func(cfg *config) { cfg.sandbox = true } }
+
+// lookupIn returns a getenv over a "KEY=value" list; the last entry wins, as
+// with os/exec.
+func lookupIn(env []string) func(string) (string, bool) {
+	m := make(map[string]string, len(env))
+	for _, kv := range env {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok {
+			m[k] = v
+		}
+	}
+	return func(name string) (string, bool) {
+		v, ok := m[name]
+		return v, ok
+	}
+}
+
+// noEnv is the sandbox's default environment: empty.
+func noEnv(string) (string, bool) { return "", false }

@@ -1,0 +1,335 @@
+package flyscript
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+
+	lua "github.com/yuin/gopher-lua"
+	luar "layeh.com/gopher-luar"
+)
+
+// VM is one Lua state with the `fly` module and the host modules loaded.
+//
+// A VM belongs to one goroutine at a time: Run, RunSource, Eval, Expose and
+// Close must not be called concurrently (a second concurrent call returns
+// ErrBusy rather than corrupting the state). To run scripts in parallel,
+// give each goroutine its own VM, or keep a pool of them (see the package
+// example). Globals and the default app chosen by fly.use persist from one
+// call to the next on the same VM.
+type VM struct {
+	L        *lua.LState
+	cfg      config
+	handler  *lua.LFunction
+	basePath string
+
+	busy   atomic.Bool
+	closed bool
+
+	// Set during a call.
+	fail   *failure
+	cancel context.CancelCauseFunc
+	exit   *ExitError
+}
+
+// New builds a VM. Without options it has the standard Lua libraries, the
+// host modules (json, time, log, env, inspect) and the `fly` module, writes
+// nowhere, and has no API client.
+func New(opts ...Option) (*VM, error) {
+	cfg := config{stdout: io.Discard, stderr: io.Discard, logLevel: "info"}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	if cfg.getenv == nil {
+		if cfg.sandbox {
+			cfg.getenv = noEnv
+		} else {
+			cfg.getenv = os.LookupEnv
+		}
+	}
+	if cfg.stdin == nil {
+		cfg.stdin = strings.NewReader("")
+	}
+	vm := &VM{
+		L:   lua.NewState(lua.Options{SkipOpenLibs: true}),
+		cfg: cfg,
+	}
+	vm.handler = vm.L.NewFunction(vm.handleError)
+	if err := vm.open(); err != nil {
+		vm.L.Close()
+		return nil, err
+	}
+	return vm, nil
+}
+
+// Close releases the VM. Calls after Close return ErrClosed.
+func (vm *VM) Close() {
+	if vm.closed {
+		return
+	}
+	vm.closed = true
+	vm.L.Close()
+}
+
+// LState returns the underlying gopher-lua state, for hosts that need more
+// than this package offers (the REPL's completion, custom modules). Use it
+// only from the VM's goroutine and never while a call is running.
+func (vm *VM) LState() *lua.LState { return vm.L }
+
+// Expose makes a Go value a Lua global through gopher-luar: structs and
+// pointers become userdata whose exported fields and methods scripts can use,
+// functions become callable, maps and slices are indexed in place. Values
+// already of a gopher-lua type (lua.LValue) are set as they are.
+func (vm *VM) Expose(name string, value any) error {
+	if err := vm.enter(); err != nil {
+		return err
+	}
+	defer vm.leave()
+	if lv, ok := value.(lua.LValue); ok {
+		vm.L.SetGlobal(name, lv)
+		return nil
+	}
+	vm.L.SetGlobal(name, luar.New(vm.L, value))
+	return nil
+}
+
+// Exited reports whether the last Run, RunSource or Eval ended because the
+// script called os.exit, and with which code. It tells os.exit(0), which
+// returns a nil error, from a script that ran to its end.
+func (vm *VM) Exited() (code int, exited bool) {
+	if vm.exit == nil {
+		return 0, false
+	}
+	return vm.exit.Code, true
+}
+
+// Run runs the Lua script in file with the given arguments, as the lua
+// command does: the global `arg` holds the script name at arg[0] and the
+// arguments from arg[1], the chunk receives them as `...`, a first line
+// starting with "#" (a #! line) is skipped, and require also searches the
+// script's folder (unless sandboxed).
+//
+// ctx bounds the whole run: cancelling it aborts the HTTP call in flight and
+// stops Lua code at its next instruction. The error is nil on success and
+// on os.exit(0), an *ExitError for os.exit with another code, a
+// *ScriptError otherwise.
+func (vm *VM) Run(ctx context.Context, file string, args ...string) error {
+	if vm.closed {
+		return ErrClosed
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return &ScriptError{Message: fmt.Sprintf("cannot open %s: %v", file, errors.Unwrap(err)), Err: err}
+	}
+	dir := filepath.Dir(file)
+	return vm.runChunk(ctx, file, src, args, dir)
+}
+
+// RunSource runs a script given as text under a chunk name (the name error
+// messages and tracebacks use: "deploy.lua", "(command line)"), with the
+// same `arg` and exit handling as Run. A first line starting with "#" is
+// skipped.
+func (vm *VM) RunSource(ctx context.Context, name string, src []byte, args ...string) error {
+	return vm.runChunk(ctx, name, src, args, "")
+}
+
+func (vm *VM) runChunk(ctx context.Context, name string, src []byte, args []string, dir string) error {
+	if err := vm.enter(); err != nil {
+		return err
+	}
+	defer vm.leave()
+	vm.exit = nil
+	fn, err := vm.load(name, src)
+	if err != nil {
+		return err
+	}
+	L := vm.L
+	argt := L.CreateTable(len(args), 1)
+	argt.RawSetInt(0, lua.LString(name))
+	largs := make([]lua.LValue, len(args))
+	for i, a := range args {
+		argt.RawSetInt(i+1, lua.LString(a))
+		largs[i] = lua.LString(a)
+	}
+	L.SetGlobal("arg", argt)
+	vm.setPackagePath(dir)
+	_, err = vm.call(ctx, fn, largs, 0)
+	return err
+}
+
+// Eval runs a chunk of Lua and returns the values it produces, converted to
+// Go: nil, bool, int64 for whole numbers, float64 for others, string,
+// []any for sequences, map[string]any for other tables (an empty table is
+// an empty map), the Go value of gopher-luar userdata, and the lua.LValue
+// itself for functions, coroutines and other userdata. Like a REPL, it
+// first tries the chunk as an expression ("1 + 2" gives [3]), then as
+// statements ("x = 1; return x" gives [1]). Errors are as for Run.
+func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
+	if err := vm.enter(); err != nil {
+		return nil, err
+	}
+	defer vm.leave()
+	vm.exit = nil
+	fn, err := vm.L.Load(strings.NewReader("return "+src), "eval")
+	if err != nil {
+		if fn, err = vm.load("eval", []byte(src)); err != nil {
+			return nil, err
+		}
+	}
+	vm.setPackagePath("")
+	vals, err := vm.call(ctx, fn, nil, lua.MultRet)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		if out[i], err = toGo(v); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// enter marks the VM busy; leave marks it free.
+func (vm *VM) enter() error {
+	if vm.closed {
+		return ErrClosed
+	}
+	if !vm.busy.CompareAndSwap(false, true) {
+		return ErrBusy
+	}
+	return nil
+}
+
+func (vm *VM) leave() { vm.busy.Store(false) }
+
+// load compiles a chunk, skipping a first "#" line (keeping line numbers)
+// and refusing bytecode with a clear message.
+func (vm *VM) load(name string, src []byte) (*lua.LFunction, error) {
+	if bytes.HasPrefix(src, []byte("#")) {
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			src = src[i:]
+		} else {
+			src = nil
+		}
+	}
+	if bytes.HasPrefix(src, []byte("\x1b")) {
+		return nil, &ScriptError{Message: name + ": " + errBytecode, Syntax: true}
+	}
+	fn, err := vm.L.Load(bytes.NewReader(src), name)
+	if err != nil {
+		return nil, &ScriptError{Message: syntaxMessage(err), Syntax: true, Err: err}
+	}
+	return fn, nil
+}
+
+// errBytecode is the message for binary chunks, which gopher-lua cannot run.
+const errBytecode = "cannot load a binary chunk: only Lua source is accepted (precompiled bytecode is not supported)"
+
+// syntaxMessage is a compile error's text without gopher-lua's wrapping.
+func syntaxMessage(err error) string {
+	var api *lua.ApiError
+	if errors.As(err, &api) && api.Object != nil && api.Object != lua.LNil {
+		return strings.Join(strings.Fields(api.Object.String()), " ")
+	}
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// call runs fn(args...) in protected mode under ctx and returns its results
+// (all of them when nret is lua.MultRet).
+func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nret int) ([]lua.LValue, error) {
+	L := vm.L
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	vm.cancel, vm.fail, vm.exit = cancel, nil, nil
+	defer func() { vm.cancel = nil }()
+
+	base := L.GetTop()
+	L.SetContext(cctx)
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	err := L.PCall(len(args), nret, vm.handler)
+	L.RemoveContext()
+
+	if vm.exit != nil {
+		L.SetTop(base)
+		if vm.exit.Code == 0 {
+			return nil, nil
+		}
+		return nil, vm.exit
+	}
+	if err != nil {
+		L.SetTop(base)
+		return nil, vm.scriptError(ctx, err)
+	}
+	n := L.GetTop() - base
+	vals := make([]lua.LValue, n)
+	for i := range n {
+		vals[i] = L.Get(base + 1 + i)
+	}
+	L.SetTop(base)
+	return vals, nil
+}
+
+// scriptError turns what PCall returned into a *ScriptError.
+func (vm *VM) scriptError(ctx context.Context, err error) error {
+	se := &ScriptError{}
+	var value lua.LValue = lua.LString(err.Error())
+	var api *lua.ApiError
+	if errors.As(err, &api) && api.Object != nil {
+		value = api.Object
+	}
+	if vm.fail != nil {
+		se.Where, se.Traceback = vm.fail.where, vm.fail.traceback
+		vm.fail = nil
+	}
+	se.Message = tostring(vm.L, value)
+	if _, isString := value.(lua.LString); !isString && se.Where != "" && !hasLocation(se.Message, se.Where) {
+		se.Message = se.Where + ": " + se.Message
+	}
+	if t, ok := value.(*lua.LTable); ok {
+		if h, ok := vm.L.RawGet(t, lua.LString("hint")).(lua.LString); ok {
+			se.Hint = string(h)
+		}
+	}
+	se.Value, _ = toGo(value)
+	if ctx.Err() != nil {
+		se.Err = context.Cause(ctx)
+	}
+	return se
+}
+
+// setPackagePath points require at the script's folder, the folders of
+// WithPackagePath and the default path. The sandbox has no file loader, so
+// its path does not matter.
+func (vm *VM) setPackagePath(dir string) {
+	pkg, ok := vm.L.GetGlobal("package").(*lua.LTable)
+	if !ok || vm.cfg.sandbox {
+		return
+	}
+	var parts []string
+	dirs := vm.cfg.path
+	if dir != "" {
+		dirs = append([]string{dir}, dirs...)
+	}
+	for _, d := range dirs {
+		parts = append(parts, filepath.Join(d, "?.lua"), filepath.Join(d, "?", "init.lua"))
+	}
+	if vm.basePath != "" {
+		parts = append(parts, vm.basePath)
+	}
+	vm.L.SetField(pkg, "path", lua.LString(strings.Join(parts, ";")))
+}

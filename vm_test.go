@@ -1,0 +1,346 @@
+package flyscript
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// newVM builds a VM writing to buffers and closes it with the test.
+func newVM(t *testing.T, opts ...Option) (*VM, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	vm, err := New(append([]Option{WithStdout(&out), WithStderr(&errOut)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(vm.Close)
+	return vm, &out, &errOut
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	return p
+}
+
+func TestRunSetsArgAndVarargs(t *testing.T) {
+	t.Parallel()
+	vm, out, _ := newVM(t)
+	p := writeFile(t, t.TempDir(), "args.lua", "#!/usr/bin/env flyscript\nprint(arg[0] == ..., #arg, arg[1], arg[2], select('#', ...), ...)\n")
+	err := vm.Run(t.Context(), p, "one", "two")
+	require.NoError(t, err)
+	// arg[0] is the script; ... holds the arguments only.
+	assert.Equal(t, "false\t2\tone\ttwo\t2\tone\ttwo\n", out.String())
+}
+
+func TestShebangKeepsLineNumbers(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	p := writeFile(t, t.TempDir(), "bang.lua", "#!/usr/bin/env flyscript\n\nerror('here')\n")
+	err := vm.Run(t.Context(), p)
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, p+":3: here", se.Message)
+	assert.Equal(t, p+":3", se.Where)
+	assert.Contains(t, se.Traceback, p+":3: in main chunk")
+}
+
+func TestRunMissingFile(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	err := vm.Run(t.Context(), filepath.Join(t.TempDir(), "nope.lua"))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Message, "cannot open")
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestRequireFindsScriptFolder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "helper.lua", "return { greet = function(n) return 'hello ' .. n end }\n")
+	writeFile(t, dir, "pkg/init.lua", "return { name = 'pkg' }\n")
+	p := writeFile(t, dir, "main.lua", "local h = require('helper')\nprint(h.greet('fly'), require('pkg').name)\n")
+	vm, out, _ := newVM(t)
+	require.NoError(t, vm.Run(t.Context(), p))
+	assert.Equal(t, "hello fly\tpkg\n", out.String())
+}
+
+func TestScriptErrorFromTableUsesTostring(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	src := `
+local E = { __tostring = function(e) return "fly.machines.start: 412 failed_precondition: " .. e.message end }
+local function start()
+  error(setmetatable({ code = "failed_precondition", message = "replaced", hint = "wait for it", status = 412 }, E))
+end
+start()
+`
+	err := vm.RunSource(t.Context(), "deploy.lua", []byte(src))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "deploy.lua:4: fly.machines.start: 412 failed_precondition: replaced", se.Error())
+	assert.Equal(t, "wait for it", se.Hint)
+	assert.Equal(t, map[string]any{"code": "failed_precondition", "message": "replaced", "hint": "wait for it", "status": int64(412)}, se.Value)
+	assert.NotContains(t, se.Error(), "table: 0x")
+	assert.Equal(t, "stack traceback:\n\t[G]: in function 'error'\n\tdeploy.lua:4: in function 'start'\n\tdeploy.lua:6: in main chunk", se.Traceback)
+}
+
+func TestScriptErrorWithoutTostring(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	err := vm.RunSource(t.Context(), "t.lua", []byte(`error({ message = "plain table" })`))
+	require.EqualError(t, err, "t.lua:1: plain table")
+	err = vm.RunSource(t.Context(), "t.lua", []byte(`error({ 1, 2 })`))
+	require.EqualError(t, err, "t.lua:1: (error object is a table value)")
+	err = vm.RunSource(t.Context(), "t.lua", []byte(`error(setmetatable({}, { __tostring = function() error("broken") end }))`))
+	require.EqualError(t, err, "t.lua:1: (error object is a table value; its __tostring failed)")
+}
+
+func TestSyntaxError(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	err := vm.RunSource(t.Context(), "bad.lua", []byte("x = = 1"))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.True(t, se.Syntax)
+	assert.Contains(t, se.Message, "bad.lua")
+	assert.Contains(t, se.Message, "line:1")
+}
+
+func TestBytecodeRefused(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	err := vm.RunSource(t.Context(), "bin.luac", []byte("\x1bLua\x51\x00rest"))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "bin.luac: "+errBytecode, se.Message)
+
+	vals, err := vm.Eval(t.Context(), `loadstring("\27Lua\81\0")`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{nil, errBytecode}, vals)
+	vals, err = vm.Eval(t.Context(), `load((function() local s = "\27Lua"; return function() local r = s; s = nil; return r end end)())`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{nil, errBytecode}, vals)
+}
+
+func TestLoadStillLoadsSource(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	vals, err := vm.Eval(t.Context(), `loadstring("return 1 + 1")(), load("return 'two'")(), load(coroutine.wrap(function() coroutine.yield("return ") coroutine.yield("3") end))()`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(2), "two", int64(3)}, vals)
+}
+
+func TestEvalConversions(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	cases := []struct {
+		src  string
+		want []any
+	}{
+		{"nil", []any{nil}},
+		{"true, false", []any{true, false}},
+		{"1 + 2", []any{int64(3)}},
+		{"1.5", []any{1.5}},
+		{"-0", []any{int64(0)}},
+		{"2^53", []any{int64(1 << 53)}},
+		{"1/0", []any{inf()}},
+		{"'s'", []any{"s"}},
+		{"{}", []any{map[string]any{}}},
+		{"{1, 'a', {true}}", []any{[]any{int64(1), "a", []any{true}}}},
+		{"{a = 1, [2] = 'x', [1.5] = 'y'}", []any{map[string]any{"a": int64(1), "2": "x", "1.5": "y"}}},
+		{"{[1] = 'a', [3] = 'c'}", []any{map[string]any{"1": "a", "3": "c"}}},
+		{"x = 7", []any{}},
+		{"local t = {} return t, 2", []any{map[string]any{}, int64(2)}},
+	}
+	for _, c := range cases {
+		got, err := vm.Eval(t.Context(), c.src)
+		require.NoError(t, err, c.src)
+		assert.Equal(t, c.want, got, c.src)
+	}
+	got, err := vm.Eval(t.Context(), "x")
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(7)}, got, "globals persist between calls")
+}
+
+func inf() float64 { var zero float64; return 1 / zero }
+
+func TestEvalCycle(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	_, err := vm.Eval(t.Context(), "local t = {} t.self = t return t")
+	require.ErrorIs(t, err, errCycle)
+}
+
+func TestEvalFunctionsStayLua(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	got, err := vm.Eval(t.Context(), "print")
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.IsType(t, &lua.LFunction{}, got[0])
+}
+
+type deployer struct {
+	Region  string
+	Deploys []string
+}
+
+func (d *deployer) Deploy(image string) string {
+	d.Deploys = append(d.Deploys, image)
+	return d.Region + ":" + image
+}
+
+func TestExpose(t *testing.T) {
+	t.Parallel()
+	vm, out, _ := newVM(t)
+	d := &deployer{Region: "ord"}
+	require.NoError(t, vm.Expose("deployer", d))
+	require.NoError(t, vm.Expose("double", func(n int) int { return 2 * n }))
+	require.NoError(t, vm.Expose("raw", lua.LString("as is")))
+	require.NoError(t, vm.RunSource(t.Context(), "x.lua", []byte(`print(deployer:Deploy("nginx"), deployer.Region, double(21), raw)`)))
+	assert.Equal(t, "ord:nginx\tord\t42\tas is\n", out.String())
+	assert.Equal(t, []string{"nginx"}, d.Deploys)
+	got, err := vm.Eval(t.Context(), "deployer")
+	require.NoError(t, err)
+	assert.Same(t, d, got[0])
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		src      string
+		want     int
+		exited   bool
+		printed  string
+		errorNil bool
+	}{
+		{"print('a') os.exit(3) print('b')", 3, true, "a\n", false},
+		{"os.exit(0)", 0, true, "", true},
+		{"os.exit()", 0, true, "", true},
+		{"os.exit(true)", 0, true, "", true},
+		{"os.exit(false)", 1, true, "", false},
+		{"pcall(os.exit, 4) print('swallowed')", 4, true, "", false},
+		{"print(pcall(function() os.exit(5) end)) print('after')", 5, true, "", false},
+		{"print(coroutine.resume(coroutine.create(function() os.exit(6) end))) print('after')", 6, true, "", false},
+		{"print('done')", 0, false, "done\n", true},
+	}
+	for _, c := range cases {
+		vm, out, _ := newVM(t)
+		err := vm.RunSource(t.Context(), "exit.lua", []byte(c.src))
+		code, exited := vm.Exited()
+		assert.Equal(t, c.exited, exited, c.src)
+		assert.Equal(t, c.want, ExitCode(err), c.src)
+		if c.exited {
+			assert.Equal(t, c.want, code, c.src)
+		}
+		assert.Equal(t, c.errorNil, err == nil, c.src)
+		if !c.errorNil {
+			var ee *ExitError
+			require.ErrorAs(t, err, &ee, c.src)
+			assert.Equal(t, c.want, ee.Code)
+		}
+		assert.Equal(t, c.printed, out.String(), c.src)
+		// The VM is still usable after os.exit.
+		vals, err := vm.Eval(t.Context(), "40 + 2")
+		require.NoError(t, err)
+		assert.Equal(t, []any{int64(42)}, vals)
+		_, exited = vm.Exited()
+		assert.False(t, exited)
+	}
+}
+
+func TestContextCancelStopsEndlessLoop(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := vm.RunSource(ctx, "loop.lua", []byte("while true do end"))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	// The VM keeps working with a live context.
+	vals, err := vm.Eval(t.Context(), "'alive'")
+	require.NoError(t, err)
+	assert.Equal(t, []any{"alive"}, vals)
+}
+
+func TestBusyAndClosed(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	require.NoError(t, vm.Expose("reenter", func() string {
+		_, err := vm.Eval(context.Background(), "1")
+		return err.Error()
+	}))
+	vals, err := vm.Eval(t.Context(), "reenter()")
+	require.NoError(t, err)
+	assert.Equal(t, []any{ErrBusy.Error()}, vals)
+	vm.Close()
+	vm.Close()
+	_, err = vm.Eval(t.Context(), "1")
+	assert.ErrorIs(t, err, ErrClosed)
+	assert.ErrorIs(t, vm.Run(t.Context(), "x.lua"), ErrClosed)
+	assert.ErrorIs(t, vm.Expose("x", 1), ErrClosed)
+}
+
+func TestIORedirected(t *testing.T) {
+	t.Parallel()
+	vm, out, errOut := newVM(t, WithStdin(strings.NewReader("first line\nsecond\n42 rest\n")))
+	src := `
+io.write("a", 1, "\n")
+io.stdout:write("b\n"):write("c\n")
+io.stderr:write("to stderr\n")
+print(tostring(io.stdout), io.output() == io.stdout)
+print(io.read())
+for line in io.lines() do print("line:", line) break end
+print(io.read("*n"), io.read("*l"), io.read("*a") == "", io.read())
+`
+	require.NoError(t, vm.RunSource(t.Context(), "io.lua", []byte(src)))
+	assert.Equal(t, "a1\nb\nc\nfile (stdout)\ttrue\nfirst line\nline:\tsecond\n42\t rest\ttrue\tnil\n", out.String())
+	assert.Equal(t, "to stderr\n", errOut.String())
+}
+
+func TestIOFilesStillWork(t *testing.T) {
+	t.Parallel()
+	vm, out, _ := newVM(t)
+	p := filepath.Join(t.TempDir(), "f.txt")
+	require.NoError(t, vm.Expose("path", p))
+	src := `
+local f = assert(io.open(path, "w")) f:write("hello") f:close()
+io.output(path) io.write("via output") io.close()
+io.output(io.stdout)
+for l in io.lines(path) do print(l) end
+`
+	require.NoError(t, vm.RunSource(t.Context(), "files.lua", []byte(src)))
+	assert.Equal(t, "via output\n", out.String())
+}
+
+func TestGetenv(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t, WithEnv([]string{"A=1", "B=two", "A=3"}))
+	vals, err := vm.Eval(t.Context(), "os.getenv('A'), os.getenv('B'), os.getenv('NOPE')")
+	require.NoError(t, err)
+	assert.Equal(t, []any{"3", "two", nil}, vals)
+
+	vm2, _, _ := newVM(t, WithGetenv(func(name string) (string, bool) { return "v-" + name, true }))
+	vals, err = vm2.Eval(t.Context(), "os.getenv('X')")
+	require.NoError(t, err)
+	assert.Equal(t, []any{"v-X"}, vals)
+}
+
+func TestExitCodeHelper(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, 0, ExitCode(nil))
+	assert.Equal(t, 7, ExitCode(&ExitError{Code: 7}))
+	assert.Equal(t, 1, ExitCode(errors.New("x")))
+	assert.Equal(t, "exit status 7", (&ExitError{Code: 7}).Error())
+}
