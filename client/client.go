@@ -215,3 +215,7 @@ func WithClock(clk Clock) Option {
 		return nil
 	}
 }
+
+// Ptr returns a pointer to v, for the optional fields of the models
+// (AutoDestroy: client.Ptr(true)).
+func Ptr[T any](v T) *T { return &v }
