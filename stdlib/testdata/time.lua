@@ -1,0 +1,42 @@
+-- time: runs in a synctest bubble, so the clock starts at
+-- 2000-01-01T00:00:00Z and sleeps take no real time.
+local t = require("assert")
+
+local t0 = time.now()
+t.equal(t0, 946684800)
+t.equal(time.now_ms(), 946684800000)
+t.equal(time.format(t0), "2000-01-01T00:00:00Z")
+t.equal(time.format(), "2000-01-01T00:00:00Z")
+t.equal(time.format(t0 + 1.5, "rfc3339nano"), "2000-01-01T00:00:01.5Z")
+t.equal(time.format(t0, "2006-01-02"), "2000-01-01")
+t.equal(time.format(t0, "date"), "2000-01-01")
+t.equal(time.format("2024-05-01T12:00:00+02:00", "datetime"), "2024-05-01 10:00:00")
+
+time.sleep(2)
+t.equal(time.since(t0), 2)
+time.sleep("1m30s")
+t.equal(time.since(t0), 92)
+time.sleep(0.25)
+t.equal(time.since(t0), 92.25)
+time.sleep(0)
+t.equal(time.since("1999-12-31T23:00:00Z"), 3600 + 92.25)
+
+t.equal(time.parse("2024-05-01T12:00:00Z"), 1714564800)
+t.equal(time.parse("2024-05-01T12:00:00.5Z"), 1714564800.5)
+t.equal(time.parse("2024-05-01", "date"), 1714521600)
+t.error(function() time.parse("2024-05-01", "rfc3339") end, [[time.parse: cannot parse "2024-05-01"]])
+t.error(function() time.since("yesterday") end, [[time.since: invalid timestamp "yesterday"]])
+
+t.equal(time.parse_duration(90), 90)
+t.equal(time.parse_duration("90s"), 90)
+t.equal(time.parse_duration("2m"), 120)
+t.equal(time.parse_duration("1h30m"), 5400)
+t.equal(time.parse_duration("250ms"), 0.25)
+t.equal(time.parse_duration("1.5"), 1.5)
+t.equal(time.parse_duration(0.5), 0.5)
+t.error(function() time.parse_duration("2 minutes") end,
+  [[time.parse_duration: invalid duration "2 minutes" (want a number of seconds or a Go duration such as "90s" or "2m")]])
+t.error(function() time.parse_duration("-5s") end, [[invalid duration "-5s": must not be negative]])
+t.error(function() time.parse_duration(0/0) end, "invalid duration nan")
+t.error(function() time.parse_duration(true) end, "expected a number of seconds or a duration string, got boolean")
+t.error(function() time.sleep(-1) end, "time.sleep: invalid duration -1: must not be negative")
