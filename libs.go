@@ -58,7 +58,6 @@ func (vm *VM) open() error {
 		return err
 	}
 	os := L.GetGlobal("os").(*lua.LTable)
-	L.SetField(os, "exit", L.NewFunction(vm.osExit))
 	L.SetField(os, "getenv", L.NewFunction(vm.osGetenv))
 	vm.guardLoad()
 	if vm.cfg.sandbox {
@@ -67,30 +66,6 @@ func (vm *VM) open() error {
 		vm.redirectIO()
 	}
 	return nil
-}
-
-// osExit is os.exit: it ends the script, never the host. It records the
-// code and cancels the call's context, so that a pcall catching the error
-// cannot keep the script running: the next Lua instruction raises again.
-func (vm *VM) osExit(L *lua.LState) int {
-	code := 0
-	switch v := L.Get(1).(type) {
-	case *lua.LNilType:
-	case lua.LBool:
-		if !v {
-			code = 1
-		}
-	case lua.LNumber:
-		code = int(v)
-	default:
-		L.ArgError(1, "number or boolean expected, got "+v.Type().String())
-	}
-	vm.exit = &ExitError{Code: code}
-	if vm.cancel != nil {
-		vm.cancel(errExit)
-	}
-	L.RaiseError("os.exit(%d)", code)
-	return 0
 }
 
 // osGetenv is os.getenv over the VM's environment (WithEnv, WithGetenv).

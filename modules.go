@@ -2,29 +2,39 @@ package flyscript
 
 import (
 	lua "github.com/yuin/gopher-lua"
+
+	flylua "github.com/flyscript/flyscript/lua"
+	"github.com/flyscript/flyscript/stdlib"
 )
 
-// openModules loads the host modules and the `fly` module.
+// openModules loads the host modules, the embedded Lua modules (require
+// finds them preloaded, also in the sandbox) and the `fly` module.
 func (vm *VM) openModules() error {
 	L := vm.L
-	L.SetGlobal("print", L.NewFunction(vm.print))
+	err := stdlib.Open(L, stdlib.Config{
+		Stdout:   vm.cfg.stdout,
+		Stderr:   vm.cfg.stderr,
+		LogLevel: vm.cfg.logLevel,
+		Getenv:   vm.cfg.getenv,
+		Now:      vm.cfg.now,
+		Exit:     vm.onExit,
+	})
+	if err != nil {
+		return err
+	}
+	flylua.Preload(L)
 	return nil
 }
 
-// print writes its arguments, tab-separated, to the VM's stdout.
-func (vm *VM) print(L *lua.LState) int {
-	top := L.GetTop()
-	buf := make([]byte, 0, 64)
-	for i := 1; i <= top; i++ {
-		if i > 1 {
-			buf = append(buf, '\t')
-		}
-		buf = append(buf, L.ToStringMeta(L.Get(i)).String()...)
+// onExit is called by os.exit. It records the code and cancels the call's
+// context, so that nothing can catch the exit and keep the script running
+// (a coroutine.resume, say): the next Lua instruction raises again.
+func (vm *VM) onExit(code int) {
+	vm.exit = &ExitError{Code: code}
+	if vm.cancel != nil {
+		vm.cancel(errExit)
 	}
-	buf = append(buf, '\n')
-	_, _ = vm.cfg.stdout.Write(buf)
-	return 0
 }
 
 // isNull reports whether ud is json.null.
-func isNull(ud *lua.LUserData) bool { return false }
+func isNull(ud *lua.LUserData) bool { return stdlib.IsNull(ud) }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/flyscript/flyscript/client"
 )
@@ -23,6 +24,7 @@ type config struct {
 	sandbox  bool
 	progress bool
 	path     []string
+	now      func() time.Time
 }
 
 // WithClient sets the Machines API client the `fly` module calls through.
@@ -78,6 +80,11 @@ func WithProgress(on bool) Option { return func(cfg *config) { cfg.progress = on
 func WithPackagePath(dirs ...string) Option {
 	return func(cfg *config) { cfg.path = append(cfg.path, dirs...) }
 }
+
+// WithClock sets the clock of time.now, time.since, time.format and the
+// timestamps of log lines (default: time.Now). Tests of scripts use it with
+// a simulator's fake clock.
+func WithClock(now func() time.Time) Option { return func(cfg *config) { cfg.now = now } }
 
 // WithSandbox builds a VM for scripts that are not trusted with the host:
 // no io library, no os.execute, os.remove, os.rename, os.tmpname or

@@ -139,3 +139,24 @@ func TestSandboxRunOfFileIsTheHostsChoice(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), filepath.Base(p)+":1: io.open is not available in the sandbox")
 }
+
+func TestHostModulesInEveryVM(t *testing.T) {
+	t.Parallel()
+	for _, opts := range [][]Option{nil, {WithSandbox()}} {
+		vm, out, _ := newVM(t, opts...)
+		src := `local t = require("assert")
+t.equal(json.encode({ b = 1, a = { 1, 2 } }), '{"a":[1,2],"b":1}')
+print(inspect({ x = 1 }), type(time.now()), env.get("NOPE", "dflt"), require("json") == json)`
+		require.NoError(t, vm.RunSource(t.Context(), "mods.lua", []byte(src)))
+		assert.Equal(t, "{ x = 1 }\tnumber\tdflt\ttrue\n", out.String())
+	}
+}
+
+func TestClockOption(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	vm, _, _ := newVM(t, WithClock(func() time.Time { return at }))
+	vals, err := vm.Eval(t.Context(), "time.now(), time.since('2025-01-02T02:04:05Z')")
+	require.NoError(t, err)
+	assert.Equal(t, []any{at.Unix(), int64(3600)}, vals)
+}

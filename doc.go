@@ -1,0 +1,73 @@
+// Package flyscript embeds flyscript's Lua runtime in a Go program: a Lua
+// 5.1 VM (gopher-lua) with the `fly` module for the Fly.io Machines API,
+// the host modules json, time, log and env, and the global inspect.
+//
+// # Running scripts
+//
+// New builds a VM from options; Run runs a script file, RunSource a script
+// given as text, Eval a chunk whose values come back as Go values:
+//
+//	c, err := client.FromEnv()                    // or client.New(client.WithToken(...))
+//	vm, err := flyscript.New(
+//		flyscript.WithClient(c),
+//		flyscript.WithApp("web"),
+//		flyscript.WithStdout(os.Stdout),
+//		flyscript.WithStderr(os.Stderr),
+//	)
+//	defer vm.Close()
+//	err = vm.Run(ctx, "deploy.lua", "nginx:1.27")
+//	vals, err := vm.Eval(ctx, `#fly.machines.list()`) // []any{int64(3)}
+//
+// Scripts see their arguments as the global `arg` (arg[0] is the script) and
+// as `...`, like the lua command; a first line starting with "#" is skipped;
+// require also searches the script's folder.
+//
+// # Context and cancellation
+//
+// Every call takes a context. The VM passes it to every HTTP call the
+// script makes, and gopher-lua checks it between instructions, so that
+// cancelling it (or its deadline) aborts the call in flight and stops the
+// script, even in an endless loop. The error then wraps ctx's error:
+// errors.Is(err, context.Canceled).
+//
+// # Errors
+//
+// A script that fails returns a *ScriptError. Its Error() is the Lua error
+// value through tostring, so the `fly` module's error tables read as one
+// line ("fly.machines.start: 412 failed_precondition: ... (request ...)")
+// and never as "table: 0x...", preceded by the file:line it was raised at.
+// Hint, Traceback and Value (the error value as Go, a map with op, status,
+// code, message, request_id, hint and retryable for API errors) give more.
+//
+// os.exit ends the script, never the host process, in every VM: os.exit(0)
+// (or os.exit(), os.exit(true)) returns nil, another code an *ExitError.
+// VM.Exited tells an os.exit(0) from reaching the end; ExitCode maps any of
+// these errors to a process exit status.
+//
+// # Exposing Go values
+//
+// Expose makes a Go value a global through gopher-luar: a struct pointer's
+// exported methods and fields, a function, a map. It is how a host gives
+// scripts its own capabilities:
+//
+//	vm.Expose("deployer", &Deployer{...}) // deployer:Deploy("nginx") in Lua
+//
+// # Sandbox
+//
+// WithSandbox builds a VM for scripts not trusted with the host: no io
+// library, no os.execute, os.remove, os.rename, os.tmpname or os.setenv, no
+// loadfile, dofile or debug library, require of preloaded modules only, no
+// string.dump, no binary chunks, and no environment variables unless given
+// with WithEnv. Each of these raises "... is not available in the sandbox".
+// The sandbox does not bound time or memory: give Run a context with a
+// deadline. What the `fly` module may do is the client's token's business:
+// give sandboxed scripts a token scoped to what they may touch.
+//
+// # Goroutines
+//
+// A VM belongs to one goroutine at a time; a call made while another is
+// running on the same VM returns ErrBusy. Run scripts concurrently with one
+// VM per goroutine, or a pool of VMs (see the Server example). A VM keeps
+// its globals, loaded modules and the app chosen by fly.use from one call to
+// the next; scripts served from a pool should keep their state in locals.
+package flyscript
