@@ -1,0 +1,250 @@
+// Package bindings is the fly Lua module: every operation of the Fly
+// Machines API as a Lua function (fly.machines.create, fly.volumes.extend,
+// ...), plus fly.use, fly.app, fly.request and fly.leases.with.
+//
+// One registry (Registry) describes every function: its parameters, returns,
+// options and REST operations. The bindings are installed from it, and the
+// REPL's help, the editor definitions and the API reference are generated
+// from it. Bodies and options are validated against the embedded OpenAPI
+// document's schemas, which are decoded lazily, once per process, on the
+// first call that needs them.
+//
+// Open installs one binding instance into one Lua state; nothing is shared
+// between states but the immutable registry and schema index.
+package bindings
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/client"
+	flylua "github.com/flyscript/flyscript/lua"
+	"github.com/flyscript/flyscript/stdlib"
+)
+
+// Config configures the fly module of one Lua state.
+type Config struct {
+	// Client performs the API calls. A nil Client makes every call fail
+	// with an error saying so (the module can still be inspected).
+	Client *client.Client
+	// App is the default app of the app-scoped namespaces (from --app or
+	// FLY_APP_NAME); fly.use(name) changes it.
+	App string
+	// Stderr receives warnings (a lease refresh that failed). Nil discards them.
+	Stderr io.Writer
+	// Progress is set when Stderr is a terminal, so progress bars may be drawn.
+	Progress bool
+}
+
+// Fly is the fly module installed in one Lua state. It belongs to the
+// goroutine that runs that state.
+type Fly struct {
+	L        *lua.LState
+	client   *client.Client
+	app      string
+	stderr   io.Writer
+	progress bool
+
+	module  *lua.LTable
+	handles map[string]*lua.LTable // app name -> handle table
+	records map[string]*lua.LTable // schema name -> record metatable
+	errMeta *lua.LTable
+	leases  map[string][]string // "app/machine" -> nonces held by fly.leases.with, innermost last
+	luaMods map[string]*lua.LTable
+	arrayMT *lua.LTable
+
+	ticker     func(d time.Duration) (<-chan time.Time, func()) // lease refresh ticks; replaced in tests
+	refreshers map[string]*heldLease                            // nonce -> refresher of fly.leases.with
+	warnMu     sync.Mutex                                       // refreshers warn from their goroutines
+}
+
+// warn writes one line to the configured stderr.
+func (f *Fly) warn(format string, args ...any) {
+	f.warnMu.Lock()
+	defer f.warnMu.Unlock()
+	fmt.Fprintf(f.stderr, "warning: "+format+"\n", args...)
+}
+
+// Open installs the fly module into L: the global fly, and require("fly").
+func Open(L *lua.LState, cfg Config) (*Fly, error) {
+	f := &Fly{
+		L:        L,
+		client:   cfg.Client,
+		app:      cfg.App,
+		stderr:   cfg.Stderr,
+		progress: cfg.Progress,
+		handles:  map[string]*lua.LTable{},
+		records:  map[string]*lua.LTable{},
+		leases:   map[string][]string{},
+		luaMods:  map[string]*lua.LTable{},
+		ticker:   realTicker,
+	}
+	if f.stderr == nil {
+		f.stderr = io.Discard
+	}
+	f.errMeta = f.newErrorMeta()
+	mod, err := f.buildNamespace(&scope{fly: f, dynamic: true}, true)
+	if err != nil {
+		return nil, err
+	}
+	f.module = mod
+	L.SetGlobal("fly", mod)
+	L.PreloadModule("fly", func(L *lua.LState) int {
+		L.Push(mod)
+		return 1
+	})
+	return f, nil
+}
+
+// Module returns the fly table.
+func (f *Fly) Module() *lua.LTable { return f.module }
+
+// App returns the default app, "" when none is set.
+func (f *Fly) App() string { return f.app }
+
+// SetApp changes the default app, as fly.use(name) does.
+func (f *Fly) SetApp(name string) { f.app = name }
+
+// scope is the app a namespace acts on: the default app (read at call time)
+// or a fixed one (a handle).
+type scope struct {
+	fly     *Fly
+	dynamic bool
+	app     string
+}
+
+func (s *scope) appName() string {
+	if s.dynamic {
+		return s.fly.app
+	}
+	return s.app
+}
+
+// buildNamespace creates the fly table (top true) or an app handle's table
+// from the registry.
+func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
+	L := f.L
+	root := L.NewTable()
+	sugar := map[string]*lua.LTable{} // Lua module -> namespace tables to bind
+	for _, fn := range registry() {
+		if !top && !fn.AppScoped {
+			continue
+		}
+		parts := strings.Split(fn.Name, ".")
+		if len(parts) < 2 || parts[0] != "fly" {
+			return nil, fmt.Errorf("bindings: bad function name %q", fn.Name)
+		}
+		t := root
+		for _, p := range parts[1 : len(parts)-1] {
+			sub, ok := t.RawGetString(p).(*lua.LTable)
+			if !ok {
+				sub = L.NewTable()
+				t.RawSetString(p, sub)
+			}
+			t = sub
+		}
+		if src, ok := luaSugar[fn.Name]; ok {
+			sugar[src] = t
+			continue
+		}
+		t.RawSetString(parts[len(parts)-1], f.function(fn, sc))
+	}
+	for src, t := range sugar {
+		if err := f.bindSugar(src, t, sc); err != nil {
+			return nil, err
+		}
+	}
+	if !top {
+		root.RawSetString("name", lua.LString(sc.app))
+	}
+	return root, nil
+}
+
+// function makes the Lua function of fn acting in scope sc.
+func (f *Fly) function(fn *Func, sc *scope) *lua.LFunction {
+	impl := fn.impl
+	if impl == nil {
+		impl = generic
+	}
+	if !fn.AppScoped {
+		return f.L.NewFunction(func(L *lua.LState) int { return impl(f, L, fn, "") })
+	}
+	return f.L.NewFunction(func(L *lua.LState) int {
+		app := sc.appName()
+		if app == "" {
+			f.raise(L, fn.Name, &Error{Code: codeInvalidArgument, Message: noAppMessage, Hint: noAppHint})
+		}
+		return impl(f, L, fn, app)
+	})
+}
+
+// handle returns the table of app-scoped namespaces bound to app, made once
+// per app and VM.
+func (f *Fly) handle(app string) (*lua.LTable, error) {
+	if h, ok := f.handles[app]; ok {
+		return h, nil
+	}
+	h, err := f.buildNamespace(&scope{fly: f, app: app}, false)
+	if err != nil {
+		return nil, err
+	}
+	f.handles[app] = h
+	return h, nil
+}
+
+// luaModule loads an embedded Lua module of lua/fly once per VM, compiled
+// under its real path so tracebacks name the file.
+func (f *Fly) luaModule(name string) (*lua.LTable, error) {
+	if m, ok := f.luaMods[name]; ok {
+		return m, nil
+	}
+	fn, err := flylua.Load(f.L, name)
+	if err != nil {
+		return nil, fmt.Errorf("bindings: %w", err)
+	}
+	if err := f.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, lua.LString(flylua.ModuleName(name))); err != nil {
+		return nil, fmt.Errorf("bindings: run %s: %w", name, err)
+	}
+	m, ok := f.L.Get(-1).(*lua.LTable)
+	f.L.Pop(1)
+	if !ok {
+		return nil, fmt.Errorf("bindings: %s returned no table", name)
+	}
+	f.luaMods[name] = m
+	return m, nil
+}
+
+// encoder returns a body encoder for this VM.
+func (f *Fly) encoder() *encoder {
+	return &encoder{arrayMT: f.arrayMeta()}
+}
+
+// arrayMeta returns the json module's array mark of this VM: the metatable
+// json.decode gives arrays, so that they encode back as arrays even when
+// empty. Lists from the API carry it too.
+func (f *Fly) arrayMeta() *lua.LTable {
+	if f.arrayMT == nil {
+		if v, err := stdlib.FromJSON(f.L, []byte("[]")); err == nil {
+			if t, ok := v.(*lua.LTable); ok {
+				if mt, ok := t.Metatable.(*lua.LTable); ok {
+					f.arrayMT = mt
+				}
+			}
+		}
+	}
+	return f.arrayMT
+}
+
+// context returns the state's context, or Background when it has none.
+func stateContext(L *lua.LState) context.Context {
+	if ctx := L.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}

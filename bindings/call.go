@@ -1,0 +1,56 @@
+package bindings
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/client"
+)
+
+// exchange is the part of one binding call that talks to the API: run
+// performs one or more HTTP requests (a call, every page of a list, a wait
+// loop) and touches no Lua state, so it may run on any goroutine; push turns
+// its result into Lua values on the state's goroutine.
+//
+// Every binding builds an exchange and hands it to Fly.do; nothing else
+// calls the API. This is where cooperative concurrency plugs in (fly.spawn,
+// fly.parallel): inside a task, do starts run on a goroutine and yields the
+// coroutine; the scheduler resumes it with push's values.
+type exchange struct {
+	op   string // the Lua function, for errors: "fly.machines.stop"
+	run  func(ctx context.Context) (any, error)
+	push func(L *lua.LState, result any) int
+}
+
+// do performs x for the Lua function running in L: it runs the exchange
+// under L's context (so cancellation aborts the request in flight), raises
+// a failure as a fly error value, and pushes the result.
+func (f *Fly) do(L *lua.LState, x exchange) int {
+	res, err := x.run(stateContext(L))
+	if err != nil {
+		f.raise(L, x.op, err)
+		return 0
+	}
+	return x.push(L, res)
+}
+
+// send is the one place where the bindings call the client. It is safe on
+// any goroutine.
+func (f *Fly) send(ctx context.Context, req *client.Request) (*client.Response, error) {
+	if f.client == nil {
+		return nil, &Error{Code: codeInvalidArgument, Message: "no API client configured (pass a token, or run with --sim)"}
+	}
+	return f.client.Do(ctx, req)
+}
+
+// single is the exchange of one request whose answer push converts.
+func (f *Fly) single(op string, req *client.Request, push func(L *lua.LState, resp *client.Response) int) exchange {
+	return exchange{
+		op: op,
+		run: func(ctx context.Context) (any, error) {
+			return f.send(ctx, req)
+		},
+		push: func(L *lua.LState, res any) int { return push(L, res.(*client.Response)) },
+	}
+}

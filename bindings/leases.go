@@ -1,0 +1,41 @@
+package bindings
+
+const leasePath = machinePath + "/lease"
+
+var leasesFuncs = []Func{
+	{Name: "fly.leases.acquire", Doc: "Acquire a lease on a machine.",
+		Params: []Param{machineID, optsParam("ttl, description")}, AppScoped: true,
+		opts: optSpec{body: true, extra: []Field{
+			{Name: "ttl", Type: "duration", Doc: "how long the lease lasts", enc: "seconds"}}},
+		unwrap:  "data",
+		Returns: ret("lease", "fly.Lease", "the lease, with its nonce"),
+		Ops:     []string{"POST " + leasePath}},
+	{Name: "fly.leases.get", Doc: "Get a machine's lease.",
+		Params: []Param{machineID}, AppScoped: true, unwrap: "data",
+		Returns: ret("lease", "fly.Lease", "the lease"),
+		Ops:     []string{"GET " + leasePath}},
+	{Name: "fly.leases.refresh", Doc: "Extend a lease you hold.",
+		Params: []Param{machineID, {Name: "nonce", Type: "string", Doc: "the lease's nonce", In: "header:nonce"},
+			optsParam("ttl, description")}, AppScoped: true,
+		opts: optSpec{body: true, extra: []Field{
+			{Name: "ttl", Type: "duration", Doc: "how long the lease lasts from now", enc: "seconds"}}},
+		unwrap:  "data",
+		Returns: ret("lease", "fly.Lease", "the lease"),
+		Ops:     []string{"POST " + leasePath}},
+	{Name: "fly.leases.release", Doc: "Release a lease you hold.",
+		Params:    []Param{machineID, {Name: "nonce", Type: "string", Doc: "the lease's nonce", In: "header:nonce"}},
+		AppScoped: true, noValue: true,
+		Ops: []string{"DELETE " + leasePath}},
+	{Name: "fly.leases.with", Doc: "Hold a lease while fn(lease) runs: acquire, refresh, always release, re-raise fn's error; machine mutations inside carry the nonce.",
+		Params: []Param{machineID, optsParam("ttl (default 30 s), description"),
+			{Name: "fn", Type: "fun(lease: fly.Lease): any", Doc: "the work to do under the lease", In: "lua"}},
+		AppScoped: true,
+		Returns:   ret("...", "any", "fn's results"),
+		Ops:       []string{"POST " + leasePath, "DELETE " + leasePath}},
+}
+
+// luaSugar names the functions written in Lua, by the embedded file that
+// defines them.
+var luaSugar = map[string]string{
+	"fly.leases.with": "fly/leases.lua",
+}

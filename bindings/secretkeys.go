@@ -1,0 +1,48 @@
+package bindings
+
+const secretkeyPath = "/v1/apps/{app_name}/secretkeys/{secret_name}"
+
+var secretkeyName = idParam("name", "path:secret_name", "the key's name")
+
+var secretkeysFuncs = []Func{
+	{Name: "fly.secretkeys.decrypt", Doc: "Decrypt with a secret key (byte arrays may be given as strings).",
+		Params:    []Param{secretkeyName, bodyParam("DecryptSecretkeyRequest", false, "ciphertext, associated_data"), optsParam("min_version")},
+		AppScoped: true, opts: optSpec{query: true},
+		Returns: ret("result", "fly.DecryptSecretkeyResponse", "{plaintext}"),
+		Ops:     []string{"POST " + secretkeyPath + "/decrypt"}},
+	{Name: "fly.secretkeys.delete", Doc: "Delete a secret key.",
+		Params: []Param{secretkeyName}, AppScoped: true,
+		Returns: ret("result", "fly.DeleteSecretkeyResponse", "the API's answer"),
+		Ops:     []string{"DELETE " + secretkeyPath}},
+	{Name: "fly.secretkeys.encrypt", Doc: "Encrypt with a secret key (byte arrays may be given as strings).",
+		Params:    []Param{secretkeyName, bodyParam("EncryptSecretkeyRequest", false, "plaintext, associated_data"), optsParam("min_version")},
+		AppScoped: true, opts: optSpec{query: true},
+		Returns: ret("result", "fly.EncryptSecretkeyResponse", "{ciphertext}"),
+		Ops:     []string{"POST " + secretkeyPath + "/encrypt"}},
+	{Name: "fly.secretkeys.generate", Doc: "Generate a new secret key of a type.",
+		Params:    []Param{secretkeyName, bodyParam("SetSecretkeyRequest", true, "type")},
+		AppScoped: true, Returns: ret("result", "fly.SetSecretkeyResponse", "the API's answer"),
+		Ops: []string{"POST " + secretkeyPath + "/generate"}},
+	{Name: "fly.secretkeys.get", Doc: "Get a secret key (its public part).",
+		Params: []Param{secretkeyName, optsParam("min_version")}, AppScoped: true, opts: optSpec{query: true},
+		Returns: ret("key", "fly.SecretKey", "the key"),
+		Ops:     []string{"GET " + secretkeyPath}},
+	{Name: "fly.secretkeys.list", Doc: "List the app's secret keys.",
+		Params: []Param{optsParam("types, min_version")}, AppScoped: true,
+		opts: optSpec{query: true}, unwrap: "secret_keys",
+		Returns: ret("keys", "fly.SecretKey[]", "the keys"),
+		Ops:     []string{"GET /v1/apps/{app_name}/secretkeys"}},
+	{Name: "fly.secretkeys.set", Doc: "Set a secret key's type and value.",
+		Params:    []Param{secretkeyName, bodyParam("SetSecretkeyRequest", false, "type, value")},
+		AppScoped: true, Returns: ret("result", "fly.SetSecretkeyResponse", "the API's answer"),
+		Ops: []string{"POST " + secretkeyPath}},
+	{Name: "fly.secretkeys.sign", Doc: "Sign with a secret key.",
+		Params:    []Param{secretkeyName, bodyParam("SignSecretkeyRequest", false, "plaintext"), optsParam("min_version")},
+		AppScoped: true, opts: optSpec{query: true},
+		Returns: ret("result", "fly.SignSecretkeyResponse", "{signature}"),
+		Ops:     []string{"POST " + secretkeyPath + "/sign"}},
+	{Name: "fly.secretkeys.verify", Doc: "Verify a signature (raises when it does not match).",
+		Params:    []Param{secretkeyName, bodyParam("VerifySecretkeyRequest", false, "plaintext, signature"), optsParam("min_version")},
+		AppScoped: true, opts: optSpec{query: true}, noValue: true,
+		Ops: []string{"POST " + secretkeyPath + "/verify"}},
+}

@@ -1,0 +1,169 @@
+package bindings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/client"
+)
+
+// waitCap is the longest a single wait request may block on the server.
+const waitCap = 60 * time.Second
+
+// waitRequest is one fly.machines.wait.
+type waitRequest struct {
+	app, id     string
+	states      []string
+	timeout     time.Duration
+	version     string
+	fromEventID string
+}
+
+// waitImpl is fly.machines.wait(id, state?, opts?).
+func waitImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
+	w := &waitRequest{app: app, id: checkID(L, 1, fn.Name, L.Get(1)), timeout: waitCap}
+	stateArg, optsArg := L.Get(2), L.Get(3)
+	if t, ok := stateArg.(*lua.LTable); ok && optsArg == lua.LNil && t.RawGetInt(1) == lua.LNil && t.Len() == 0 {
+		if _, bad := sortedStringKeys(t); bad == nil && firstKey(t) != lua.LNil {
+			stateArg, optsArg = lua.LNil, t // wait(id, {timeout = ...})
+		}
+	}
+	switch v := stateArg.(type) {
+	case *lua.LNilType:
+		w.states = []string{"started"}
+	case lua.LString:
+		w.states = []string{string(v)}
+	case *lua.LTable:
+		n, _ := arrayLen(v)
+		if n <= 0 {
+			argError(L, 2, fn.Name, "state or list of states expected, got table")
+		}
+		for i := 1; i <= n; i++ {
+			s, ok := v.RawGetInt(i).(lua.LString)
+			if !ok {
+				argError(L, 2, fn.Name, "list of state strings expected, got "+luaTypeName(v.RawGetInt(i))+" at ["+strconv.Itoa(i)+"]")
+			}
+			w.states = append(w.states, string(s))
+		}
+	default:
+		typeError(L, 2, fn.Name, "string", v)
+	}
+	if s := opInfo(fn.Ops[0]).paramSchema("state"); s != nil {
+		for _, st := range w.states {
+			if len(s.Enum) > 0 && !contains(s.Enum, st) {
+				argError(L, 2, fn.Name, enumMessage(st, s.Enum))
+			}
+		}
+	}
+	c := &call{fn: fn, req: &client.Request{Query: url.Values{}}}
+	f.applyOpts(L, 3, c, optsArg)
+	if v, ok := c.local["timeout"]; ok {
+		d, err := parseDuration(v)
+		if err != nil {
+			f.raiseInvalid(L, fn.Name, "timeout: "+err.Error())
+		}
+		w.timeout = d
+	}
+	if v, ok := c.local["version"]; ok {
+		s, isStr := v.(lua.LString)
+		if !isStr {
+			f.raiseInvalid(L, fn.Name, "version: expected string, got "+luaTypeName(v))
+		}
+		w.version = string(s)
+	}
+	if v, ok := c.local["from_event_id"]; ok {
+		s, isStr := v.(lua.LString)
+		if !isStr {
+			f.raiseInvalid(L, fn.Name, "from_event_id: expected string, got "+luaTypeName(v))
+		}
+		w.fromEventID = string(s)
+	}
+	return f.do(L, f.waitExchange(fn, w))
+}
+
+func (o *operation) paramSchema(name string) *Schema {
+	if o == nil {
+		return nil
+	}
+	for _, p := range o.Params {
+		if p.Name == name {
+			return p.Schema
+		}
+	}
+	return nil
+}
+
+// waitExchange is the one path of every machine wait: it repeats the
+// server's wait (at most 60 s each) until the state is reached, the timeout
+// passes, or the context ends.
+func (f *Fly) waitExchange(fn *Func, w *waitRequest) exchange {
+	return exchange{
+		op:  fn.Name,
+		run: func(ctx context.Context) (any, error) { return f.wait(ctx, w) },
+		push: func(L *lua.LState, res any) int {
+			resp := res.(*client.Response)
+			v, err := f.decodeAnswer(resp, LookupSchema("WaitMachineResponse"))
+			if err != nil {
+				f.raise(L, fn.Name, err)
+			}
+			L.Push(v)
+			return 1
+		},
+	}
+}
+
+// wait performs the wait loop; it touches no Lua state.
+func (f *Fly) wait(ctx context.Context, w *waitRequest) (*client.Response, error) {
+	deadline := time.Now().Add(w.timeout)
+	for {
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
+			return nil, &Error{Code: client.CodeTimeout,
+				Message: fmt.Sprintf("machine %s did not reach %s within %s", w.id, strings.Join(w.states, " or "), w.timeout),
+				Hint:    "wait longer (opts.timeout), or look at the machine's events (fly.machines.events)"}
+		}
+		step := min(remaining, waitCap)
+		q := url.Values{}
+		for _, s := range w.states {
+			q.Add("state", s)
+		}
+		q.Set("timeout", strconv.FormatInt(max(seconds(step), 1), 10))
+		if w.version != "" {
+			q.Set("version", w.version)
+		}
+		if w.fromEventID != "" {
+			q.Set("from_event_id", w.fromEventID)
+		}
+		req := &client.Request{Method: http.MethodGet, Pattern: "/v1/apps/{app_name}/machines/{machine_id}/wait",
+			Params: map[string]string{"app_name": w.app, "machine_id": w.id}, Query: q}
+		resp, err := f.send(ctx, req)
+		if err == nil {
+			return resp, nil
+		}
+		var ce *client.Error
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		switch {
+		case ce.StatusCode == http.StatusRequestTimeout || (ce.Code == client.CodeTimeout && ce.StatusCode != 0):
+			continue // the server's wait ran out: ask again
+		case ce.StatusCode == http.StatusNotFound && contains(w.states, "destroyed"):
+			return &client.Response{StatusCode: http.StatusOK, Header: http.Header{},
+				Body: []byte(`{"ok":true,"state":"destroyed"}`)}, nil
+		}
+		return nil, err
+	}
+}
+
+func firstKey(t *lua.LTable) lua.LValue {
+	k, _ := t.Next(lua.LNil)
+	return k
+}
