@@ -3,6 +3,7 @@ package flyscript
 import (
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/bindings"
 	flylua "github.com/flyscript/flyscript/lua"
 	"github.com/flyscript/flyscript/stdlib"
 )
@@ -23,7 +24,22 @@ func (vm *VM) openModules() error {
 		return err
 	}
 	flylua.Preload(L)
-	return nil
+	vm.fly, err = bindings.Open(L, bindings.Config{
+		Client:   vm.cfg.client,
+		App:      vm.cfg.app,
+		Stderr:   vm.cfg.stderr,
+		Progress: vm.cfg.progress,
+	})
+	return err
+}
+
+// App returns the default app of the `fly` module: WithApp's, or the one a
+// script chose with fly.use. "" when none is set.
+func (vm *VM) App() string {
+	if vm.fly == nil {
+		return ""
+	}
+	return vm.fly.App()
 }
 
 // onExit is called by os.exit. It records the code and cancels the call's

@@ -13,6 +13,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	luar "layeh.com/gopher-luar"
+
+	"github.com/flyscript/flyscript/bindings"
 )
 
 // VM is one Lua state with the `fly` module and the host modules loaded.
@@ -28,6 +30,7 @@ type VM struct {
 	cfg      config
 	handler  *lua.LFunction
 	basePath string
+	fly      *bindings.Fly
 
 	busy   atomic.Bool
 	closed bool
