@@ -134,6 +134,9 @@ func (c *Client) run(ctx context.Context, k *call) (*Response, *Error) {
 		if ctx.Err() != nil {
 			return nil, ctxError(k.newError(), ctx.Err())
 		}
+		if status == http.StatusRequestTimeout && k.method == http.MethodGet && k.pattern == waitPattern {
+			return nil, aerr // the wait's "not yet": Machines.Wait loops on it
+		}
 		v := retryable(k.method, status, aerr.Err, sent)
 		if v == outcomeUnknown && isMachineCreate(k.method, k.pattern) {
 			name := bodyName(k.req.Body)
@@ -242,7 +245,9 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 		hreq.Header.Set("Authorization", c.authHeader)
 	}
 	hreq.Header.Set("User-Agent", c.userAgent)
-	hreq.Header.Set("Accept", "application/json")
+	if hreq.Header.Get("Accept") == "" {
+		hreq.Header.Set("Accept", "application/json")
+	}
 	if k.req.Body != nil {
 		hreq.Header.Set("Content-Type", "application/json")
 	}
