@@ -2,11 +2,146 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/flyscript/flyscript/sim"
 )
 
+// onOff is a boolean flag that also reads on/off: --rate-limits=off.
+type onOff bool
+
+func (b *onOff) String() string {
+	if *b {
+		return "on"
+	}
+	return "off"
+}
+
+func (b *onOff) Set(v string) error {
+	switch strings.ToLower(v) {
+	case "on", "true", "1", "yes":
+		*b = true
+	case "off", "false", "0", "no":
+		*b = false
+	default:
+		return fmt.Errorf("want on or off, got %q", v)
+	}
+	return nil
+}
+
+func (b *onOff) IsBoolFlag() bool { return true }
+
+const simUsage = `usage: flyscript sim [flags]
+
+Serves a simulator of the Fly.io Machines API, for scripts, curl, fly-go
+(through FLY_FLAPS_BASE_URL) and any other client. Stop it with Ctrl-C.
+
+flags:
+`
+
 // simCommand serves the Machines API simulator: `flyscript sim [flags]`.
+// Exit codes: 0 after a clean stop, 1 when it cannot serve, 2 on bad flags.
 func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	_, _ = io.WriteString(stderr, "flyscript sim: not built yet\n")
-	return 2
+	fs := flag.NewFlagSet("flyscript sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:4280", "address to serve on (host:port; loopback unless you say otherwise)")
+	state := fs.String("state", "", "persist the simulator's state in this JSON `file` (loaded on start)")
+	latency := fs.Duration("latency", 0, "add this mean latency to every response (e.g. 50ms)")
+	jitter := fs.Duration("jitter", -1, "latency jitter, ± uniformly (default: half of --latency)")
+	faults := fs.String("faults", "", "inject faults: comma-separated kind=share, kinds 500, 502, 503, 429, reset,\nreset-before, reset-after (e.g. 503=0.1,429=0.05,reset=0.05)")
+	rateLimits := onOff(true)
+	fs.Var(&rateLimits, "rate-limits", "enforce the documented rate limits: on or off")
+	token := fs.String("token", "", "require this API `token` (default: any token is accepted)")
+	seed := fs.Int64("seed", 1, "seed of identifiers and injected faults")
+	instant := fs.Bool("instant", false, "make machine transitions instant instead of a few hundred ms")
+	fs.Usage = func() {
+		_, _ = io.WriteString(stderr, simUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	usageErr := func(format string, a ...any) int {
+		_, _ = fmt.Fprintf(stderr, "flyscript sim: "+format+"\n", a...)
+		_, _ = fmt.Fprintln(stderr, "run 'flyscript sim -h' for the flags")
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	host, port, err := net.SplitHostPort(*listen)
+	if err != nil {
+		return usageErr("invalid --listen %q: want host:port, e.g. 127.0.0.1:4280", *listen)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return usageErr("invalid --listen %q: bad port", *listen)
+	}
+	if *latency < 0 {
+		return usageErr("invalid --latency %s: must not be negative", *latency)
+	}
+	if *jitter < 0 {
+		*jitter = *latency / 2
+	}
+	f, err := sim.ParseFaults(*faults)
+	if err != nil {
+		return usageErr("invalid --faults: %v", err)
+	}
+	opts := []sim.Option{
+		sim.WithRateLimits(bool(rateLimits)),
+		sim.WithFaults(f),
+		sim.WithLatency(*latency, *jitter),
+		sim.WithSeed(*seed),
+	}
+	if *state != "" {
+		opts = append(opts, sim.WithStateFile(*state))
+	}
+	if *token != "" {
+		opts = append(opts, sim.WithToken(*token))
+	}
+	if *instant {
+		opts = append(opts, sim.WithTimings(sim.InstantTimings()))
+	}
+	srv, err := sim.Listen(*listen, opts...)
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "flyscript sim: %v\n", err)
+		return 1
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		_, _ = fmt.Fprintf(stderr, "flyscript sim: warning: serving on %s, reachable from other hosts\n", *listen)
+	}
+	tok := *token
+	if tok == "" {
+		tok = "sim"
+	}
+	_, _ = fmt.Fprintln(stdout, srv.URL)
+	_, _ = fmt.Fprintf(stdout, "export FLY_FLAPS_BASE_URL=%s FLY_API_TOKEN=%s\n", srv.URL, tok)
+	desc := []string{"rate limits " + rateLimits.String()}
+	if *state != "" {
+		desc = append(desc, "state in "+*state)
+	}
+	if *latency > 0 {
+		desc = append(desc, fmt.Sprintf("latency %s±%s", *latency, *jitter))
+	}
+	if s := f.String(); s != "" {
+		desc = append(desc, "faults "+s)
+	}
+	_, _ = fmt.Fprintf(stderr, "flyscript sim: serving the Machines API (%s); Ctrl-C to stop\n", strings.Join(desc, ", "))
+	<-ctx.Done()
+	start := time.Now()
+	if err := srv.Close(); err != nil {
+		_, _ = fmt.Fprintf(stderr, "flyscript sim: stop: %v\n", err)
+		return 1
+	}
+	_, _ = fmt.Fprintf(stderr, "flyscript sim: stopped (%s)\n", time.Since(start).Round(time.Millisecond))
+	return 0
 }

@@ -1,0 +1,2 @@
+// Package sim is a simulator of the Fly.io Machines API. TODO: full doc.
+package sim

@@ -1,0 +1,495 @@
+package sim
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"net/http"
+	"regexp"
+	"sort"
+)
+
+// bytesJSON is a byte string as the API writes it: an array of integers.
+// It also reads base64 strings.
+type bytesJSON []byte
+
+// MarshalJSON writes [1,2,3].
+func (b bytesJSON) MarshalJSON() ([]byte, error) {
+	ints := make([]int, len(b))
+	for i, x := range b {
+		ints[i] = int(x)
+	}
+	return json.Marshal(ints)
+}
+
+// UnmarshalJSON reads [1,2,3] or a base64 string.
+func (b *bytesJSON) UnmarshalJSON(data []byte) error {
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte(`"`)) {
+		var s string
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+		d, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return fmt.Errorf("bytes: want an array of integers or base64: %w", err)
+		}
+		*b = d
+		return nil
+	}
+	var ints []int
+	if err := json.Unmarshal(data, &ints); err != nil {
+		return fmt.Errorf("bytes: want an array of integers 0-255")
+	}
+	out := make([]byte, len(ints))
+	for i, x := range ints {
+		if x < 0 || x > 255 {
+			return fmt.Errorf("bytes: %d is not a byte", x)
+		}
+		out[i] = byte(x)
+	}
+	*b = out
+	return nil
+}
+
+func (s *Server) sortedOrgs() []*orgState {
+	var out []*orgState
+	for _, o := range s.w.Orgs {
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	return out
+}
+
+func (s *Server) sortedApps() []*app {
+	var out []*app
+	for _, a := range s.w.Apps {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+var secretNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func digest(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:8])
+}
+
+func secretJSON(sec *secret, show bool) map[string]any {
+	j := map[string]any{
+		"name": sec.Name, "digest": digest(sec.Value),
+		"created_at": rfc3339(sec.CreatedAt), "updated_at": rfc3339(sec.UpdatedAt),
+	}
+	if show {
+		j["value"] = sec.Value
+	}
+	return j
+}
+
+func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) {
+	show, err := boolQuery(r, "show_secrets")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.appFor(w, r)
+	if a == nil {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"secrets": sortedSecrets(a, show)})
+}
+
+func sortedSecrets(a *app, show bool) []map[string]any {
+	names := make([]string, 0, len(a.Secrets))
+	for n := range a.Secrets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]map[string]any, 0, len(names))
+	for _, n := range names {
+		out = append(out, secretJSON(a.Secrets[n], show))
+	}
+	return out
+}
+
+func (s *Server) updateSecrets(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Values map[string]*string `json:"values"`
+	}
+	if !readBody(w, r, &req, true) {
+		return
+	}
+	for k := range req.Values {
+		if !secretNameRE.MatchString(k) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret name %q", k))
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.appFor(w, r)
+	if a == nil {
+		return
+	}
+	now := s.clock.Now()
+	for k, v := range req.Values {
+		if v == nil {
+			delete(a.Secrets, k)
+			continue
+		}
+		if old := a.Secrets[k]; old != nil {
+			old.Value, old.UpdatedAt = *v, now
+		} else {
+			a.Secrets[k] = &secret{Name: k, Value: *v, CreatedAt: now, UpdatedAt: now}
+		}
+	}
+	a.SecretsVersion++
+	s.commit()
+	writeJSON(w, http.StatusOK, map[string]any{"version": a.SecretsVersion, "Version": a.SecretsVersion, "secrets": sortedSecrets(a, false)})
+}
+
+func (s *Server) getSecret(w http.ResponseWriter, r *http.Request) {
+	show, err := boolQuery(r, "show_secrets")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.appFor(w, r)
+	if a == nil {
+		return
+	}
+	sec := a.Secrets[r.PathValue("secret_name")]
+	if sec == nil {
+		writeError(w, http.StatusNotFound, "secret not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, secretJSON(sec, show))
+}
+
+func (s *Server) setSecret(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Value *string `json:"value"`
+	}
+	if !readBody(w, r, &req, true) {
+		return
+	}
+	name := r.PathValue("secret_name")
+	if !secretNameRE.MatchString(name) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret name %q", name))
+		return
+	}
+	if req.Value == nil {
+		writeError(w, http.StatusBadRequest, "value is required")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.appFor(w, r)
+	if a == nil {
+		return
+	}
+	now := s.clock.Now()
+	sec := a.Secrets[name]
+	if sec == nil {
+		sec = &secret{Name: name, CreatedAt: now}
+		a.Secrets[name] = sec
+	}
+	sec.Value, sec.UpdatedAt = *req.Value, now
+	a.SecretsVersion++
+	s.commit()
+	j := secretJSON(sec, false)
+	j["version"], j["Version"] = a.SecretsVersion, a.SecretsVersion
+	writeJSON(w, http.StatusCreated, j)
+}
+
+func (s *Server) deleteSecret(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.appFor(w, r)
+	if a == nil {
+		return
+	}
+	name := r.PathValue("secret_name")
+	if a.Secrets[name] == nil {
+		writeError(w, http.StatusNotFound, "secret not found")
+		return
+	}
+	delete(a.Secrets, name)
+	a.SecretsVersion++
+	s.commit()
+	writeJSON(w, http.StatusOK, map[string]any{"version": a.SecretsVersion, "Version": a.SecretsVersion})
+}
+
+// Secret key types the simulator implements with Go's crypto.
+var secretKeyTypes = map[string]struct {
+	keyLen        int // 0: any length from 16 to 128
+	sign, encrypt bool
+	hash          func() hash.Hash
+	truncate      int
+	asymmetric    bool
+}{
+	"hs256":      {keyLen: 0, sign: true, hash: sha256.New},
+	"hs384":      {keyLen: 0, sign: true, hash: sha512.New384},
+	"hs512":      {keyLen: 0, sign: true, hash: sha512.New},
+	"nacl_auth":  {keyLen: 32, sign: true, hash: sha512.New, truncate: 32},
+	"nacl_sign":  {keyLen: ed25519.PrivateKeySize, sign: true, asymmetric: true},
+	"xaes256gcm": {keyLen: 32, encrypt: true},
+}
+
+func secretKeyJSON(k *secretKey) map[string]any {
+	j := map[string]any{
+		"name": k.Name, "type": k.Type, "created_at": rfc3339(k.CreatedAt), "updated_at": rfc3339(k.UpdatedAt),
+	}
+	if k.Type == "nacl_sign" {
+		j["public_key"] = bytesJSON(ed25519.PrivateKey(k.Key).Public().(ed25519.PublicKey))
+	}
+	return j
+}
+
+func (s *Server) listSecretKeys(w http.ResponseWriter, r *http.Request) {
+	types := map[string]bool{}
+	for _, t := range splitList(r.URL.Query()["types"]) {
+		types[t] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.appFor(w, r)
+	if a == nil {
+		return
+	}
+	names := make([]string, 0, len(a.SecretKeys))
+	for n, k := range a.SecretKeys {
+		if len(types) == 0 || types[k.Type] {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	out := []map[string]any{}
+	for _, n := range names {
+		out = append(out, secretKeyJSON(a.SecretKeys[n]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"secret_keys": out})
+}
+
+func (s *Server) secretKeyFor(w http.ResponseWriter, r *http.Request) (*app, *secretKey) {
+	a := s.appFor(w, r)
+	if a == nil {
+		return nil, nil
+	}
+	k := a.SecretKeys[r.PathValue("secret_name")]
+	if k == nil {
+		writeError(w, http.StatusNotFound, "secret key not found")
+		return nil, nil
+	}
+	return a, k
+}
+
+func (s *Server) getSecretKey(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, k := s.secretKeyFor(w, r); k != nil {
+		writeJSON(w, http.StatusOK, secretKeyJSON(k))
+	}
+}
+
+// setSecretKey serves both set (value given) and generate (random value).
+func (s *Server) setSecretKey(w http.ResponseWriter, r *http.Request, generate bool) {
+	var req struct {
+		Type  string    `json:"type"`
+		Value bytesJSON `json:"value"`
+	}
+	if !readBody(w, r, &req, true) {
+		return
+	}
+	name := r.PathValue("secret_name")
+	if !secretNameRE.MatchString(name) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret key name %q", name))
+		return
+	}
+	kt, ok := secretKeyTypes[req.Type]
+	if !ok {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("unsupported secret key type %q: want hs256, hs384, hs512, nacl_auth, nacl_sign or xaes256gcm", req.Type))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.appFor(w, r)
+	if a == nil {
+		return
+	}
+	key := []byte(req.Value)
+	if generate {
+		n := kt.keyLen
+		if n == 0 {
+			n = 32
+		}
+		key = s.ids.bytes(n)
+		if req.Type == "nacl_sign" {
+			key = ed25519.NewKeyFromSeed(key[:ed25519.SeedSize])
+		}
+	} else {
+		if req.Type == "nacl_sign" && len(key) == ed25519.SeedSize {
+			key = ed25519.NewKeyFromSeed(key)
+		}
+		if (kt.keyLen != 0 && len(key) != kt.keyLen) || (kt.keyLen == 0 && (len(key) < 16 || len(key) > 128)) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid value: wrong key length %d for type %s", len(key), req.Type))
+			return
+		}
+	}
+	now := s.clock.Now()
+	a.SecretKeysVersion++
+	k := a.SecretKeys[name]
+	if k == nil {
+		k = &secretKey{Name: name, CreatedAt: now}
+		a.SecretKeys[name] = k
+	}
+	k.Type, k.Key, k.Version, k.UpdatedAt = req.Type, key, a.SecretKeysVersion, now
+	s.commit()
+	j := secretKeyJSON(k)
+	j["version"], j["Version"] = k.Version, k.Version
+	writeJSON(w, http.StatusCreated, j)
+}
+
+func (s *Server) deleteSecretKey(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, k := s.secretKeyFor(w, r)
+	if k == nil {
+		return
+	}
+	delete(a.SecretKeys, k.Name)
+	a.SecretKeysVersion++
+	s.commit()
+	writeJSON(w, http.StatusOK, map[string]any{"version": a.SecretKeysVersion, "Version": a.SecretKeysVersion})
+}
+
+// secretKeyOp runs one cryptographic operation under s.mu.
+func (s *Server) secretKeyOp(w http.ResponseWriter, r *http.Request, req any, op func(k *secretKey) (any, int, string)) {
+	if !readBody(w, r, req, true) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, k := s.secretKeyFor(w, r)
+	if k == nil {
+		return
+	}
+	out, code, msg := op(k)
+	switch {
+	case msg != "":
+		writeError(w, code, msg)
+	case out == nil:
+		writeEmpty(w, code)
+	default:
+		writeJSON(w, code, out)
+	}
+}
+
+func (s *Server) encryptSecretKey(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Plaintext      bytesJSON `json:"plaintext"`
+		AssociatedData bytesJSON `json:"associated_data"`
+	}
+	s.secretKeyOp(w, r, &req, func(k *secretKey) (any, int, string) {
+		if !secretKeyTypes[k.Type].encrypt {
+			return nil, http.StatusBadRequest, fmt.Sprintf("secret key type %s cannot encrypt", k.Type)
+		}
+		g := gcmFor(k.Key)
+		nonce := s.ids.bytes(g.NonceSize())
+		ct := g.Seal(append([]byte{}, nonce...), nonce, req.Plaintext, req.AssociatedData)
+		return map[string]any{"ciphertext": bytesJSON(ct)}, http.StatusOK, ""
+	})
+}
+
+func (s *Server) decryptSecretKey(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Ciphertext     bytesJSON `json:"ciphertext"`
+		AssociatedData bytesJSON `json:"associated_data"`
+	}
+	s.secretKeyOp(w, r, &req, func(k *secretKey) (any, int, string) {
+		if !secretKeyTypes[k.Type].encrypt {
+			return nil, http.StatusBadRequest, fmt.Sprintf("secret key type %s cannot decrypt", k.Type)
+		}
+		g := gcmFor(k.Key)
+		if len(req.Ciphertext) < g.NonceSize() {
+			return nil, http.StatusBadRequest, "decryption failed: ciphertext too short"
+		}
+		n := g.NonceSize()
+		pt, err := g.Open(nil, req.Ciphertext[:n], req.Ciphertext[n:], req.AssociatedData)
+		if err != nil {
+			return nil, http.StatusBadRequest, "decryption failed: message authentication failed"
+		}
+		return map[string]any{"plaintext": bytesJSON(pt)}, http.StatusOK, ""
+	})
+}
+
+// gcmFor is AES-256-GCM on a 32-byte key (the simulator's stand-in for
+// XAES-256-GCM: it round-trips, but is not byte-compatible).
+func gcmFor(key []byte) cipher.AEAD {
+	b, _ := aes.NewCipher(key)
+	g, _ := cipher.NewGCM(b)
+	return g
+}
+
+func signWith(k *secretKey, msg []byte) []byte {
+	kt := secretKeyTypes[k.Type]
+	if kt.asymmetric {
+		return ed25519.Sign(ed25519.PrivateKey(k.Key), msg)
+	}
+	m := hmac.New(kt.hash, k.Key)
+	m.Write(msg)
+	sum := m.Sum(nil)
+	if kt.truncate > 0 {
+		sum = sum[:kt.truncate]
+	}
+	return sum
+}
+
+func (s *Server) signSecretKey(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Plaintext bytesJSON `json:"plaintext"`
+	}
+	s.secretKeyOp(w, r, &req, func(k *secretKey) (any, int, string) {
+		if !secretKeyTypes[k.Type].sign {
+			return nil, http.StatusBadRequest, fmt.Sprintf("secret key type %s cannot sign", k.Type)
+		}
+		return map[string]any{"signature": bytesJSON(signWith(k, req.Plaintext))}, http.StatusOK, ""
+	})
+}
+
+func (s *Server) verifySecretKey(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Plaintext bytesJSON `json:"plaintext"`
+		Signature bytesJSON `json:"signature"`
+	}
+	s.secretKeyOp(w, r, &req, func(k *secretKey) (any, int, string) {
+		kt := secretKeyTypes[k.Type]
+		if !kt.sign {
+			return nil, http.StatusBadRequest, fmt.Sprintf("secret key type %s cannot verify", k.Type)
+		}
+		ok := false
+		if kt.asymmetric {
+			ok = ed25519.Verify(ed25519.PrivateKey(k.Key).Public().(ed25519.PublicKey), req.Plaintext, req.Signature)
+		} else {
+			ok = hmac.Equal(signWith(k, req.Plaintext), req.Signature)
+		}
+		if !ok {
+			return nil, http.StatusBadRequest, "signature verification failed"
+		}
+		return nil, http.StatusNoContent, ""
+	})
+}
