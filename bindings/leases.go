@@ -29,9 +29,12 @@ var leasesFuncs = []Func{
 	{Name: "fly.leases.with", Doc: "Hold a lease while fn(lease) runs: acquire, refresh, always release, re-raise fn's error; machine mutations inside carry the nonce.",
 		Params: []Param{machineID, optsParam("ttl (default 30 s), description"),
 			{Name: "fn", Type: "fun(lease: fly.Lease): any", Doc: "the work to do under the lease", In: "lua"}},
-		AppScoped: true,
-		Returns:   ret("...", "any", "fn's results"),
-		Ops:       []string{"POST " + leasePath, "DELETE " + leasePath}},
+		AppScoped: true, unwrap: "data",
+		opts: optSpec{body: true, extra: []Field{
+			{Name: "ttl", Type: "duration", Doc: "how long the lease lasts; it is refreshed every half of it", Default: "30", enc: "seconds"},
+			{Name: "description", Type: "string", Doc: "what holds the lease", Default: `"flyscript"`}}},
+		Returns: ret("...", "any", "fn's results"),
+		Ops:     []string{"POST " + leasePath, "DELETE " + leasePath}},
 }
 
 // luaSugar names the functions written in Lua, by the embedded file that

@@ -68,22 +68,13 @@ func (f *Fly) leaseBegin(sc *scope) lua.LGFunction {
 		if app == "" {
 			f.raise(L, withName, &Error{Code: codeInvalidArgument, Message: noAppMessage, Hint: noAppHint})
 		}
-		fn := registryByKey["fly.leases.acquire"]
-		c := f.build(L, fn, app)
+		c := f.build(L, registryByKey[withName], app)
 		ttl := defaultLeaseTTL
-		if !hasField(c.fields, "ttl") {
-			c.fields = append(c.fields, bodyField{"ttl", lua.LNumber(seconds(ttl))})
-		} else {
-			for _, bf := range c.fields {
-				if bf.name == "ttl" {
-					ttl = time.Duration(float64(bf.v.(lua.LNumber))) * time.Second
-				}
+		for _, bf := range c.fields {
+			if n, ok := bf.v.(lua.LNumber); ok && bf.name == "ttl" {
+				ttl = time.Duration(float64(n)) * time.Second
 			}
 		}
-		if !hasField(c.fields, "description") {
-			c.fields = append(c.fields, bodyField{"description", lua.LString("flyscript")})
-		}
-		f.encodeBody(L, c)
 		id := c.req.Params["machine_id"]
 		x := f.restExchange(c)
 		x.op = withName
@@ -105,15 +96,6 @@ func (f *Fly) leaseBegin(sc *scope) lua.LGFunction {
 		}
 		return f.do(L, x)
 	}
-}
-
-func hasField(fields []bodyField, name string) bool {
-	for _, bf := range fields {
-		if bf.name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // startRefresh refreshes the lease every half TTL until leaseEnd stops it.

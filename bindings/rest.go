@@ -65,6 +65,8 @@ func (f *Fly) build(L *lua.LState, fn *Func, app string) *call {
 		switch kind {
 		case "path":
 			c.req.Params[name] = checkID(L, n, fn.Name, v)
+		case "header":
+			c.req.Nonce = checkID(L, n, fn.Name, v)
 		case "query":
 			if v == lua.LNil {
 				if !p.Optional {

@@ -12,7 +12,8 @@ end
 
 local function check(cond, n, want, got)
   if not cond then
-    error(string.format("bad argument #%d to 'fly.leases.with' (%s expected, got %s)", n, want, type(got)), 3)
+    -- level 4: the caller of with (gopher-lua counts one more than Lua 5.1)
+    error(string.format("bad argument #%d to 'fly.leases.with' (%s expected, got %s)", n, want, type(got)), 4)
   end
 end
 
@@ -20,7 +21,8 @@ end
 function M.bind(ns, begin, finish)
   ns.with = function(id, opts, fn)
     if fn == nil and type(opts) == "function" then
-      opts, fn = nil, opts
+      fn = opts
+      opts = nil
     end
     check(type(id) == "string", 1, "string", id)
     check(opts == nil or type(opts) == "table", 2, "table", opts)
