@@ -43,7 +43,8 @@ type ScriptError struct {
 	Syntax bool
 	// Err is the Go error behind the failure when there is one:
 	// context.Canceled or context.DeadlineExceeded when the context ended
-	// the script, the file error when a script could not be read.
+	// the script, a *bindings.Error for an error of the `fly` module, the
+	// file error when a script could not be read.
 	Err error
 }
 

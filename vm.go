@@ -311,8 +311,16 @@ func (vm *VM) scriptError(ctx context.Context, err error) error {
 	se.Value, _ = toGo(value)
 	if ctx.Err() != nil {
 		se.Err = context.Cause(ctx)
+	} else if isFlyError(vm.L, value) {
+		se.Err = bindings.AsError(value)
 	}
 	return se
+}
+
+// isFlyError reports whether v is an error value of the `fly` module.
+func isFlyError(L *lua.LState, v lua.LValue) bool {
+	name, ok := L.GetMetaField(v, "__name").(lua.LString)
+	return ok && name == "fly.error"
 }
 
 // setPackagePath points require at the script's folder, the folders of

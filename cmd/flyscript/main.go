@@ -1,25 +1,294 @@
 // Command flyscript runs Lua automation scripts against the Fly Machines API,
 // offers an interactive REPL, and serves a local simulator of the API.
+//
+// Exit status: 0 when the script succeeds, 1 when it fails (or the code it
+// gave os.exit), 2 for a usage error, 130 when interrupted (SIGINT).
 package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/flyscript/flyscript"
+	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/sim"
+)
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+	go func() {
+		// After the first Ctrl-C has cancelled the script, a second one
+		// kills the process the usual way.
+		<-ctx.Done()
+		stop()
+	}()
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
+	stop()
+	os.Exit(code)
 }
 
-// run is the whole CLI; tests call it in-process.
+// run is the whole CLI; tests call it in-process. Cancelling ctx is what
+// SIGINT does: the script stops, its HTTP call in flight aborts, and run
+// returns 130.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
 	if len(args) > 0 && args[0] == "sim" {
 		return simCommand(ctx, args[1:], stdout, stderr)
 	}
-	_, _ = io.WriteString(stderr, "flyscript: the script runner is not built yet\n")
-	return 2
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
+	return c.main(ctx, args)
+}
+
+// cli is one invocation of the script runner.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	env            []string
+	// simOptions and clientOptions are added to the in-process
+	// simulator's and the API client's options (the tests use instant
+	// transitions and short retry delays).
+	simOptions    []sim.Option
+	clientOptions []client.Option
+}
+
+func (c *cli) main(ctx context.Context, args []string) int {
+	getenv := lookupEnv(c.env)
+	f, err := parseFlags(args)
+	// Every byte goes through a redactor of every token in sight, the
+	// usage errors included.
+	red := newRedactor(f.token, getenv("FLY_API_TOKEN"), getenv("FLY_ACCESS_TOKEN"))
+	stdout, stderr := red.Writer(c.stdout), red.Writer(c.stderr)
+	if err != nil {
+		printUsageError(stderr, err)
+		return exitUsage
+	}
+	if f.help {
+		_, _ = io.WriteString(stdout, usage)
+		return exitOK
+	}
+	if f.version {
+		_, _ = io.WriteString(stdout, versionText())
+		return exitOK
+	}
+	s, err := resolve(f, getenv)
+	if err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			printUsageError(stderr, err)
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "flyscript: %v\n", err)
+		return exitUsage
+	}
+	if s.TokenSource == "~/.fly/config.yml" {
+		red = newRedactor(f.token, getenv("FLY_API_TOKEN"), getenv("FLY_ACCESS_TOKEN"), s.Token)
+		stdout, stderr = red.Writer(c.stdout), red.Writer(c.stderr)
+	}
+
+	replMode := f.interactive
+	if f.script == "" && len(f.eval) == 0 && !f.interactive {
+		if isTerminal(c.stdin) {
+			replMode = true
+		} else {
+			f.script = "-"
+		}
+	}
+	if !s.Sim && s.Token == "" {
+		fmt.Fprintf(stderr, "flyscript: %v\n", errNoToken)
+		return exitUsage
+	}
+
+	api, closeAPI, err := c.client(s, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "flyscript: %v\n", err)
+		return exitUsage
+	}
+	defer closeAPI()
+
+	runCtx := ctx
+	if s.Timeout > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, s.Timeout)
+		defer cancel()
+	}
+
+	opts := []flyscript.Option{
+		flyscript.WithClient(api),
+		flyscript.WithApp(s.App),
+		flyscript.WithStdout(stdout),
+		flyscript.WithStderr(stderr),
+		flyscript.WithStdin(c.stdin),
+		flyscript.WithLogLevel(s.LogLevel),
+		flyscript.WithEnv(c.env),
+		flyscript.WithProgress(isTerminal(c.stderr)),
+	}
+	if s.Sandbox {
+		opts = append(opts, flyscript.WithSandbox())
+	}
+	vm, err := flyscript.New(opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "flyscript: %v\n", err)
+		return exitUsage
+	}
+	defer vm.Close()
+
+	for _, code := range f.eval {
+		err := vm.RunSource(runCtx, "(command line)", []byte(code), f.args...)
+		if done, status := c.finish(ctx, runCtx, s, vm, err, stderr); done {
+			return status
+		}
+	}
+	if f.script != "" {
+		var err error
+		if f.script == "-" {
+			var src []byte
+			src, err = io.ReadAll(c.stdin)
+			if err != nil {
+				fmt.Fprintf(stderr, "flyscript: cannot read stdin: %v\n", err)
+				return exitFailure
+			}
+			err = vm.RunSource(runCtx, "stdin", src, f.args...)
+		} else {
+			err = vm.Run(runCtx, f.script, f.args...)
+		}
+		if done, status := c.finish(ctx, runCtx, s, vm, err, stderr); done {
+			return status
+		}
+	}
+	if replMode {
+		return repl(ctx, vm, s, c.stdin, stdout, stderr, c.env)
+	}
+	return exitOK
+}
+
+// finish reports the outcome of one chunk. done is true when the command
+// must stop here: a failure, an interruption or os.exit.
+func (c *cli) finish(ctx, runCtx context.Context, s settings, vm *flyscript.VM, err error, stderr io.Writer) (done bool, status int) {
+	if _, exited := vm.Exited(); exited {
+		return true, flyscript.ExitCode(err)
+	}
+	if err == nil {
+		return false, exitOK
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "flyscript: interrupted")
+		return true, exitInterrupted
+	}
+	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
+		fmt.Fprintf(stderr, "flyscript: timed out after %v\n", s.Timeout)
+		printTrace(stderr, err)
+		return true, exitFailure
+	}
+	printScriptError(stderr, err)
+	return true, exitFailure
+}
+
+// printScriptError prints a script's error the way lua.c does, with the
+// hint of the `fly` module's errors on its own line.
+func printScriptError(w io.Writer, err error) {
+	var se *flyscript.ScriptError
+	if !errors.As(err, &se) {
+		fmt.Fprintf(w, "flyscript: %v\n", err)
+		return
+	}
+	fmt.Fprintf(w, "flyscript: %s\n", se.Message)
+	if se.Hint != "" && !strings.Contains(se.Message, se.Hint) {
+		fmt.Fprintf(w, "hint: %s\n", se.Hint)
+	}
+	printTrace(w, err)
+}
+
+func printTrace(w io.Writer, err error) {
+	var se *flyscript.ScriptError
+	if errors.As(err, &se) && se.Traceback != "" {
+		fmt.Fprintln(w, se.Traceback)
+	}
+}
+
+// client builds the API client: the in-process simulator with --sim,
+// the real API otherwise. close releases the simulator.
+func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), error) {
+	opts := append([]client.Option{}, c.clientOptions...)
+	if s.Trace {
+		opts = append(opts, client.WithObserver(newTracer(stderr)))
+	}
+	if !s.Sim {
+		api, err := client.New(append(opts, client.WithToken(s.Token), client.WithBaseURL(s.APIURL))...)
+		return api, func() {}, err
+	}
+	simOpts := append([]sim.Option{}, c.simOptions...)
+	if s.SimState != "" {
+		simOpts = append(simOpts, sim.WithStateFile(s.SimState))
+	}
+	srv, err := sim.Start(simOpts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot start the simulator: %w", err)
+	}
+	api, err := client.New(append(opts, client.WithToken(s.Token), client.WithBaseURL(srv.URL))...)
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return api, func() { srv.Close() }, nil
+}
+
+// newTracer returns the --trace observer: one line per HTTP attempt.
+func newTracer(w io.Writer) func(client.CallInfo) {
+	return func(ci client.CallInfo) {
+		fmt.Fprintln(w, traceLine(ci))
+	}
+}
+
+// traceLine is "trace: GET /v1/apps/web/machines 200 12ms request=01J...".
+// It never holds the token: CallInfo has none.
+func traceLine(ci client.CallInfo) string {
+	var b strings.Builder
+	status := "---"
+	if ci.StatusCode != 0 {
+		status = fmt.Sprint(ci.StatusCode)
+	}
+	fmt.Fprintf(&b, "trace: %s %s %s %s", ci.Method, ci.Path, status, traceDuration(ci.Duration))
+	if ci.RequestID != "" {
+		fmt.Fprintf(&b, " request=%s", ci.RequestID)
+	}
+	if ci.Attempt > 1 {
+		fmt.Fprintf(&b, " attempt=%d", ci.Attempt)
+	}
+	if ci.Err != nil && ci.StatusCode == 0 {
+		fmt.Fprintf(&b, " error=%q", ci.Err.Error())
+	}
+	return b.String()
+}
+
+// traceDuration is short and readable: "0.4ms", "12ms", "1.25s".
+func traceDuration(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	default:
+		return d.Round(10 * time.Millisecond).String()
+	}
+}
+
+// isTerminal reports whether r or w is a terminal.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/flyscript/flyscript/client"
+)
+
+// flags are the command line as parsed, before the environment is
+// consulted. An empty string means "not given".
+type flags struct {
+	app      string
+	token    string
+	apiURL   string
+	sim      bool
+	simState string
+	timeout  time.Duration
+	trace    bool
+	logLevel string
+	sandbox  bool
+	version  bool
+	help     bool
+
+	interactive bool     // -i
+	eval        []string // -e CODE, in order
+	script      string   // "" for none, "-" for stdin
+	args        []string // the script's arguments
+}
+
+// settings are the resolved configuration: every value the run uses, with
+// where it came from (for --help-like messages and for the tests).
+type settings struct {
+	App         string
+	AppSource   string // "--app", "FLY_APP_NAME" or ""
+	Token       string
+	TokenSource string // "--token", "FLY_API_TOKEN", "FLY_ACCESS_TOKEN", "~/.fly/config.yml" or ""
+	APIURL      string
+	URLSource   string // "--api-url", "FLY_FLAPS_BASE_URL", "default" or "simulator"
+	Sim         bool
+	SimState    string
+	Timeout     time.Duration
+	Trace       bool
+	LogLevel    string
+	Sandbox     bool
+}
+
+// usageError is a mistake on the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// errNoToken is the one message given when there is no token and no --sim.
+var errNoToken = &usageError{msg: `no Fly.io API token found.
+  Get one with ` + "`fly auth token`" + ` and pass it with --token or FLY_API_TOKEN,
+  or try the script on the built-in simulator: flyscript --sim script.lua`}
+
+// logLevels are the values --log-level accepts.
+var logLevels = []string{"debug", "info", "warn", "error", "off"}
+
+// resolve is the one place where flags, the environment and the defaults
+// meet: flags win over the environment, which wins over the defaults.
+// getenv reads the environment given to run (never the process's own);
+// HOME locates ~/.fly/config.yml.
+func resolve(f flags, getenv func(string) string) (settings, error) {
+	s := settings{
+		Sim:      f.sim || f.simState != "",
+		SimState: f.simState,
+		Timeout:  f.timeout,
+		Trace:    f.trace,
+		LogLevel: "info",
+		Sandbox:  f.sandbox,
+	}
+	if f.timeout < 0 {
+		return s, &usageError{msg: "--timeout must not be negative"}
+	}
+	if f.logLevel != "" {
+		lvl := strings.ToLower(f.logLevel)
+		ok := false
+		for _, l := range logLevels {
+			ok = ok || l == lvl
+		}
+		if !ok {
+			return s, &usageError{msg: fmt.Sprintf("--log-level %q: expected one of %s", f.logLevel, strings.Join(logLevels, ", "))}
+		}
+		s.LogLevel = lvl
+	}
+
+	s.App, s.AppSource = pick(f.app, "--app", getenv, "FLY_APP_NAME")
+
+	if s.Sim {
+		if f.apiURL != "" {
+			return s, &usageError{msg: "--sim and --api-url cannot be used together"}
+		}
+		s.URLSource = "simulator"
+		s.Token, s.TokenSource = "sim", "simulator"
+		return s, nil
+	}
+
+	s.APIURL, s.URLSource = pick(f.apiURL, "--api-url", getenv, "FLY_FLAPS_BASE_URL")
+	if s.APIURL == "" {
+		s.APIURL, s.URLSource = client.DefaultBaseURL, "default"
+	}
+	s.Token, s.TokenSource = pick(f.token, "--token", getenv, "FLY_API_TOKEN", "FLY_ACCESS_TOKEN")
+	if s.Token == "" {
+		tok, err := configFileToken(getenv("HOME"))
+		if err != nil {
+			return s, err
+		}
+		if tok != "" {
+			s.Token, s.TokenSource = tok, "~/.fly/config.yml"
+		}
+	}
+	return s, nil
+}
+
+// pick returns the flag's value when given, else the first variable set.
+func pick(flagValue, flagName string, getenv func(string) string, vars ...string) (string, string) {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v, flagName
+	}
+	for _, name := range vars {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v, name
+		}
+	}
+	return "", ""
+}
+
+// configFileToken reads access_token from flyctl's ~/.fly/config.yml; a
+// missing file or HOME is no error. The YAML error is never wrapped: it
+// could quote the file, and so the token.
+func configFileToken(home string) (string, error) {
+	if home == "" {
+		return "", nil
+	}
+	path := filepath.Join(home, ".fly", "config.yml")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("cannot read %s: %w", path, errors.Unwrap(err))
+	}
+	var cfg struct {
+		AccessToken string `yaml:"access_token"`
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		return "", fmt.Errorf("%s is not valid YAML", path)
+	}
+	return strings.TrimSpace(cfg.AccessToken), nil
+}
+
+// lookupEnv turns run's env list into a getenv; the last entry wins.
+func lookupEnv(env []string) func(string) string {
+	m := make(map[string]string, len(env))
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return func(name string) string { return m[name] }
+}

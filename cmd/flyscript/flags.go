@@ -1,0 +1,104 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// usage is the text of --help.
+const usage = `flyscript runs Lua scripts that automate Fly.io Machines.
+
+Usage:
+  flyscript [flags] script.lua [args...]   run a script; arg[1..] hold its arguments
+  flyscript [flags] -e CODE [script.lua]   run CODE (then the script, if any)
+  flyscript [flags] -                      run the script read from stdin
+  flyscript [flags]                        a REPL on a terminal, else run stdin
+  flyscript sim [flags]                    serve the Machines API simulator
+
+Flags (before the script name; everything after it goes to the script):
+  --app NAME         default app of fly.machines, fly.volumes, ... (env FLY_APP_NAME)
+  --token TOKEN      API token (env FLY_API_TOKEN, FLY_ACCESS_TOKEN, ~/.fly/config.yml)
+  --api-url URL      API endpoint (env FLY_FLAPS_BASE_URL; default https://api.machines.dev)
+  --sim              run against the built-in simulator: no token, no network
+  --sim-state FILE   the simulator keeps its state in FILE between runs (implies --sim)
+  --timeout DUR      stop the script after DUR (e.g. 30s, 5m); 0 means no limit
+  --trace            print one line per HTTP call on stderr
+  --log-level LEVEL  lowest level of log.* lines: debug, info, warn, error, off
+  --sandbox          no files, no processes: io, os.execute, loadfile, require of files...
+  -e CODE            run CODE; may be repeated
+  -i                 open the REPL after the script
+  --version          print the versions of flyscript, gopher-lua and Go
+  --help             this text
+
+Examples:
+  flyscript --sim examples/quickstart.lua
+  flyscript --app my-app rolling-restart.lua 30s
+  flyscript --app my-app -e 'for _, m in ipairs(fly.machines.list()) do print(m) end'
+  FLY_API_TOKEN=$(fly auth token) flyscript --trace cleanup.lua --hours 24
+  echo 'print(#fly.apps.list())' | flyscript -
+
+Exit status: 0 ok, 1 script error (or os.exit's code), 2 usage error, 130 interrupted.
+`
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, "\n") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// parseFlags parses the command line. Parsing stops at the first argument
+// that is not a flag (the script, or "-" for stdin); it and everything
+// after it belong to the script.
+func parseFlags(args []string) (flags, error) {
+	var f flags
+	fs := flag.NewFlagSet("flyscript", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&f.app, "app", "", "")
+	fs.StringVar(&f.token, "token", "", "")
+	fs.StringVar(&f.apiURL, "api-url", "", "")
+	fs.BoolVar(&f.sim, "sim", false, "")
+	fs.StringVar(&f.simState, "sim-state", "", "")
+	fs.DurationVar(&f.timeout, "timeout", 0, "")
+	fs.BoolVar(&f.trace, "trace", false, "")
+	fs.StringVar(&f.logLevel, "log-level", "", "")
+	fs.BoolVar(&f.sandbox, "sandbox", false, "")
+	fs.BoolVar(&f.version, "version", false, "")
+	fs.BoolVar(&f.version, "v", false, "")
+	fs.BoolVar(&f.help, "help", false, "")
+	fs.BoolVar(&f.help, "h", false, "")
+	fs.BoolVar(&f.interactive, "i", false, "")
+	var evals multiFlag
+	fs.Var(&evals, "e", "")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			f.help = true
+			return f, nil
+		}
+		return f, &usageError{msg: cleanFlagError(err)}
+	}
+	f.eval = evals
+	if rest := fs.Args(); len(rest) > 0 {
+		f.script, f.args = rest[0], rest[1:]
+	}
+	return f, nil
+}
+
+// cleanFlagError words the flag package's errors the way the rest of the
+// command speaks: "--timeout" rather than "-timeout".
+func cleanFlagError(err error) string {
+	msg := err.Error()
+	for _, long := range []string{"app", "token", "api-url", "sim-state", "sim", "timeout", "trace", "log-level", "sandbox", "version", "help"} {
+		msg = strings.ReplaceAll(msg, " -"+long, " --"+long)
+	}
+	if strings.HasPrefix(msg, "invalid value") && strings.Contains(msg, "--timeout") {
+		msg += " (use a duration such as 30s or 5m)"
+	}
+	return msg
+}
+
+// printUsageError prints a usage mistake and where to read more.
+func printUsageError(w io.Writer, err error) {
+	fmt.Fprintf(w, "flyscript: %v\nRun 'flyscript --help' for usage.\n", err)
+}

@@ -1,0 +1,8 @@
+local c = require("common")
+c.app()
+c.machine("ord", nil, { name = "web-1" })
+c.stopped("ord", { name = "batch-old-1" })
+c.stopped("ams", { name = "batch-old-2" })
+advance("30h")
+c.stopped("ord", { name = "batch-recent" })
+advance("2h")

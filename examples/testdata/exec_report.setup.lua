@@ -1,0 +1,6 @@
+local c = require("common")
+c.app()
+c.machine("ord", nil, { config = { env = { APP_ENV = "production" } } })
+c.machine("ams", nil, { config = { env = { APP_ENV = "production" } } })
+c.machine("syd")
+c.stopped("ord")

@@ -1,0 +1,7 @@
+local c = require("common")
+c.app()
+c.machine("ord")
+c.machine("ord")
+c.machine("ams")
+c.stopped("ams")
+c.machine("syd")
