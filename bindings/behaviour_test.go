@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/client"
 )
 
 func okAPI(t *testing.T) *fakeAPI {
@@ -355,7 +357,7 @@ func TestWaitLoops(t *testing.T) {
 		}
 		writeJSON(w, 200, map[string]any{"ok": true, "state": "stopped", "event_id": "e1"})
 	})
-	L, _ := newVM(t, api.srv.URL, "web")
+	L, _ := newVM(t, api.srv.URL, "web", client.WithClock(&stepClock{now: time.Unix(1e9, 0)}))
 	assert.Equal(t, "stopped", evalString(t, L, `fly.machines.wait("m1", {"stopped", "suspended"}, {timeout = "5m"}).state`))
 	assert.Equal(t, 3, calls)
 	assert.Equal(t, "state=stopped&state=suspended&timeout=60", api.last().Query)

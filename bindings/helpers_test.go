@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	lua "github.com/yuin/gopher-lua"
@@ -70,20 +72,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // newTestClient is a client of base without rate limits or retries.
-func newTestClient(t testing.TB, base string) *client.Client {
-	c, err := client.New(client.WithBaseURL(base), client.WithToken(testToken),
-		client.WithoutRateLimits(), client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 1}))
+func newTestClient(t testing.TB, base string, opts ...client.Option) *client.Client {
+	opts = append([]client.Option{client.WithBaseURL(base), client.WithToken(testToken),
+		client.WithoutRateLimits(), client.WithRetryPolicy(client.RetryPolicy{MaxAttempts: 1})}, opts...)
+	c, err := client.New(opts...)
 	require.NoError(t, err)
 	return c
 }
 
 // newVM is a Lua state with the host modules and the fly module talking to
 // base, with app as the default app.
-func newVM(t testing.TB, base, app string) (*lua.LState, *Fly) {
+func newVM(t testing.TB, base, app string, opts ...client.Option) (*lua.LState, *Fly) {
 	L := lua.NewState()
 	t.Cleanup(L.Close)
 	require.NoError(t, stdlib.Open(L, stdlib.Config{Stdout: io.Discard, Stderr: io.Discard}))
-	f, err := Open(L, Config{Client: newTestClient(t, base), App: app})
+	f, err := Open(L, Config{Client: newTestClient(t, base, opts...), App: app})
 	require.NoError(t, err)
 	return L, f
 }
@@ -111,3 +114,22 @@ func evalString(t testing.TB, L *lua.LState, expr string) string {
 }
 
 func contains2(s, sub string) bool { return strings.Contains(s, sub) }
+
+// stepClock is a client.Clock whose sleeps take no real time.
+type stepClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *stepClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	return ctx.Err()
+}

@@ -2,12 +2,10 @@ package bindings
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -15,8 +13,8 @@ import (
 	"github.com/flyscript/flyscript/client"
 )
 
-// waitCap is the longest a single wait request may block on the server.
-const waitCap = 60 * time.Second
+// waitDefault is the wait's timeout when opts.timeout is absent.
+const waitDefault = 60 * time.Second
 
 // waitRequest is one fly.machines.wait.
 type waitRequest struct {
@@ -29,7 +27,7 @@ type waitRequest struct {
 
 // waitImpl is fly.machines.wait(id, state?, opts?).
 func waitImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
-	w := &waitRequest{app: app, id: checkID(L, 1, fn.Name, L.Get(1)), timeout: waitCap}
+	w := &waitRequest{app: app, id: checkID(L, 1, fn.Name, L.Get(1)), timeout: waitDefault}
 	stateArg, optsArg := L.Get(2), L.Get(3)
 	if t, ok := stateArg.(*lua.LTable); ok && optsArg == lua.LNil && t.RawGetInt(1) == lua.LNil && t.Len() == 0 {
 		if _, bad := sortedStringKeys(t); bad == nil && firstKey(t) != lua.LNil {
@@ -101,7 +99,7 @@ func (o *operation) paramSchema(name string) *Schema {
 	return nil
 }
 
-// waitExchange is the one path of every machine wait: it repeats the
+// waitExchange is the one path of every machine wait: the client repeats the
 // server's wait (at most 60 s each) until the state is reached, the timeout
 // passes, or the context ends.
 func (f *Fly) waitExchange(fn *Func, w *waitRequest) exchange {
@@ -120,47 +118,22 @@ func (f *Fly) waitExchange(fn *Func, w *waitRequest) exchange {
 	}
 }
 
-// wait performs the wait loop; it touches no Lua state.
+// wait performs the wait through the client's wait loop (slices of at most
+// 60 s, 408 as "not yet", 404 as destroyed); it touches no Lua state.
 func (f *Fly) wait(ctx context.Context, w *waitRequest) (*client.Response, error) {
-	deadline := time.Now().Add(w.timeout)
-	for {
-		remaining := time.Until(deadline)
-		if remaining <= 0 {
-			return nil, &Error{Code: client.CodeTimeout,
-				Message: fmt.Sprintf("machine %s did not reach %s within %s", w.id, strings.Join(w.states, " or "), w.timeout),
-				Hint:    "wait longer (opts.timeout), or look at the machine's events (fly.machines.events)"}
-		}
-		step := min(remaining, waitCap)
-		q := url.Values{}
-		for _, s := range w.states {
-			q.Add("state", s)
-		}
-		q.Set("timeout", strconv.FormatInt(max(seconds(step), 1), 10))
-		if w.version != "" {
-			q.Set("version", w.version)
-		}
-		if w.fromEventID != "" {
-			q.Set("from_event_id", w.fromEventID)
-		}
-		req := &client.Request{Method: http.MethodGet, Pattern: "/v1/apps/{app_name}/machines/{machine_id}/wait",
-			Params: map[string]string{"app_name": w.app, "machine_id": w.id}, Query: q}
-		resp, err := f.send(ctx, req)
-		if err == nil {
-			return resp, nil
-		}
-		var ce *client.Error
-		if !errors.As(err, &ce) {
-			return nil, err
-		}
-		switch {
-		case ce.StatusCode == http.StatusRequestTimeout || (ce.Code == client.CodeTimeout && ce.StatusCode != 0):
-			continue // the server's wait ran out: ask again
-		case ce.StatusCode == http.StatusNotFound && contains(w.states, "destroyed"):
-			return &client.Response{StatusCode: http.StatusOK, Header: http.Header{},
-				Body: []byte(`{"ok":true,"state":"destroyed"}`)}, nil
-		}
+	if f.client == nil {
+		return f.send(ctx, nil)
+	}
+	out, err := f.client.Machines.Wait(ctx, w.app, w.id, &client.WaitOptions{
+		States: w.states, Timeout: w.timeout, Version: w.version, FromEventID: w.fromEventID})
+	if err != nil {
 		return nil, err
 	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	return &client.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: body}, nil
 }
 
 func firstKey(t *lua.LTable) lua.LValue {
