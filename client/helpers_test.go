@@ -5,10 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -151,3 +153,52 @@ func newTestClient(t *testing.T, s *server, opts ...Option) (*Client, *fakeClock
 }
 
 func errCanceled() error { return context.Canceled }
+
+// check is what a request case expects the server to see.
+type check struct {
+	method, path string
+	query        url.Values
+	body         string // JSON; "" for none
+	nonce        string
+}
+
+// requestCase calls one method against a server answering 200 with reply.
+type requestCase struct {
+	name  string
+	reply string
+	call  func(c *Client) error
+	want  check
+}
+
+// runRequestCases runs each case against its own server and checks the
+// method, path, query, body, nonce and auth header of the request sent.
+func runRequestCases(t *testing.T, cases []requestCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newServer(t, jsonReply(200, tc.reply))
+			c, _ := newTestClient(t, s)
+			require.NoError(t, tc.call(c))
+			r := s.Last(t)
+			assert.Equal(t, tc.want.method, r.Method)
+			assert.Equal(t, tc.want.path, r.Path)
+			q, err := url.ParseQuery(r.RawQuery)
+			require.NoError(t, err)
+			if tc.want.query == nil {
+				assert.Empty(t, q)
+			} else {
+				assert.Equal(t, tc.want.query, q)
+			}
+			if tc.want.body == "" {
+				assert.Empty(t, r.Body)
+				assert.Empty(t, r.Header.Get("Content-Type"))
+			} else {
+				assert.JSONEq(t, tc.want.body, r.Body)
+				assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+			}
+			assert.Equal(t, tc.want.nonce, r.Header.Get(NonceHeader))
+			assert.Equal(t, "FlyV1 "+testToken, r.Header.Get("Authorization"))
+		})
+	}
+}
