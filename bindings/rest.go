@@ -389,12 +389,26 @@ func (f *Fly) pushAnswer(L *lua.LState, fn *Func, op *operation, pages []*client
 			all.Metatable = mt
 		}
 	}
+	inner := schema // the schema of what is returned
+	if fn.unwrap != "" && schema != nil {
+		if p := schema.Properties[fn.unwrap]; p != nil {
+			inner = p
+		} else {
+			// the document describes the answer without its envelope
+			schema = &Schema{Type: "object", Properties: map[string]*Schema{fn.unwrap: schema}}
+		}
+	}
 	for _, resp := range pages {
 		v, err := f.decodeAnswer(resp, schema)
 		if err != nil {
 			f.raise(L, fn.Name, err)
 		}
 		v = unwrap(v, fn.unwrap)
+		if t, ok := v.(*lua.LTable); ok && t.Metatable == lua.LNil && inner != nil {
+			if mt := f.recordMeta(inner.Name); mt != nil {
+				t.Metatable = mt // an answer that came without the envelope
+			}
+		}
 		if !collection {
 			if v == lua.LNil {
 				return 0
