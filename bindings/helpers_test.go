@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -112,8 +111,6 @@ func evalString(t testing.TB, L *lua.LState, expr string) string {
 	require.NoError(t, L.DoString("__result = tostring("+expr+")"))
 	return L.GetGlobal("__result").String()
 }
-
-func contains2(s, sub string) bool { return strings.Contains(s, sub) }
 
 // stepClock is a client.Clock whose sleeps take no real time.
 type stepClock struct {

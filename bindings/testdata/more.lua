@@ -5,7 +5,7 @@ fly.apps.create{ name = "more-app", org_slug = "personal" }
 fly.use("more-app")
 
 -- secret keys
-fly.secretkeys.generate("signing", { type = "ed25519" })
+fly.secretkeys.generate("signing", { type = "nacl_sign" })
 local keys = fly.secretkeys.list()
 t.equal(#keys, 1)
 t.equal(keys[1].name, "signing")
