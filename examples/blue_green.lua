@@ -75,6 +75,7 @@ for _, b in ipairs(blue) do
   fly.machines.stop(b.id)
   fly.machines.wait(b.id, "stopped")
   fly.machines.destroy(b.id)
+  fly.machines.wait(b.id, "destroyed")
   print("  blue " .. b.id .. " destroyed")
 end
 

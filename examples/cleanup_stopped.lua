@@ -35,6 +35,7 @@ for _, o in ipairs(old) do
   print(("  %s %s (%s, %s, stopped %.0fh ago)"):format(verb, m.id, m.name, m.region, o.idle / 3600))
   if not dry_run then
     fly.machines.destroy(m.id)
+    fly.machines.wait(m.id, "destroyed")
   end
 end
 if not dry_run and #old > 0 then

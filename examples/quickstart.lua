@@ -42,7 +42,8 @@ fly.machines.stop(m.id)
 fly.machines.wait(m.id, "stopped")
 print("stopped:", fly.machines.get(m.id))
 
--- Clean up: the machine, then the app.
+-- Clean up: the machine, then the app once the machine is gone.
 fly.machines.destroy(m.id, { force = true })
+fly.machines.wait(m.id, "destroyed")
 fly.apps.destroy(app_name)
 print("destroyed the machine and the app")

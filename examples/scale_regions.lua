@@ -62,6 +62,7 @@ for _, region in ipairs(regions) do
     if not dry_run then
       for i = 1, #have - target do
         fly.machines.destroy(have[i].id, { force = true })
+        fly.machines.wait(have[i].id, "destroyed")
         print("  destroyed " .. have[i].id)
       end
     end

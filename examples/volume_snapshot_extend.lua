@@ -31,13 +31,17 @@ end
 
 local before = #fly.volumes.snapshots(vol.id)
 fly.volumes.snapshot(vol.id)
-local snap
-for _ = 1, 60 do
+-- Poll until the new snapshot is complete: quickly at first, then every 5 s,
+-- for 10 minutes at most.
+local snap, pause, deadline = nil, 0.1, time.now() + 600
+while true do
   local snaps = fly.volumes.snapshots(vol.id)
   table.sort(snaps, function(a, b) return a.created_at < b.created_at end)
   snap = snaps[#snaps]
   if #snaps > before and snap.status ~= "running" and snap.status ~= "pending" then break end
-  time.sleep(5)
+  if time.now() > deadline then break end
+  time.sleep(pause)
+  pause = math.min(pause * 2, 5)
 end
 if not snap or snap.status == "running" or snap.status == "pending" then
   error("the snapshot did not complete; the volume was not extended", 0)
