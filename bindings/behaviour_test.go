@@ -14,6 +14,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/sim"
 )
 
 func okAPI(t *testing.T) *fakeAPI {
@@ -457,4 +458,19 @@ func TestCancellationAbortsCall(t *testing.T) {
 	got := runErr(L, `fly.machines.get("m1")`)
 	assert.Less(t, time.Since(begin), 5*time.Second)
 	assert.Contains(t, got, "canceled")
+}
+
+// Cancelling the context aborts a call that the simulator is slow to answer.
+func TestCancellationWithSlowSimulator(t *testing.T) {
+	clk := sim.NewFakeClock(time.Unix(1e9, 0))
+	srv := startSim(t, sim.WithClock(clk), sim.WithLatency(time.Hour, 0))
+	L, _ := newVM(t, srv.URL, "slow")
+	ctx, cancel := context.WithCancel(context.Background())
+	L.SetContext(ctx)
+	go func() {
+		clk.BlockUntil(1) // the request is in flight, held by the latency
+		cancel()
+	}()
+	got := runErr(L, `fly.apps.get("slow")`)
+	assert.Equal(t, "fly.apps.get: canceled", got)
 }

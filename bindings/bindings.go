@@ -45,7 +45,7 @@ type Config struct {
 // Fly is the fly module installed in one Lua state. It belongs to the
 // goroutine that runs that state.
 type Fly struct {
-	L        *lua.LState
+	vm       *lua.LState
 	client   *client.Client
 	app      string
 	stderr   io.Writer
@@ -74,7 +74,7 @@ func (f *Fly) warn(format string, args ...any) {
 // Open installs the fly module into L: the global fly, and require("fly").
 func Open(L *lua.LState, cfg Config) (*Fly, error) {
 	f := &Fly{
-		L:        L,
+		vm:       L,
 		client:   cfg.Client,
 		app:      cfg.App,
 		stderr:   cfg.Stderr,
@@ -129,7 +129,7 @@ func (s *scope) appName() string {
 // buildNamespace creates the fly table (top true) or an app handle's table
 // from the registry.
 func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
-	L := f.L
+	L := f.vm
 	root := L.NewTable()
 	sugar := map[string]*lua.LTable{} // Lua module -> namespace tables to bind
 	for _, fn := range registry() {
@@ -173,9 +173,9 @@ func (f *Fly) function(fn *Func, sc *scope) *lua.LFunction {
 		impl = generic
 	}
 	if !fn.AppScoped {
-		return f.L.NewFunction(func(L *lua.LState) int { return impl(f, L, fn, "") })
+		return f.vm.NewFunction(func(L *lua.LState) int { return impl(f, L, fn, "") })
 	}
-	return f.L.NewFunction(func(L *lua.LState) int {
+	return f.vm.NewFunction(func(L *lua.LState) int {
 		app := sc.appName()
 		if app == "" {
 			f.raise(L, fn.Name, &Error{Code: codeInvalidArgument, Message: noAppMessage, Hint: noAppHint})
@@ -204,15 +204,15 @@ func (f *Fly) luaModule(name string) (*lua.LTable, error) {
 	if m, ok := f.luaMods[name]; ok {
 		return m, nil
 	}
-	fn, err := flylua.Load(f.L, name)
+	fn, err := flylua.Load(f.vm, name)
 	if err != nil {
 		return nil, fmt.Errorf("bindings: %w", err)
 	}
-	if err := f.L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, lua.LString(flylua.ModuleName(name))); err != nil {
+	if err := f.vm.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, lua.LString(flylua.ModuleName(name))); err != nil {
 		return nil, fmt.Errorf("bindings: run %s: %w", name, err)
 	}
-	m, ok := f.L.Get(-1).(*lua.LTable)
-	f.L.Pop(1)
+	m, ok := f.vm.Get(-1).(*lua.LTable)
+	f.vm.Pop(1)
 	if !ok {
 		return nil, fmt.Errorf("bindings: %s returned no table", name)
 	}
@@ -230,7 +230,7 @@ func (f *Fly) encoder() *encoder {
 // empty. Lists from the API carry it too.
 func (f *Fly) arrayMeta() *lua.LTable {
 	if f.arrayMT == nil {
-		if v, err := stdlib.FromJSON(f.L, []byte("[]")); err == nil {
+		if v, err := stdlib.FromJSON(f.vm, []byte("[]")); err == nil {
 			if t, ok := v.(*lua.LTable); ok {
 				if mt, ok := t.Metatable.(*lua.LTable); ok {
 					f.arrayMT = mt

@@ -112,7 +112,7 @@ func fromGoError(op string, err error) *Error {
 // message, request_id, hint, retryable and the shared metatable with
 // __tostring.
 func (f *Fly) errorValue(e *Error) *lua.LTable {
-	t := f.L.CreateTable(0, 8)
+	t := f.vm.CreateTable(0, 8)
 	t.RawSetString("op", lua.LString(e.Op))
 	if e.Status != 0 {
 		t.RawSetString("status", lua.LNumber(e.Status))
@@ -132,9 +132,9 @@ func (f *Fly) errorValue(e *Error) *lua.LTable {
 
 // newErrorMeta builds the metatable shared by this VM's error values.
 func (f *Fly) newErrorMeta() *lua.LTable {
-	mt := f.L.NewTable()
+	mt := f.vm.NewTable()
 	mt.RawSetString("__name", lua.LString("fly.error"))
-	mt.RawSetString("__tostring", f.L.NewFunction(func(L *lua.LState) int {
+	mt.RawSetString("__tostring", f.vm.NewFunction(func(L *lua.LState) int {
 		t, ok := L.Get(1).(*lua.LTable)
 		if !ok {
 			L.Push(lua.LString("fly error"))

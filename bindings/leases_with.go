@@ -53,9 +53,9 @@ func (f *Fly) bindSugar(src string, t *lua.LTable, sc *scope) error {
 	var args []lua.LValue
 	switch src {
 	case "fly/leases.lua":
-		args = []lua.LValue{t, f.L.NewFunction(f.leaseBegin(sc)), f.L.NewFunction(f.leaseEnd(sc))}
+		args = []lua.LValue{t, f.vm.NewFunction(f.leaseBegin(sc)), f.vm.NewFunction(f.leaseEnd(sc))}
 	}
-	return f.L.CallByParam(lua.P{Fn: bind, NRet: 0, Protect: true}, args...)
+	return f.vm.CallByParam(lua.P{Fn: bind, NRet: 0, Protect: true}, args...)
 }
 
 const withName = "fly.leases.with"

@@ -49,7 +49,7 @@ func (f *Fly) recordMeta(schema string) *lua.LTable {
 	if mt, ok := f.records[schema]; ok {
 		return mt
 	}
-	L := f.L
+	L := f.vm
 	mt := L.NewTable()
 	mt.RawSetString("__name", lua.LString("fly."+rk.kind))
 	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
