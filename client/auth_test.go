@@ -131,6 +131,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 		}
 	}
 	obs := WithObserver(func(ci CallInfo) {
+		observed = append(observed, ci.Path, ci.Op)
 		if ci.Err != nil {
 			observed = append(observed, ci.Err.Error())
 		}

@@ -204,7 +204,7 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 		if c.observer == nil {
 			return
 		}
-		info := CallInfo{Method: k.method, Path: k.path, StatusCode: status, Duration: c.clock.Now().Sub(begin), Attempt: n, Op: k.method + " " + k.pattern}
+		info := CallInfo{Method: k.method, Path: scrub(k.path, c.secrets), StatusCode: status, Duration: c.clock.Now().Sub(begin), Attempt: n, Op: k.method + " " + scrub(k.pattern, c.secrets)}
 		if resp != nil {
 			info.RequestID = resp.Header.Get(RequestIDHeader)
 		}

@@ -86,47 +86,6 @@ func TestMachinesRequests(t *testing.T) {
 			}
 			return err
 		}, check{"POST", "/v1/apps/web/machines/m1/exec", nil, `{"command":["echo","hi"],"timeout":5}`, ""}},
-		{"memory", `{"limit_mb":512,"available_mb":100}`, func(c *Client) error {
-			m, err := c.Machines.GetMemory(t.Context(), "web", "m1")
-			if err == nil {
-				assert.Equal(t, 512, m.LimitMB)
-			}
-			return err
-		}, check{"GET", "/v1/apps/web/machines/m1/memory", nil, "", ""}},
-		{"set memory limit", `{"limit_mb":256}`, func(c *Client) error {
-			_, err := c.Machines.SetMemoryLimit(t.Context(), "web", "m1", 256)
-			return err
-		}, check{"PUT", "/v1/apps/web/machines/m1/memory", nil, `{"limit_mb":256}`, ""}},
-		{"reclaim memory", `{"actual_mb":64}`, func(c *Client) error {
-			r, err := c.Machines.ReclaimMemory(t.Context(), "web", "m1", 64)
-			if err == nil {
-				assert.Equal(t, 64, r.ActualMB)
-			}
-			return err
-		}, check{"POST", "/v1/apps/web/machines/m1/memory/reclaim", nil, `{"amount_mb":64}`, ""}},
-		{"metadata", `{"a":"1"}`, func(c *Client) error {
-			md, err := c.Machines.GetMetadata(t.Context(), "web", "m1")
-			if err == nil {
-				assert.Equal(t, map[string]string{"a": "1"}, md)
-			}
-			return err
-		}, check{"GET", "/v1/apps/web/machines/m1/metadata", nil, "", ""}},
-		{"update metadata", ``, func(c *Client) error {
-			return c.Machines.UpdateMetadata(t.Context(), "web", "m1", &UpdateMetadataRequest{Metadata: map[string]string{"a": "1", "b": ""}, MachineVersion: "01V"})
-		}, check{"PATCH", "/v1/apps/web/machines/m1/metadata", nil, `{"metadata":{"a":"1","b":""},"machine_version":"01V"}`, ""}},
-		{"metadata key", `{"value":"db"}`, func(c *Client) error {
-			v, err := c.Machines.GetMetadataKey(t.Context(), "web", "m1", "role")
-			if err == nil {
-				assert.Equal(t, "db", v)
-			}
-			return err
-		}, check{"GET", "/v1/apps/web/machines/m1/metadata/role", nil, "", ""}},
-		{"set metadata key", ``, func(c *Client) error {
-			return c.Machines.SetMetadataKey(t.Context(), "web", "m1", "role", "db")
-		}, check{"POST", "/v1/apps/web/machines/m1/metadata/role", nil, `{"value":"db"}`, ""}},
-		{"delete metadata key", ``, func(c *Client) error {
-			return c.Machines.DeleteMetadataKey(t.Context(), "web", "m1", "role")
-		}, check{"DELETE", "/v1/apps/web/machines/m1/metadata/role", nil, "", ""}},
 	})
 }
 

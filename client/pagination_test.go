@@ -116,24 +116,6 @@ func TestPaginationThatNeverEndsIsAnError(t *testing.T) {
 	assert.Len(t, s.Requests(), 2)
 }
 
-func TestOrgListsMergePages(t *testing.T) {
-	t.Parallel()
-	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("cursor") == "" {
-			jsonReply(200, `{"machines":[{"id":"a"}],"next_cursor":"n","last_machine_id":"a"}`)(w, r)
-			return
-		}
-		jsonReply(200, `{"machines":[{"id":"b"}],"last_machine_id":"b","last_updated_at":"t"}`)(w, r)
-	})
-	c, _ := newTestClient(t, s)
-	res, err := c.Orgs.ListMachines(t.Context(), "acme", &OrgListOptions{Region: "ord", UpdatedAfter: "2026-01-01T00:00:00Z"})
-	require.NoError(t, err)
-	require.Len(t, res.Machines, 2)
-	assert.Equal(t, "b", res.LastMachineID)
-	assert.Equal(t, "/v1/orgs/acme/machines", s.Last(t).Path)
-	assert.Contains(t, s.Requests()[0].RawQuery, "updated_after=2026-01-01T00%3A00%3A00Z")
-}
-
 func TestEmptyListsAreEmptyNotNil(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, jsonReply(200, `[]`))
