@@ -102,6 +102,12 @@ func loadDoc(t testing.TB) *openapi3.T {
 		if docErr != nil {
 			return
 		}
+		// kin-openapi compiles a JSON Schema 2020-12 validator on every
+		// response of a 3.1 document (about 20 ms for a Machine). The
+		// document uses no 2020-12 keyword but type lists such as
+		// ["integer", "null"], which the 3.0 validator also reads, so
+		// responses are checked with it.
+		docT.OpenAPI = "3.0.3"
 		for path := range docT.Paths.Map() {
 			var names, parts []string
 			fixed := 0
@@ -183,7 +189,7 @@ func checkResponse(t testing.TB, req *http.Request, status int, header http.Head
 	}
 	var v any
 	require.NoError(t, json.Unmarshal(body, &v), "%s %d: body is not JSON: %s", key, status, body)
-	require.NoError(t, loadDoc(t).Components.Schemas[schema].Value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.VisitAsResponse()),
+	require.NoError(t, loadDoc(t).Components.Schemas[schema].Value.VisitJSON(v, openapi3.VisitAsResponse()),
 		"%s %d: body does not match %s: %s", key, status, schema, body)
 	msg, _ := v.(map[string]any)["error"].(string)
 	require.NotEmpty(t, msg, "%s %d: no error message: %s", key, status, body)
