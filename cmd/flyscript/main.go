@@ -171,7 +171,7 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		}
 	}
 	if replMode {
-		return repl(ctx, vm, s, c.stdin, stdout, stderr, c.env)
+		return interactive(ctx, vm, s, c.stdin, stdout, stderr, c.env)
 	}
 	return exitOK
 }

@@ -409,9 +409,11 @@ func TestTokenNeverPrinted(t *testing.T) {
 	}
 }
 
-func TestREPLHook(t *testing.T) {
+func TestInteractiveAfterScriptReadsStdinLines(t *testing.T) {
 	t.Parallel()
-	r := cmd(t, invocation{}, "--sim", "-i", "-e", "print('ran first')")
-	assert.Equal(t, "ran first\n", r.stdout)
-	assert.NotEqual(t, 0, r.code)
+	stdin := "x + 1\nlocal t = {\n  a = 1 }\nprint(t)\nerror('oops')\nos.exit(4)\nprint('not reached')\n"
+	r := cmd(t, invocation{stdin: stdin}, "--sim", "-i", "-e", "x = 41 print('ran first')")
+	assert.Equal(t, 4, r.code, r)
+	assert.Equal(t, "ran first\n42\nnil\n", r.stdout)
+	assert.Contains(t, r.stderr, "oops")
 }

@@ -1,16 +1,131 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript"
+	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/repl"
+	"github.com/flyscript/flyscript/stdlib"
 )
 
-// repl runs the interactive shell on vm: after the script with -i, or
+// interactive runs the interactive shell on vm: after the script with -i, or
 // instead of one on a terminal. It returns the command's exit status.
-func repl(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
-	fmt.Fprintln(stderr, "flyscript: the REPL is not available yet; run a script instead (flyscript --help)")
-	return exitUsage
+//
+// SIGINT cancels ctx (see main), but at the prompt it only cancels the
+// statement running: the session itself lives on a context that SIGINT
+// does not end, and stops on Ctrl-D, .exit or os.exit.
+//
+// When stdin is not a terminal (flyscript -i < file), its lines are
+// evaluated one after the other as if typed, without line editing.
+func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
+	inspect := func(v lua.LValue) string { return stdlib.Inspect(v, stdlib.InspectOptions{}) }
+	if !isTerminal(stdin) {
+		ev := &repl.Evaluator{L: vm.LState(), Out: stdout, Err: stderr, Inspect: inspect}
+		sc := bufio.NewScanner(stdin)
+		sc.Buffer(make([]byte, 64*1024), 4<<20)
+		for sc.Scan() {
+			ev.Line(ctx, sc.Text())
+			if code, exited := vm.Exited(); exited {
+				return code
+			}
+			if ctx.Err() != nil {
+				fmt.Fprintln(stderr, "flyscript: interrupted")
+				return exitInterrupted
+			}
+		}
+		return exitOK
+	}
+	cfg := repl.Config{
+		L:           vm.LState(),
+		Stdout:      stdout,
+		Stderr:      stderr,
+		Banner:      banner(s, vm),
+		HistoryPath: repl.HistoryPath(lookupEnv(env)),
+		Inspect:     inspect,
+		Docs:      docs(),
+		PureCalls: map[string]bool{"fly.app": true},
+	}
+	if err := repl.Run(context.WithoutCancel(ctx), cfg); err != nil {
+		fmt.Fprintf(stderr, "flyscript: %v\n", err)
+		return exitFailure
+	}
+	if code, exited := vm.Exited(); exited {
+		return code
+	}
+	return exitOK
+}
+
+// banner says what the session talks to and how to get help.
+func banner(s settings, vm *flyscript.VM) string {
+	target := s.APIURL
+	if s.Sim {
+		target = "the built-in simulator"
+	}
+	app := vm.App()
+	if app == "" {
+		app = `none (fly.use("name") picks one)`
+	}
+	return fmt.Sprintf("flyscript %s, Lua 5.1 (gopher-lua); API: %s; app: %s\n"+
+		"Type .help for help, help(fly.machines) for a namespace, Ctrl-D or .exit to leave.",
+		flyscript.Version(), target, app)
+}
+
+// docs feeds help() from the registries that document the `fly` module and
+// the host modules.
+func docs() []repl.Doc {
+	var out []repl.Doc
+	for _, f := range bindings.Registry() {
+		params := make([]string, len(f.Params))
+		for i, p := range f.Params {
+			params[i] = p.Name + optional(p.Optional)
+		}
+		rets := make([]string, len(f.Returns))
+		for i, r := range f.Returns {
+			rets[i] = r.Name
+		}
+		op := ""
+		if len(f.Ops) > 0 {
+			op = strings.Join(f.Ops, ", ")
+		}
+		out = append(out, repl.Doc{Name: f.Name, Signature: signature(f.Name, params, rets), Summary: f.Doc, Op: op})
+	}
+	for _, f := range stdlib.Funcs() {
+		params := make([]string, len(f.Params))
+		for i, p := range f.Params {
+			params[i] = p.Name + optional(p.Optional)
+		}
+		var rets []string
+		for _, r := range f.Returns {
+			name := r.Name
+			if name == "" {
+				name = r.Type
+			}
+			rets = append(rets, name)
+		}
+		out = append(out, repl.Doc{Name: f.Name, Signature: signature(f.Name, params, rets), Summary: f.Doc})
+	}
+	return out
+}
+
+func optional(opt bool) string {
+	if opt {
+		return "?"
+	}
+	return ""
+}
+
+// signature is "fly.machines.get(id, opts?) -> machine".
+func signature(name string, params, rets []string) string {
+	sig := name + "(" + strings.Join(params, ", ") + ")"
+	if len(rets) > 0 {
+		sig += " -> " + strings.Join(rets, ", ")
+	}
+	return sig
 }
