@@ -49,8 +49,8 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		Banner:      banner(s, vm),
 		HistoryPath: repl.HistoryPath(lookupEnv(env)),
 		Inspect:     inspect,
-		Docs:      docs(),
-		PureCalls: map[string]bool{"fly.app": true},
+		Docs:        docs(),
+		PureCalls:   map[string]bool{"fly.app": true},
 	}
 	if err := repl.Run(context.WithoutCancel(ctx), cfg); err != nil {
 		fmt.Fprintf(stderr, "flyscript: %v\n", err)
