@@ -31,6 +31,7 @@ const (
 )
 
 func main() {
+	client.Version = flyscript.Version() // the User-Agent's version
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	go func() {
 		// After the first Ctrl-C has cancelled the script, a second one
