@@ -24,7 +24,7 @@ type stream struct {
 // and reader. Files opened with io.open are untouched; io.output(file) and
 // io.input(file) switch io.write and io.read back to gopher-lua's own.
 func (vm *VM) redirectIO() {
-	L := vm.L
+	L := vm.state
 	iot, ok := L.GetGlobal("io").(*lua.LTable)
 	if !ok {
 		return

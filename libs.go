@@ -15,7 +15,7 @@ var errExit = errors.New("os.exit")
 // then the host's versions of os.exit and os.getenv, and finally the
 // sandbox's restrictions, last so that nothing opened later undoes them.
 func (vm *VM) open() error {
-	L := vm.L
+	L := vm.state
 	libs := []struct {
 		name string
 		fn   lua.LGFunction
@@ -82,7 +82,7 @@ func (vm *VM) osGetenv(L *lua.LState) int {
 // guardLoad wraps load and loadstring so that a binary chunk is refused
 // with a clear message, in every VM.
 func (vm *VM) guardLoad() {
-	L := vm.L
+	L := vm.state
 	if orig, ok := L.GetGlobal("loadstring").(*lua.LFunction); ok {
 		L.SetGlobal("loadstring", L.NewFunction(func(L *lua.LState) int {
 			if strings.HasPrefix(L.CheckString(1), "\x1b") {
@@ -171,7 +171,7 @@ func sandboxMessage(what string) string {
 
 // denied returns a function that raises the sandbox's error for what.
 func (vm *VM) denied(what string) *lua.LFunction {
-	return vm.L.NewFunction(func(L *lua.LState) int {
+	return vm.state.NewFunction(func(L *lua.LState) int {
 		L.RaiseError("%s", sandboxMessage(what))
 		return 0
 	})
@@ -180,7 +180,7 @@ func (vm *VM) denied(what string) *lua.LFunction {
 // deniedTable is a stand-in for a library the sandbox leaves out: any use
 // of one of its fields raises a clear error.
 func (vm *VM) deniedTable(lib string) *lua.LTable {
-	L := vm.L
+	L := vm.state
 	t := L.NewTable()
 	mt := L.NewTable()
 	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
@@ -198,7 +198,7 @@ func (vm *VM) deniedTable(lib string) *lua.LTable {
 
 // restrict applies WithSandbox.
 func (vm *VM) restrict() {
-	L := vm.L
+	L := vm.state
 	L.SetGlobal("io", vm.deniedTable("io"))
 	L.SetGlobal("debug", vm.deniedTable("debug"))
 	L.SetGlobal("loadfile", vm.denied("loadfile"))

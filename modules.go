@@ -11,7 +11,7 @@ import (
 // openModules loads the host modules, the embedded Lua modules (require
 // finds them preloaded, also in the sandbox) and the `fly` module.
 func (vm *VM) openModules() error {
-	L := vm.L
+	L := vm.state
 	err := stdlib.Open(L, stdlib.Config{
 		Stdout:   vm.cfg.stdout,
 		Stderr:   vm.cfg.stderr,

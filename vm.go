@@ -26,7 +26,7 @@ import (
 // example). Globals and the default app chosen by fly.use persist from one
 // call to the next on the same VM.
 type VM struct {
-	L        *lua.LState
+	state    *lua.LState
 	cfg      config
 	handler  *lua.LFunction
 	basePath string
@@ -62,12 +62,12 @@ func New(opts ...Option) (*VM, error) {
 		cfg.stdin = strings.NewReader("")
 	}
 	vm := &VM{
-		L:   lua.NewState(lua.Options{SkipOpenLibs: true}),
-		cfg: cfg,
+		state: lua.NewState(lua.Options{SkipOpenLibs: true}),
+		cfg:   cfg,
 	}
-	vm.handler = vm.L.NewFunction(vm.handleError)
+	vm.handler = vm.state.NewFunction(vm.handleError)
 	if err := vm.open(); err != nil {
-		vm.L.Close()
+		vm.state.Close()
 		return nil, err
 	}
 	return vm, nil
@@ -79,13 +79,13 @@ func (vm *VM) Close() {
 		return
 	}
 	vm.closed = true
-	vm.L.Close()
+	vm.state.Close()
 }
 
 // LState returns the underlying gopher-lua state, for hosts that need more
 // than this package offers (the REPL's completion, custom modules). Use it
 // only from the VM's goroutine and never while a call is running.
-func (vm *VM) LState() *lua.LState { return vm.L }
+func (vm *VM) LState() *lua.LState { return vm.state }
 
 // Expose makes a Go value a Lua global through gopher-luar: structs and
 // pointers become userdata whose exported fields and methods scripts can use,
@@ -97,10 +97,10 @@ func (vm *VM) Expose(name string, value any) error {
 	}
 	defer vm.leave()
 	if lv, ok := value.(lua.LValue); ok {
-		vm.L.SetGlobal(name, lv)
+		vm.state.SetGlobal(name, lv)
 		return nil
 	}
-	vm.L.SetGlobal(name, luar.New(vm.L, value))
+	vm.state.SetGlobal(name, luar.New(vm.state, value))
 	return nil
 }
 
@@ -154,7 +154,7 @@ func (vm *VM) runChunk(ctx context.Context, name string, src []byte, args []stri
 	if err != nil {
 		return err
 	}
-	L := vm.L
+	L := vm.state
 	argt := L.CreateTable(len(args), 1)
 	argt.RawSetInt(0, lua.LString(name))
 	largs := make([]lua.LValue, len(args))
@@ -181,7 +181,7 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 	}
 	defer vm.leave()
 	vm.exit = nil
-	fn, err := vm.L.Load(strings.NewReader("return "+src), "eval")
+	fn, err := vm.state.Load(strings.NewReader("return "+src), "eval")
 	if err != nil {
 		if fn, err = vm.load("eval", []byte(src)); err != nil {
 			return nil, err
@@ -227,7 +227,7 @@ func (vm *VM) load(name string, src []byte) (*lua.LFunction, error) {
 	if bytes.HasPrefix(src, []byte("\x1b")) {
 		return nil, &ScriptError{Message: name + ": " + errBytecode, Syntax: true}
 	}
-	fn, err := vm.L.Load(bytes.NewReader(src), name)
+	fn, err := vm.state.Load(bytes.NewReader(src), name)
 	if err != nil {
 		return nil, &ScriptError{Message: syntaxMessage(err), Syntax: true, Err: err}
 	}
@@ -249,7 +249,7 @@ func syntaxMessage(err error) string {
 // call runs fn(args...) in protected mode under ctx and returns its results
 // (all of them when nret is lua.MultRet).
 func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nret int) ([]lua.LValue, error) {
-	L := vm.L
+	L := vm.state
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -299,19 +299,19 @@ func (vm *VM) scriptError(ctx context.Context, err error) error {
 		se.Where, se.Traceback = vm.fail.where, vm.fail.traceback
 		vm.fail = nil
 	}
-	se.Message = tostring(vm.L, value)
+	se.Message = tostring(vm.state, value)
 	if _, isString := value.(lua.LString); !isString && se.Where != "" && !hasLocation(se.Message, se.Where) {
 		se.Message = se.Where + ": " + se.Message
 	}
 	if t, ok := value.(*lua.LTable); ok {
-		if h, ok := vm.L.RawGet(t, lua.LString("hint")).(lua.LString); ok {
+		if h, ok := vm.state.RawGet(t, lua.LString("hint")).(lua.LString); ok {
 			se.Hint = string(h)
 		}
 	}
 	se.Value, _ = toGo(value)
 	if ctx.Err() != nil {
 		se.Err = context.Cause(ctx)
-	} else if isFlyError(vm.L, value) {
+	} else if isFlyError(vm.state, value) {
 		se.Err = bindings.AsError(value)
 	}
 	return se
@@ -327,7 +327,7 @@ func isFlyError(L *lua.LState, v lua.LValue) bool {
 // WithPackagePath and the default path. The sandbox has no file loader, so
 // its path does not matter.
 func (vm *VM) setPackagePath(dir string) {
-	pkg, ok := vm.L.GetGlobal("package").(*lua.LTable)
+	pkg, ok := vm.state.GetGlobal("package").(*lua.LTable)
 	if !ok || vm.cfg.sandbox {
 		return
 	}
@@ -342,5 +342,5 @@ func (vm *VM) setPackagePath(dir string) {
 	if vm.basePath != "" {
 		parts = append(parts, vm.basePath)
 	}
-	vm.L.SetField(pkg, "path", lua.LString(strings.Join(parts, ";")))
+	vm.state.SetField(pkg, "path", lua.LString(strings.Join(parts, ";")))
 }
