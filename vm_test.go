@@ -344,3 +344,16 @@ func TestExitCodeHelper(t *testing.T) {
 	assert.Equal(t, 1, ExitCode(errors.New("x")))
 	assert.Equal(t, "exit status 7", (&ExitError{Code: 7}).Error())
 }
+
+func TestPanicInGoFunctionIsAScriptError(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	require.NoError(t, vm.Expose("explode", func() { panic("binding bug") }))
+	err := vm.RunSource(t.Context(), "panic.lua", []byte("explode()"))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Message, "binding bug")
+	vals, err := vm.Eval(t.Context(), "'still running'")
+	require.NoError(t, err)
+	assert.Equal(t, []any{"still running"}, vals)
+}
