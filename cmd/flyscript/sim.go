@@ -123,8 +123,6 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if tok == "" {
 		tok = "sim"
 	}
-	_, _ = fmt.Fprintln(stdout, srv.URL)
-	_, _ = fmt.Fprintf(stdout, "export FLY_FLAPS_BASE_URL=%s FLY_API_TOKEN=%s\n", srv.URL, tok)
 	desc := []string{"rate limits " + rateLimits.String()}
 	if *state != "" {
 		desc = append(desc, "state in "+*state)
@@ -136,6 +134,8 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		desc = append(desc, "faults "+s)
 	}
 	_, _ = fmt.Fprintf(stderr, "flyscript sim: serving the Machines API (%s); Ctrl-C to stop\n", strings.Join(desc, ", "))
+	_, _ = fmt.Fprintln(stdout, srv.URL)
+	_, _ = fmt.Fprintf(stdout, "export FLY_FLAPS_BASE_URL=%s FLY_API_TOKEN=%s\n", srv.URL, tok)
 	<-ctx.Done()
 	start := time.Now()
 	if err := srv.Close(); err != nil {
