@@ -357,3 +357,12 @@ func TestPanicInGoFunctionIsAScriptError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []any{"still running"}, vals)
 }
+
+func TestPackagePathOption(t *testing.T) {
+	t.Parallel()
+	lib := t.TempDir()
+	writeFile(t, lib, "shared.lua", "return 'from the shared folder'")
+	vm, out, _ := newVM(t, WithPackagePath(lib))
+	require.NoError(t, vm.RunSource(t.Context(), "main.lua", []byte("print(require('shared'))")))
+	assert.Equal(t, "from the shared folder\n", out.String())
+}
