@@ -312,13 +312,19 @@ func (d *decoder) internValue(b []byte) lua.LValue {
 func (d *decoder) str() ([]byte, error) {
 	d.pos++ // "
 	start := d.pos
+	ascii := true
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		switch {
 		case c == '"':
 			s := d.data[start:d.pos]
 			d.pos++
+			if !ascii && !utf8.Valid(s) {
+				s = fixUTF8(s)
+			}
 			return s, nil
+		case c >= utf8.RuneSelf:
+			ascii = false
 		case c == '\\':
 			return d.strEscaped(start)
 		case c < 0x20:
@@ -338,6 +344,9 @@ func (d *decoder) strEscaped(start int) ([]byte, error) {
 		switch {
 		case c == '"':
 			d.pos++
+			if !utf8.Valid(out) {
+				out = fixUTF8(out)
+			}
 			return out, nil
 		case c < 0x20:
 			return nil, d.syntaxError(fmt.Sprintf("control character 0x%02x in string", c))
@@ -390,6 +399,21 @@ func (d *decoder) strEscaped(start int) ([]byte, error) {
 		}
 	}
 	return nil, d.syntaxError("unexpected end of input in string")
+}
+
+// fixUTF8 replaces each byte of invalid UTF-8 in b with U+FFFD.
+func fixUTF8(b []byte) []byte {
+	out := make([]byte, 0, len(b)+8)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
 }
 
 func (d *decoder) hex4() (rune, bool) {

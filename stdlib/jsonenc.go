@@ -108,6 +108,9 @@ type encodeState struct {
 	buf     []byte
 	path    Path
 	visited []*lua.LTable // the tables being encoded, outermost first
+	// keyStack holds the sorted keys of the objects being encoded, the
+	// innermost last.
+	keyStack []objectKey
 }
 
 func (s *encodeState) fail(msg string) error {
@@ -256,6 +259,8 @@ func (s *encodeState) table(t *lua.LTable) error {
 		}
 	}
 
+	base := len(s.keyStack)
+	defer func() { s.keyStack = s.keyStack[:base] }()
 	keys, err := s.keys(t)
 	if err != nil {
 		return err
@@ -330,9 +335,10 @@ type objectKey struct {
 	index int // the positive integer the key is, or 0
 }
 
-// keys lists t's keys as JSON member names, sorted.
+// keys lists t's keys as JSON member names, sorted, on top of keyStack
+// (the caller truncates it when done with them).
 func (s *encodeState) keys(t *lua.LTable) ([]objectKey, error) {
-	var keys []objectKey
+	base := len(s.keyStack)
 	var err error
 	t.ForEach(func(k, _ lua.LValue) {
 		if err != nil {
@@ -340,7 +346,7 @@ func (s *encodeState) keys(t *lua.LTable) ([]objectKey, error) {
 		}
 		switch k := k.(type) {
 		case lua.LString:
-			keys = append(keys, objectKey{name: string(k), key: k})
+			s.keyStack = append(s.keyStack, objectKey{name: string(k), key: k})
 		case lua.LNumber:
 			f := float64(k)
 			if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -351,7 +357,7 @@ func (s *encodeState) keys(t *lua.LTable) ([]objectKey, error) {
 			if f == math.Trunc(f) && f >= 1 && f < 1<<53 {
 				ok.index = int(f)
 			}
-			keys = append(keys, ok)
+			s.keyStack = append(s.keyStack, ok)
 		default:
 			err = s.fail("cannot encode a table with a " + k.Type().String() + " key")
 		}
@@ -359,6 +365,7 @@ func (s *encodeState) keys(t *lua.LTable) ([]objectKey, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys := s.keyStack[base:]
 	slices.SortFunc(keys, func(a, b objectKey) int { return strings.Compare(a.name, b.name) })
 	for i := 1; i < len(keys); i++ {
 		if keys[i].name == keys[i-1].name {

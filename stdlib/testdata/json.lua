@@ -96,7 +96,7 @@ t.equal(json.encode(arr), "[]")
 -- Unicode and escapes.
 t.equal(json.decode([["\u00e9\u2713 \ud83d\ude00 \/ \b\f\n\r\t"]]), "é✓ 😀 / \b\f\n\r\t")
 t.equal(json.decode([["\ud83d"]]), "\239\191\189", "a lone surrogate is U+FFFD")
-t.equal(json.decode('"raw \255 bytes"'), "raw \255 bytes")
+t.equal(json.decode('"raw \255\254 bytes"'), "raw \239\191\189\239\191\189 bytes", "invalid UTF-8 becomes U+FFFD")
 t.equal(json.encode("\226\128\168"), [["\u2028"]])
 
 -- json.null.

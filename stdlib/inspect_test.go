@@ -1,0 +1,52 @@
+package stdlib_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/stdlib"
+)
+
+func TestInspect(t *testing.T) {
+	v := newVM(t, stdlib.Config{})
+	rec := v.eval(t, `setmetatable({id = "m1", state = "started"}, {__tostring = function(r) return "<machine " .. r.id .. ">" end})`)
+	big := v.eval(t, `(function()
+		local t = {}
+		for i = 1, 30 do t[i] = {id = "machine-" .. i, n = i} end
+		return {items = t, count = 30}
+	end)()`)
+	cases := []struct {
+		name string
+		v    lua.LValue
+		opts stdlib.InspectOptions
+		want string
+	}{
+		{"string", lua.LString("x\ty"), stdlib.InspectOptions{}, `"x\ty"`},
+		{"record fields", rec, stdlib.InspectOptions{}, `{ id = "m1", state = "started" }`},
+		{"record without L", rec, stdlib.InspectOptions{Tostring: true}, `{ id = "m1", state = "started" }`},
+		{"record tostring", rec, stdlib.InspectOptions{Tostring: true, L: v.L}, `<machine m1>`},
+		{"depth", big, stdlib.InspectOptions{Depth: 1}, `{ count = 30, items = {...} }`},
+		{"narrow", v.eval(t, `{a = 1, b = 2}`), stdlib.InspectOptions{Width: 10, Indent: "\t"}, "{\n\ta = 1,\n\tb = 2\n}"},
+		{"null", stdlib.Null(v.L), stdlib.InspectOptions{}, `json.null`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, stdlib.Inspect(c.v, c.opts))
+		})
+	}
+
+	out := stdlib.Inspect(big, stdlib.InspectOptions{})
+	lines := strings.Split(out, "\n")
+	assert.Equal(t, "{", lines[0])
+	assert.Equal(t, "  count = 30,", lines[1])
+	assert.Equal(t, "  items = {", lines[2])
+	assert.Equal(t, `    { id = "machine-1", n = 1 },`, lines[3])
+	assert.Equal(t, "}", lines[len(lines)-1])
+	for _, l := range lines {
+		assert.LessOrEqual(t, len(l), 80, l)
+		assert.NotContains(t, l, "0x")
+	}
+}
