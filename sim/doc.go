@@ -1,2 +1,181 @@
-// Package sim is a simulator of the Fly.io Machines API. TODO: full doc.
+// Package sim is a simulator of the Fly.io Machines API: an http.Handler
+// that answers every operation of the embedded OpenAPI document
+// (internal/openapi) with the real API's status codes, bodies and quirks,
+// from state held in memory. `flyscript --sim` runs scripts against it
+// in-process, `flyscript sim` serves it to any client (curl, fly-go through
+// FLY_FLAPS_BASE_URL, your own code), and the project's tests run against it.
+//
+//	s := sim.New()                       // an http.Handler; s.Close() stops its timers
+//	srv, err := sim.Start()              // the same on 127.0.0.1:<free port>
+//	c, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"))
+//
+// Where the real API and its document differ, the simulator does what the
+// real API does (shared/notes/machines-api.md lists the differences). Where
+// the real behaviour is unknown, the simulator makes a choice, listed below
+// under "Choices".
+//
+// # Options and defaults
+//
+//   - WithClock: the wall clock by default. Tests pass a *FakeClock
+//     (NewFakeClock; Advance, Set, BlockUntil), so no real time passes.
+//   - WithTimings: DefaultTimings, a few hundred milliseconds per step
+//     (launch 100 ms shown as `created`, then `starting` 300 ms; stopping
+//     300 ms; suspending 300 ms; restarting 400 ms; replacing 400 ms;
+//     destroying 200 ms; snapshot 500 ms; Postgres cluster 2 s, backup 1 s).
+//     InstantTimings makes every transition happen inside its request.
+//   - WithRateLimits: OFF by default in the library (tests and `flyscript
+//     --sim` get no 429 they did not ask for); `flyscript sim` turns them on
+//     unless --rate-limits=off.
+//   - WithFaults, WithLatency: no faults and no latency by default.
+//   - WithToken: by default any token is accepted, but an Authorization
+//     header (`Bearer <token>` or `FlyV1 <token>`) is always required.
+//   - WithStateFile: no persistence by default.
+//   - WithOrgs: only `personal`, of which the caller is a member.
+//   - WithSeed: seed 1.
+//
+// # What is simulated
+//
+// Every response carries `fly-request-id`. Errors are `{"error": "...",
+// "status": "..."}`, with status only where the real API sets one of its
+// codes (422 `name_taken`); Managed Postgres errors are
+// PostgresErrorResponse `{"error", "status"}` with a short status code.
+// Unknown resources answer 404 `{"error":"app not found"}`,
+// `{"error":"machine not found"}`, `{"error":"volume not found"}` and so on.
+// Requests without an Authorization header answer 401, except
+// /v1/platform/regions, /v1/tokens/authenticate and /v1/tokens/authorize,
+// which the document marks as open.
+//
+// Machines follow one transition table (lifecycle in lifecycle.go): create
+// (`created`, then `starting`, then `started`; `created` for good with
+// skip_launch), start, stop (signal and timeout accepted, numeric signals
+// too), suspend, restart, update (a new version; the old one is `replaced`
+// when fetched with ?version=), destroy (`force=true` or fly-go's
+// `kill=true` for a running machine), cordon and uncordon (`cordoned`, no
+// state change), and `failed`. An illegal transition answers 412
+// `failed_precondition: unable to <action> machine from current state:
+// '<state>'` (and the real `failed_precondition: machine getting replaced,
+// refusing to start`). Every state change is an event (`Machine.events`,
+// /events newest first, default 20, at most 50); every update a version
+// (/versions newest first). Identifiers look like the real ones: 14 hex
+// digits for machines, 26-character ULIDs for versions and events,
+// `vol_` + 16 characters for volumes.
+//
+// Wait long-polls until the machine reaches one of the states (repeated or
+// comma-separated `state`, default `started`; `settled` is any
+// non-transient state), for `timeout` seconds (default and cap 60), and
+// answers 408 `deadline_exceeded: machine failed to reach desired state,
+// <states>, currently <state>` when time runs out. `version` (or
+// `instance_id`) and `from_event_id` narrow it as described under Choices.
+//
+// Leases answer in the real envelope `{"status":"success","data":{"nonce",
+// "expires_at","owner","description","version"}}`, take `ttl` from the query
+// (as fly-go sends it) or the body, refresh with the nonce in the
+// `fly-machine-lease-nonce` header, expire on the clock, and answer 409
+// `machine ID <id> lease currently held by <owner>, expires at <time>` to
+// anyone else. Release answers `{"status":"success","data":{"ok":true}}`.
+// `lease_ttl` on create or update takes a lease at once and returns its
+// nonce in `Machine.nonce`; `include_leases=true` shows Machine.lease.
+//
+// Lists paginate with `limit` and `cursor` where the document has them:
+// `next_cursor` in the body for apps, certificates and the organisation
+// lists, the `fly-next-cursor` header for machines and volumes. Without
+// `limit`, a list is whole.
+//
+// Rate limits are token buckets keyed by (action, identifier): the action is
+// the method and path pattern as the document writes it, the identifier the
+// machine_id if the path has one, else the app_name, else none. Every action
+// allows 1 request/s with bursts of 3, Get Machine 5/s with bursts of 10,
+// app deletion 100/min with bursts of 100. Over the limit the answer is 429
+// `{"error":"rate limit exceeded for <action>, retry in <n>s"}` with a
+// Retry-After header in whole seconds. The client applies the same buckets.
+//
+// Faults (WithFaults, ParseFaults) are drawn once per request from the
+// seeded source, in arrival order: a client that sends the same requests in
+// the same order meets the same faults. 500, 502, 503 and 429 (with
+// Retry-After: 1) are answered before the request is processed, so nothing
+// changed. Connection resets come in two kinds: ResetBefore drops the TCP
+// connection (RST) before processing (nothing changed); ResetAfter processes
+// the request fully, then drops the connection instead of answering (the
+// change happened, the answer is lost: a client cannot tell the two apart).
+// Latency (WithLatency) is mean ± a uniform jitter, on the simulator's clock.
+//
+// exec never runs anything on the host. It answers, deterministically,
+// `echo [-n] args...`, `hostname` (the machine id), `env` (config.env, the
+// app's secrets and the FLY_* runtime variables, sorted) and `printenv
+// NAME...`, and `cat [path...|-]` of the machine's own files
+// (config.files: raw_value decoded from base64, secret_name from the app's
+// secrets; with no path or `-`, stdin). Commands may be given as `command`
+// (a list) or as the deprecated `cmd` string, split like a shell would
+// (quotes and backslashes, nothing else). Anything else exits 127 with
+// `exec: "<cmd>": executable file not found in $PATH`. The answer is always
+// JSON `{exit_code, stdout, stderr}`.
+//
+// Persistence (WithStateFile) keeps the whole state as JSON. Every change is
+// written to a temporary file in the same directory, synced, renamed over
+// the state file and the directory synced, so a kill at any moment leaves a
+// file that loads. Temporary files of an interrupted write are removed on
+// start. A state file that does not load is never overwritten: New starts
+// empty and Err (and Start) report it. Transitions in flight resume after a
+// restart; rate-limit buckets do not persist.
+//
+// Secret keys are real cryptography with Go's standard library on keys the
+// simulator generates or is given: hs256/hs384/hs512 and nacl_auth (HMAC)
+// and nacl_sign (Ed25519) sign and verify; xaes256gcm encrypts and decrypts
+// with AES-256-GCM (it round-trips but is not byte-compatible with the real
+// XAES-256-GCM). Byte strings are JSON arrays of integers, as in the
+// document. Certificates, IP assignments, deploy tokens, tokens, placements
+// and Managed Postgres (clusters that are `creating` then `ready`, answering
+// 503 with Retry-After for database and user operations until then; 410 once
+// deleted) are stateful with plausible data.
+//
+// # Choices
+//
+// The real behaviour of these is unknown (shared/notes/machines-api.md §9);
+// the simulator does this:
+//
+//   - Starting a `created` machine that is still launching is refused (the
+//     observed `unable to start machine from current state: 'created'`); a
+//     machine created with skip_launch starts. Starting a started machine is
+//     refused with 412.
+//   - Stopping a stopped or created machine succeeds and changes nothing;
+//     stopping a suspended one goes through `stopping` to `stopped`.
+//   - Suspend and restart need a started machine (412 otherwise).
+//   - Destroying a machine that is not stopped, suspended, created or failed
+//     without force is refused with 412; with force it is killed.
+//   - Update works from created, started, stopped, suspended and failed, and
+//     is refused with 412 from a transient state. Without skip_launch the
+//     machine goes `replacing`, `starting`, `started`; with it, `replacing`
+//     then `created` (if it was) or `stopped`. A region different from the
+//     machine's is refused with 400. A config without `image` is 400.
+//     min_secrets_version, skip_secrets are accepted and ignored.
+//   - A machine name is unique among an app's live machines: 409 otherwise.
+//   - A destroyed machine still answers GET, /events, /versions, /wait and
+//     lists with include_deleted=true; any other operation answers 404
+//     `machine not found`.
+//   - signal needs a started machine; SIGKILL (or 9) stops it (an `exit`
+//     event with exit code 137), other signals change nothing.
+//   - exec, ps and memory reclaim need a started machine (412).
+//   - A lease guards update, start, stop, suspend, restart, cordon,
+//     uncordon and destroy: without its nonce they answer 409 `... lease
+//     currently held by ...`. Metadata, exec, signal, memory and reads are
+//     not guarded. A nonce sent when there is no lease is ignored. Default
+//     lease TTL 30 s, no maximum. Release without the header is 400, with a
+//     wrong nonce 409; an expired lease is `lease not found` (404).
+//   - Wait with a version that is not the current one: `stopped` and
+//     `destroyed` are reached at once (that instance is gone), nothing else
+//     ever is. With from_event_id, the machine must have changed state after
+//     that event. An unknown version or event id is 400.
+//   - A machine whose image is named `sim-fail` (any registry or tag) fails
+//     when it starts: `starting` then `failed`, with an exit event.
+//   - Deleting an app with machines that are not stopped needs force=true
+//     (412 otherwise); deletion removes its machines, volumes and secrets.
+//     App ids are the app names; CreateAppResponse.created_at is in Unix
+//     seconds. The same idempotency_key returns the first answer.
+//   - Volumes are gone (404) once destroyed; DELETE answers the volume with
+//     state `destroyed`. A mount must name a volume id of the app in the
+//     machine's region (400) that no other machine uses (409).
+//   - Cursors do not expire. Request ids are ULIDs with a `-sim` suffix.
+//   - Secrets' min_version is accepted and ignored (the simulator is always
+//     consistent). Certificate checks always find DNS configured.
+//   - Metadata DELETE of a missing key answers 204; POST without a value 400.
 package sim

@@ -244,7 +244,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) requestID() string {
 	s.reqMu.Lock()
 	defer s.reqMu.Unlock()
-	return strings.ToLower(s.reqIDs.ulid(s.clock.Now())) + "-sim"
+	return s.reqIDs.ulid(s.clock.Now()) + "-sim"
 }
 
 // sleep waits d on the simulator's clock; false when ctx or the server ended
