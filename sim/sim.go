@@ -220,6 +220,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("fly-request-id", s.requestID())
 	if s.cfg.latency > 0 || s.cfg.jitter > 0 {
 		if !s.sleep(r.Context(), s.faults.latency(s.cfg.latency, s.cfg.jitter)) {
+			if s.isClosed() {
+				writeError(w, http.StatusServiceUnavailable, "simulator is shutting down")
+			}
 			return
 		}
 	}
