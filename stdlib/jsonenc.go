@@ -87,6 +87,8 @@ type Encoder struct {
 //     the array mark of json.array (then any positive integer keys, holes
 //     written as null); otherwise an object with keys sorted; number keys
 //     become strings, other key types fail; an empty table is {};
+//   - a metatable field __jsontype = "array" or "object" forces the kind
+//     (json.array sets the first; a record metatable may set the second);
 //   - a table that contains itself fails with the path where the cycle
 //     closes; functions, threads and other userdata fail.
 func ToJSON(v lua.LValue) ([]byte, error) {

@@ -131,3 +131,10 @@ t.equal(json.encode(json.decode(deep)), deep)
 -- Round trips of a realistic document.
 local doc = [[{"config":{"env":{"A":"1"},"guest":{"cpu_kind":"shared","cpus":1,"memory_mb":256},"image":"nginx:1.27","mounts":[],"services":[{"internal_port":8080,"ports":[{"handlers":["http"],"port":80}],"protocol":"tcp"}]},"id":"3d8d9a1c5e6f87","region":"ord","state":"started"}]]
 t.equal(json.encode(json.decode(doc)), doc)
+
+-- A metatable can force the kind: records stay objects even when they look
+-- like sequences.
+local record = setmetatable({"a", "b"}, {__jsontype = "object"})
+t.equal(json.encode(record), [[{"1":"a","2":"b"}]])
+t.equal(json.encode(setmetatable({}, {__jsontype = "object"})), "{}")
+t.equal(json.encode(setmetatable({}, {__jsontype = "array"})), "[]")
