@@ -200,7 +200,7 @@ func (p *inspector) entries(t *lua.LTable) []inspectEntry {
 	for _, k := range rest {
 		var prefix string
 		switch {
-		case k.rank == 1 && isIdentifier(k.str):
+		case k.rank == 1 && IsIdentifier(k.str):
 			prefix = k.str + " = "
 		case k.rank == 1:
 			prefix = "[" + quoteLua(k.str) + "] = "

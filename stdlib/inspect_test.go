@@ -50,3 +50,12 @@ func TestInspect(t *testing.T) {
 		assert.NotContains(t, l, "0x")
 	}
 }
+
+func TestIsIdentifier(t *testing.T) {
+	for _, ok := range []string{"a", "_", "memory_mb", "A1", "_G"} {
+		assert.True(t, stdlib.IsIdentifier(ok), ok)
+	}
+	for _, bad := range []string{"", "1a", "a-b", "a b", "end", "goto", "nil", "é"} {
+		assert.False(t, stdlib.IsIdentifier(bad), bad)
+	}
+}

@@ -34,7 +34,7 @@ func (p Path) String() string {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(e.Index))
 			b.WriteByte(']')
-		case isIdentifier(e.Key):
+		case IsIdentifier(e.Key):
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
@@ -413,8 +413,10 @@ var luaKeywords = map[string]bool{
 	"then": true, "true": true, "until": true, "while": true,
 }
 
-// isIdentifier reports whether s can be written as a bare Lua name.
-func isIdentifier(s string) bool {
+// IsIdentifier reports whether s can be written as a bare Lua name (a
+// table key without ["..."], a field after a dot): letters, digits and
+// underscores, not starting with a digit, and not a reserved word.
+func IsIdentifier(s string) bool {
 	if s == "" || luaKeywords[s] {
 		return false
 	}
