@@ -1,0 +1,54 @@
+package luadefs
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// LibraryDir is the folder, next to the .luarc.json, that holds fly.d.lua.
+// It is kept out of the workspace root because LuaLS must not be told that
+// the whole workspace is a library.
+const LibraryDir = ".flyscript"
+
+// File is one file WriteFiles wrote.
+type File struct {
+	// Path is where it was written.
+	Path string
+	// Updated is set when the file existed and was updated (a .luarc.json
+	// keeps the user's other settings), unset when it was created.
+	Updated bool
+}
+
+// WriteFiles writes the editor files for a project whose root is dir:
+// dir/.flyscript/fly.d.lua and dir/.luarc.json, which points LuaLS at it.
+// An existing .luarc.json is updated, keeping its other settings.
+func WriteFiles(dir string) ([]File, error) {
+	var out []File
+	lib := filepath.Join(dir, LibraryDir)
+	if err := os.MkdirAll(lib, 0o755); err != nil {
+		return nil, err
+	}
+	defs := filepath.Join(lib, DefsFile)
+	_, statErr := os.Stat(defs)
+	if err := os.WriteFile(defs, GenerateDefs(), 0o644); err != nil {
+		return nil, err
+	}
+	out = append(out, File{Path: defs, Updated: statErr == nil})
+
+	rc := filepath.Join(dir, LuarcFile)
+	existing, err := os.ReadFile(rc)
+	existed := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return out, err
+	}
+	data, err := GenerateLuarc(existing, LibraryDir)
+	if err != nil {
+		return out, err
+	}
+	if err := os.WriteFile(rc, data, 0o644); err != nil {
+		return out, err
+	}
+	return append(out, File{Path: rc, Updated: existed}), nil
+}
