@@ -534,3 +534,40 @@ func snake(s string) string {
 func TestDefsAreDeterministic(t *testing.T) {
 	assert.Equal(t, string(defs()), string(GenerateDefs()))
 }
+
+func TestTaskMatchesTheBindings(t *testing.T) {
+	if _, ok := bindings.Lookup("fly.spawn"); !ok {
+		t.Skip("the registry has no fly.spawn")
+	}
+	L := lua.NewState()
+	defer L.Close()
+	_, err := bindings.Open(L, bindings.Config{})
+	require.NoError(t, err)
+	require.NoError(t, L.DoString(`task = fly.spawn(function() return 1 end)`))
+	methods, ok := L.GetField(L.GetMetatable(L.GetGlobal("task")), "__index").(*lua.LTable)
+	require.True(t, ok, "a task's methods are its metatable's __index")
+	var keys []string
+	methods.ForEach(func(k, _ lua.LValue) { keys = append(keys, k.String()) })
+	assert.ElementsMatch(t, keys, declaredFields(strings.Split(string(defs()), "\n"))[taskClass],
+		"a task's methods and the fly.Task class")
+}
+
+func TestParallelErrorMatchesTheBindings(t *testing.T) {
+	if _, ok := bindings.Lookup("fly.parallel"); !ok {
+		t.Skip("the registry has no fly.parallel")
+	}
+	L := lua.NewState()
+	defer L.Close()
+	_, err := bindings.Open(L, bindings.Config{App: "web"})
+	require.NoError(t, err)
+	require.NoError(t, L.DoString(`ok, err = pcall(fly.parallel, {"148e"}, function(id) return fly.machines.get(id) end)`))
+	assert.Equal(t, lua.LFalse, L.GetGlobal("ok"))
+	errv, ok := L.GetGlobal("err").(*lua.LTable)
+	require.True(t, ok, "the error is a table")
+	declared := declaredFields(strings.Split(string(defs()), "\n"))[errorClass]
+	errv.ForEach(func(k, _ lua.LValue) {
+		name := k.String()
+		assert.True(t, contains(declared, name) || contains(declared, name+"?"), "error field %s is not declared", name)
+	})
+	assert.Contains(t, declared, "errors?")
+}

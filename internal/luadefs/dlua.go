@@ -23,13 +23,16 @@ const (
 	taskClass     = "fly.Task"
 )
 
-// errorFields are the fields of a fly error value, in the contract's
-// order. A test holds them against bindings.Error and a raised value.
-var errorFields = []struct {
+// errorField is one field of the fly error value.
+type errorField struct {
 	name, typ string
 	optional  bool
 	doc       string
-}{
+}
+
+// errorFields are the fields of a fly error value, in the contract's
+// order. A test holds them against bindings.Error and a raised value.
+var errorFields = []errorField{
 	{"op", "string", false, `the function that failed, "fly.machines.start"`},
 	{"status", "integer", true, "the HTTP status, nil when no response came"},
 	{"code", "string", false, "the API's status field (insufficient_capacity, name_taken, ...) or not_found, timeout, canceled, network, invalid_argument, rate_limited, conflict, ..."},
@@ -37,6 +40,25 @@ var errorFields = []struct {
 	{"request_id", "string", true, "the fly-request-id response header, when there was one"},
 	{"hint", "string", true, "what to do about it, when known"},
 	{"retryable", "boolean", false, "whether retrying the same call can help"},
+}
+
+// The task handle's documentation, declared when a function returns one.
+const (
+	taskDoc     = "A task started by fly.spawn: a coroutine whose fly calls yield while Go does the request."
+	taskWaitDoc = "task:wait() waits for the task; it returns fn's results or raises its error"
+)
+
+// parallelErrors is the field fly.parallel adds to the error it raises.
+var parallelErrors = errorField{"errors", "table<integer, " + errorClass + ">", true, "fly.parallel: the item index of each failed call to its error"}
+
+// errorFieldsOf lists the error value's fields for a registry: fly.parallel
+// adds one.
+func errorFieldsOf(fly []*fn) []errorField {
+	out := append([]errorField(nil), errorFields...)
+	if registered(fly, "fly.parallel") {
+		out = append(out, parallelErrors)
+	}
+	return out
 }
 
 // GenerateDefs returns fly.d.lua: a LuaLS `---@meta` file declaring every
@@ -137,11 +159,8 @@ func (g *defsGen) commonTypes(fly []*fn) {
 	g.line("")
 
 	g.class(errorClass, "The error value every failed fly call raises; pcall returns it. tostring(err) is one line: \"fly.machines.start: 412 failed_precondition: ... (request 01J...)\".")
-	for _, f := range errorFields {
+	for _, f := range errorFieldsOf(fly) {
 		g.field(f.name, f.optional, f.typ, f.doc)
-	}
-	if registered(fly, "fly.parallel") {
-		g.field("errors", true, "table<integer, "+errorClass+">", "fly.parallel: the item index of each failed call to its error")
 	}
 	g.line("")
 
@@ -153,8 +172,8 @@ func (g *defsGen) commonTypes(fly []*fn) {
 	g.line("")
 
 	if referenced(fly, taskClass) {
-		g.class(taskClass, "A task started by fly.spawn.")
-		g.field("wait", false, "fun(self: "+taskClass+"): any", "waits for the task; returns fn's results or raises its error")
+		g.class(taskClass, taskDoc)
+		g.field("wait", false, "fun(self: "+taskClass+"): any", taskWaitDoc)
 		g.line("")
 	}
 }
