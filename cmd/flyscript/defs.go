@@ -14,7 +14,7 @@ import (
 const defsUsage = `usage: flyscript defs [flags]
 
 Writes editor definitions of the Lua API for lua-language-server (LuaLS):
-DIR/.flyscript/fly.d.lua, with every function of fly, json, time, log, env
+DIR/types/fly.d.lua, with every function of fly, json, time, log, env
 and inspect and a class for every request and response shape (fly.Machine,
 fly.MachineConfig, ...), and DIR/.luarc.json, which points LuaLS at it
 (Lua 5.1, the library folder, the script globals). An existing .luarc.json
@@ -29,7 +29,7 @@ flags:
 func defsCommand(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("flyscript defs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("out", ".", "write .luarc.json and .flyscript/fly.d.lua into this `dir` (the editor's workspace)")
+	out := fs.String("out", ".", "write .luarc.json and types/fly.d.lua into this `dir` (the editor's workspace)")
 	docs := fs.String("docs", "", "also write the Markdown API reference to this `file` (as docs/lua-api.md)")
 	fs.Usage = func() {
 		_, _ = io.WriteString(stderr, defsUsage)

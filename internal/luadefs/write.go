@@ -10,7 +10,7 @@ import (
 // LibraryDir is the folder, next to the .luarc.json, that holds fly.d.lua.
 // It is kept out of the workspace root because LuaLS must not be told that
 // the whole workspace is a library.
-const LibraryDir = ".flyscript"
+const LibraryDir = "types"
 
 // File is one file WriteFiles wrote.
 type File struct {
@@ -22,7 +22,7 @@ type File struct {
 }
 
 // WriteFiles writes the editor files for a project whose root is dir:
-// dir/.flyscript/fly.d.lua and dir/.luarc.json, which points LuaLS at it.
+// dir/types/fly.d.lua and dir/.luarc.json, which points LuaLS at it.
 // An existing .luarc.json is updated, keeping its other settings.
 func WriteFiles(dir string) ([]File, error) {
 	var out []File
