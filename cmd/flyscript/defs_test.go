@@ -14,6 +14,7 @@ import (
 )
 
 func TestDefsCommandWritesTheEditorFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	code := defsCommand(t.Context(), []string{"--out", dir}, &stdout, &stderr)
@@ -49,6 +50,7 @@ func TestDefsCommandWritesTheEditorFiles(t *testing.T) {
 }
 
 func TestDefsCommandWritesTheReference(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ref := filepath.Join(dir, "lua-api.md")
 	var stdout, stderr bytes.Buffer
@@ -61,6 +63,7 @@ func TestDefsCommandWritesTheReference(t *testing.T) {
 }
 
 func TestDefsCommandUsage(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		args []string
 		code int

@@ -97,6 +97,7 @@ func expectedDefs() map[string]bool {
 }
 
 func TestDefsDeclareExactlyTheRegisteredFunctions(t *testing.T) {
+	t.Parallel()
 	got := parseDefs(t, defs())
 	want := expectedDefs()
 	for name := range want {
@@ -158,6 +159,7 @@ func splitType(s string) (typ, rest string) {
 }
 
 func TestSplitType(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"string the id":                      "string",
 		"table<string, any> fields":          "table<string, any>",
@@ -173,6 +175,7 @@ func TestSplitType(t *testing.T) {
 }
 
 func TestDefsAnnotateParamsAndReturns(t *testing.T) {
+	t.Parallel()
 	src := defs()
 	lines := strings.Split(string(src), "\n")
 	got := parseDefs(t, src)
@@ -304,6 +307,7 @@ func declaredFields(lines []string) map[string][]string {
 var flyType = regexp.MustCompile(`\bfly(\.[A-Za-z0-9_]+)+`)
 
 func TestDefsReferToDeclaredTypesOnly(t *testing.T) {
+	t.Parallel()
 	lines := strings.Split(string(defs()), "\n")
 	declared := map[string]int{}
 	var uses []string
@@ -342,6 +346,7 @@ func TestDefsReferToDeclaredTypesOnly(t *testing.T) {
 }
 
 func TestDefsDeclareEverySchema(t *testing.T) {
+	t.Parallel()
 	lines := strings.Split(string(defs()), "\n")
 	fields := declaredFields(lines)
 	types := fieldTypes(lines)
@@ -407,6 +412,7 @@ func TestDefsDeclareEverySchema(t *testing.T) {
 }
 
 func TestDefsParseWithLuac(t *testing.T) {
+	t.Parallel()
 	luac, err := exec.LookPath("luac5.1")
 	if err != nil {
 		t.Skip("luac5.1 is not on PATH (Debian package lua5.1, installed by .ci/run); fly.d.lua was parsed with gopher-lua only")
@@ -418,6 +424,7 @@ func TestDefsParseWithLuac(t *testing.T) {
 }
 
 func TestDefsRunAsLua(t *testing.T) {
+	t.Parallel()
 	// Run, the meta file defines the globals it declares and returns fly.
 	L := lua.NewState()
 	defer L.Close()
@@ -452,6 +459,7 @@ func handleFields(t *testing.T) map[string]string {
 }
 
 func TestAppHandleMatchesTheBindings(t *testing.T) {
+	t.Parallel()
 	L := lua.NewState()
 	defer L.Close()
 	_, err := bindings.Open(L, bindings.Config{})
@@ -483,6 +491,7 @@ func TestAppHandleMatchesTheBindings(t *testing.T) {
 }
 
 func TestErrorFieldsMatchTheBindings(t *testing.T) {
+	t.Parallel()
 	// The Lua fields are the snake_case names of bindings.Error's fields.
 	var goFields []string
 	typ := reflect.TypeFor[bindings.Error]()
@@ -532,10 +541,12 @@ func snake(s string) string {
 }
 
 func TestDefsAreDeterministic(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, string(defs()), string(GenerateDefs()))
 }
 
 func TestTaskMatchesTheBindings(t *testing.T) {
+	t.Parallel()
 	if _, ok := bindings.Lookup("fly.spawn"); !ok {
 		t.Skip("the registry has no fly.spawn")
 	}
@@ -553,6 +564,7 @@ func TestTaskMatchesTheBindings(t *testing.T) {
 }
 
 func TestParallelErrorMatchesTheBindings(t *testing.T) {
+	t.Parallel()
 	if _, ok := bindings.Lookup("fly.parallel"); !ok {
 		t.Skip("the registry has no fly.parallel")
 	}

@@ -15,6 +15,7 @@ import (
 )
 
 func TestDocsCoverEveryFunction(t *testing.T) {
+	t.Parallel()
 	docs := Docs()
 	byName := map[string]int{}
 	for i, d := range docs {
@@ -45,6 +46,7 @@ func TestDocsCoverEveryFunction(t *testing.T) {
 }
 
 func TestDocsSignatures(t *testing.T) {
+	t.Parallel()
 	sig := map[string]string{}
 	for _, d := range Docs() {
 		sig[d.Name] = d.Signature
@@ -58,6 +60,7 @@ func TestDocsSignatures(t *testing.T) {
 }
 
 func TestLuarcFresh(t *testing.T) {
+	t.Parallel()
 	data, err := GenerateLuarc(nil, LibraryDir)
 	require.NoError(t, err)
 	var cfg struct {
@@ -78,6 +81,7 @@ func TestLuarcFresh(t *testing.T) {
 }
 
 func TestLuarcKeepsTheUsersSettings(t *testing.T) {
+	t.Parallel()
 	existing := `{
   "diagnostics": {"globals": ["vim", "fly"], "disable": ["lowercase-global"]},
   "workspace.library": ["lib"],
@@ -101,6 +105,7 @@ func TestLuarcKeepsTheUsersSettings(t *testing.T) {
 }
 
 func TestLuarcRejectsWhatItCannotUpdate(t *testing.T) {
+	t.Parallel()
 	_, err := GenerateLuarc([]byte(`[1, 2]`), LibraryDir)
 	assert.ErrorContains(t, err, "not a JSON object")
 	_, err = GenerateLuarc([]byte(`{"runtime": "5.1"}`), LibraryDir)
@@ -108,6 +113,7 @@ func TestLuarcRejectsWhatItCannotUpdate(t *testing.T) {
 }
 
 func TestWriteFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files, err := WriteFiles(dir)
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ import (
 var reference = sync.OnceValue(GenerateReference)
 
 func TestCheckedInReferenceIsUpToDate(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join("..", "..", filepath.FromSlash(ReferencePath))
 	got, err := os.ReadFile(path)
 	require.NoError(t, err, "%s is missing: run `%s`", ReferencePath, RegenerateCommand)
@@ -45,6 +46,7 @@ func referenceSections(t *testing.T, doc string) map[string]string {
 }
 
 func TestReferenceDocumentsExactlyTheRegisteredFunctions(t *testing.T) {
+	t.Parallel()
 	sections := referenceSections(t, string(reference()))
 	want := map[string]bool{}
 	for _, f := range bindings.Registry() {
@@ -80,6 +82,7 @@ func TestReferenceDocumentsExactlyTheRegisteredFunctions(t *testing.T) {
 }
 
 func TestReferenceSignaturesAreLua(t *testing.T) {
+	t.Parallel()
 	sections := referenceSections(t, string(reference()))
 	assert.Contains(t, sections["fly.machines.stop"], "`fly.machines.stop(id, opts?)`")
 	assert.Contains(t, sections["fly.machines.create"], "`fly.machines.create(body) -> machine`")
@@ -92,6 +95,7 @@ func TestReferenceSignaturesAreLua(t *testing.T) {
 var mdLink = regexp.MustCompile(`\]\(#([^)]+)\)`)
 
 func TestReferenceLinksResolve(t *testing.T) {
+	t.Parallel()
 	doc := string(reference())
 	anchors := map[string]bool{}
 	r := &refGen{slugs: map[string]int{}}
@@ -109,6 +113,7 @@ func TestReferenceLinksResolve(t *testing.T) {
 }
 
 func TestReferenceHeader(t *testing.T) {
+	t.Parallel()
 	doc := string(reference())
 	first, _, _ := strings.Cut(doc, "\n")
 	assert.Contains(t, first, "DO NOT EDIT")
@@ -118,6 +123,7 @@ func TestReferenceHeader(t *testing.T) {
 }
 
 func TestMarkdownEscapes(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "&lt;machine id&gt; and `<raw>`", mdText("<machine id> and `<raw>`"))
 	assert.Equal(t, `"a"\|"b"`, cell(`"a"|"b"`))
 }
