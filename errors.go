@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	flylua "github.com/flyscript/flyscript/lua"
 )
 
 // ErrClosed is returned by the methods of a VM after Close.
@@ -99,28 +101,57 @@ func (vm *VM) handleError(L *lua.LState) int {
 	return 1
 }
 
-// luaWhere is "file:line" of the innermost Lua (not Go) frame, skipping the
-// message handler itself.
+// luaWhere is "file:line" of the innermost Lua (not Go) frame of the
+// script, skipping the message handler itself and the frames of the
+// embedded Lua modules (the `fly` module's wrappers in lua/fly/...), so
+// that an error raised by a library points at the script's line that
+// called it. When only embedded frames run Lua, the innermost one is used.
 func luaWhere(L *lua.LState) string {
+	first := ""
 	for level := 1; ; level++ {
 		dbg, ok := L.GetStack(level)
 		if !ok {
-			return ""
+			return first
 		}
 		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
 			continue
 		}
-		if dbg.What != "G" && dbg.CurrentLine > 0 {
-			return fmt.Sprintf("%s:%d", dbg.Source, dbg.CurrentLine)
+		if dbg.What == "G" || dbg.CurrentLine <= 0 {
+			continue
+		}
+		where := fmt.Sprintf("%s:%d", dbg.Source, dbg.CurrentLine)
+		if !isEmbedded(dbg.Source) {
+			return where
+		}
+		if first == "" {
+			first = where
 		}
 	}
+}
+
+// isEmbedded reports whether a chunk name is one of the embedded Lua
+// modules ("lua/fly/leases.lua").
+func isEmbedded(source string) bool {
+	name, ok := strings.CutPrefix(source, "lua/")
+	if !ok {
+		return false
+	}
+	for _, f := range flylua.Files() {
+		if f == name {
+			return true
+		}
+	}
+	return false
 }
 
 // maxTraceback bounds the number of frames printed; deeper stacks keep
 // their first and last frames, as lua.c does.
 const maxTraceback = 22
 
-// traceback renders the stack above the message handler.
+// traceback renders the stack above the message handler. A frame that was
+// entered by a tail call is followed by a "(tail call)" line, as in lua.c:
+// gopher-lua counts the calls it replaced as levels of their own, which
+// GetStack answers with the bottom frame.
 func traceback(L *lua.LState) string {
 	var lines []string
 	for level := 1; ; level++ {
@@ -130,6 +161,12 @@ func traceback(L *lua.LState) string {
 		}
 		if _, err := L.GetInfo("Sln", dbg, lua.LNil); err != nil {
 			continue
+		}
+		if dbg.What == "main" {
+			if _, more := L.GetStack(level + 1); more {
+				lines = append(lines, "\t(tail call): ?")
+				continue
+			}
 		}
 		lines = append(lines, "\t"+frameLine(dbg))
 	}
@@ -158,6 +195,8 @@ func frameLine(dbg *lua.Debug) string {
 	switch {
 	case dbg.What == "main":
 		return where + " in main chunk"
+	case strings.HasPrefix(dbg.Name, "<"):
+		return fmt.Sprintf("%s in function %s", where, dbg.Name)
 	case dbg.Name != "" && dbg.Name != "?":
 		return fmt.Sprintf("%s in function '%s'", where, dbg.Name)
 	case dbg.What == "G":

@@ -366,3 +366,28 @@ func TestPackagePathOption(t *testing.T) {
 	require.NoError(t, vm.RunSource(t.Context(), "main.lua", []byte("print(require('shared'))")))
 	assert.Equal(t, "from the shared folder\n", out.String())
 }
+
+func TestTracebackShowsTailCalls(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	src := "local function inner() error('deep') end\nlocal function outer() return inner() end\nouter()\n"
+	err := vm.RunSource(t.Context(), "tail.lua", []byte(src))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "stack traceback:\n\t[G]: in function 'error'\n\ttail.lua:1: in function <tail.lua:1>\n\t(tail call): ?\n\ttail.lua:3: in main chunk", se.Traceback)
+}
+
+func TestWhereSkipsEmbeddedModules(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	// assert.lua is embedded: the innermost Lua frame is in it, Where is
+	// the script's line that called it.
+	err := vm.RunSource(t.Context(), "check.lua", []byte("local t = require('assert')\n\nt.equal(1, 2)\n"))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "check.lua:3", se.Where)
+	assert.Contains(t, se.Traceback, "lua/assert.lua:")
+	assert.True(t, isEmbedded("lua/assert.lua"))
+	assert.False(t, isEmbedded("lua/mine.lua"))
+	assert.False(t, isEmbedded("assert.lua"))
+}

@@ -48,8 +48,13 @@ func main() {
 // SIGINT does: the script stops, its HTTP call in flight aborts, and run
 // returns 130.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
-	if len(args) > 0 && args[0] == "sim" {
-		return simCommand(ctx, args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "sim":
+			return simCommand(ctx, args[1:], stdout, stderr)
+		case "defs":
+			return defsCommand(ctx, args[1:], stdout, stderr)
+		}
 	}
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
 	return c.main(ctx, args)

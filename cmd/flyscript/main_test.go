@@ -217,14 +217,15 @@ func TestExitCodes(t *testing.T) {
 
 func TestScriptErrorReport(t *testing.T) {
 	t.Parallel()
-	p := script(t, "local function get(id)\n  return fly.machines.get(id)\nend\nfly.apps.create{ name = 'errs', org_slug = 'personal' }\nfly.use('errs')\nget('0123456789abcd')\n")
+	p := script(t, "local function get(id)\n  local m = fly.machines.get(id)\n  return m\nend\nfly.apps.create{ name = 'errs', org_slug = 'personal' }\nfly.use('errs')\nget('0123456789abcd')\n")
 	r := cmd(t, invocation{}, "--sim", p)
 	assert.Equal(t, exitFailure, r.code, r)
 	assert.NotContains(t, r.stderr, "table: 0x")
 	assert.Regexp(t, `^flyscript: `+regexp.QuoteMeta(p)+`:2: fly\.machines\.get: 404 not_found: .*\n`, r.stderr)
 	assert.Contains(t, r.stderr, "stack traceback:\n")
 	assert.Contains(t, r.stderr, p+":2: in function 'get'")
-	assert.Contains(t, r.stderr, p+":6: in main chunk")
+	assert.Contains(t, r.stderr, p+":7: in main chunk")
+	assert.Equal(t, 1, strings.Count(r.stderr, "in main chunk"))
 }
 
 func TestHintPrinted(t *testing.T) {

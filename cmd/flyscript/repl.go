@@ -5,12 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript"
-	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/luadefs"
 	"github.com/flyscript/flyscript/internal/repl"
 	"github.com/flyscript/flyscript/stdlib"
 )
@@ -49,7 +48,7 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		Banner:      banner(s, vm),
 		HistoryPath: repl.HistoryPath(lookupEnv(env)),
 		Inspect:     inspect,
-		Docs:        docs(),
+		Docs:        luadefs.Docs(),
 		PureCalls:   map[string]bool{"fly.app": true},
 	}
 	if err := repl.Run(context.WithoutCancel(ctx), cfg); err != nil {
@@ -75,57 +74,4 @@ func banner(s settings, vm *flyscript.VM) string {
 	return fmt.Sprintf("flyscript %s, Lua 5.1 (gopher-lua); API: %s; app: %s\n"+
 		"Type .help for help, help(fly.machines) for a namespace, Ctrl-D or .exit to leave.",
 		flyscript.Version(), target, app)
-}
-
-// docs feeds help() from the registries that document the `fly` module and
-// the host modules.
-func docs() []repl.Doc {
-	var out []repl.Doc
-	for _, f := range bindings.Registry() {
-		params := make([]string, len(f.Params))
-		for i, p := range f.Params {
-			params[i] = p.Name + optional(p.Optional)
-		}
-		rets := make([]string, len(f.Returns))
-		for i, r := range f.Returns {
-			rets[i] = r.Name
-		}
-		op := ""
-		if len(f.Ops) > 0 {
-			op = strings.Join(f.Ops, ", ")
-		}
-		out = append(out, repl.Doc{Name: f.Name, Signature: signature(f.Name, params, rets), Summary: f.Doc, Op: op})
-	}
-	for _, f := range stdlib.Funcs() {
-		params := make([]string, len(f.Params))
-		for i, p := range f.Params {
-			params[i] = p.Name + optional(p.Optional)
-		}
-		var rets []string
-		for _, r := range f.Returns {
-			name := r.Name
-			if name == "" {
-				name = r.Type
-			}
-			rets = append(rets, name)
-		}
-		out = append(out, repl.Doc{Name: f.Name, Signature: signature(f.Name, params, rets), Summary: f.Doc})
-	}
-	return out
-}
-
-func optional(opt bool) string {
-	if opt {
-		return "?"
-	}
-	return ""
-}
-
-// signature is "fly.machines.get(id, opts?) -> machine".
-func signature(name string, params, rets []string) string {
-	sig := name + "(" + strings.Join(params, ", ") + ")"
-	if len(rets) > 0 {
-		sig += " -> " + strings.Join(rets, ", ")
-	}
-	return sig
 }
