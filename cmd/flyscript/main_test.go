@@ -418,3 +418,16 @@ func TestInteractiveAfterScriptReadsStdinLines(t *testing.T) {
 	assert.Equal(t, "ran first\n42\nnil\n", r.stdout)
 	assert.Contains(t, r.stderr, "oops")
 }
+
+func TestSubcommandsDispatch(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), []string{"defs", "--out", t.TempDir()}, strings.NewReader(""), &out, &errOut, nil)
+	assert.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, out.String(), "wrote ")
+
+	out.Reset()
+	errOut.Reset()
+	code = run(t.Context(), []string{"sim", "--no-such-flag"}, strings.NewReader(""), &out, &errOut, nil)
+	assert.Equal(t, exitUsage, code)
+}
