@@ -69,8 +69,10 @@
 //
 // Client-side token buckets follow the documented limits, keyed by action
 // (method and path pattern) and identifier (machine_id, else app_name):
-// 1 request/s with bursts of 3 per action and machine or app; Get Machine
-// 5/s with bursts of 10; app deletes 100 per minute. WithRateLimits changes
+// 1 request/s per action and machine or app; Get Machine 5/s; app deletes
+// 100 per minute. Bursts are one under the documented ones (2, 9 and 99
+// rather than 3, 10 and 100): the spare token absorbs network jitter, so a
+// paced client never sees a 429 from a server enforcing the exact limits. WithRateLimits changes
 // them, WithoutRateLimits turns them off. WithObserver sees every attempt.
 //
 // # Waiting

@@ -24,10 +24,11 @@ type Limit struct {
 // the identifier: the machine_id when the pattern has one, else the
 // app_name, else none (one bucket for the action).
 type RateLimits struct {
-	// Default applies to every action not named below: 1/s, bursts of 3.
+	// Default applies to every action not named below (documented: 1/s,
+	// bursts of 3).
 	Default Limit
-	// GetMachine applies to GET /v1/apps/{app_name}/machines/{machine_id}:
-	// 5/s, bursts of 10.
+	// GetMachine applies to GET /v1/apps/{app_name}/machines/{machine_id}
+	// (documented: 5/s, bursts of 10).
 	GetMachine Limit
 	// AppDelete applies to DELETE /v1/apps/{app_name}: 100 per minute.
 	AppDelete Limit
@@ -36,12 +37,18 @@ type RateLimits struct {
 	Actions map[string]Limit
 }
 
-// DefaultRateLimits returns the documented limits.
+// DefaultRateLimits returns the documented limits with one request of
+// headroom under each documented burst (1/s with bursts of 2, Get Machine
+// 5/s with bursts of 9, app deletes 100/min with bursts of 99). The server's
+// bucket refills from when it sees a request, which is later than when we
+// sent it and by a varying amount; the spare token absorbs that jitter, so a
+// paced client never draws a 429 from a server that enforces the documented
+// limits exactly.
 func DefaultRateLimits() RateLimits {
 	return RateLimits{
-		Default:    Limit{Rate: 1, Burst: 3},
-		GetMachine: Limit{Rate: 5, Burst: 10},
-		AppDelete:  Limit{Rate: 100.0 / 60, Burst: 100},
+		Default:    Limit{Rate: 1, Burst: 2},
+		GetMachine: Limit{Rate: 5, Burst: 9},
+		AppDelete:  Limit{Rate: 100.0 / 60, Burst: 99},
 	}
 }
 

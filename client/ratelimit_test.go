@@ -29,8 +29,8 @@ func TestRateLimitKey(t *testing.T) {
 		assert.Equal(t, tc.id, id)
 	}
 	l := DefaultRateLimits()
-	assert.Equal(t, Limit{1, 3}, l.For("POST /v1/apps/{app_name}/machines/{machine_id}/stop"))
-	assert.Equal(t, Limit{5, 10}, l.For("GET /v1/apps/{app_name}/machines/{machine_id}"))
+	assert.Equal(t, Limit{1, 2}, l.For("POST /v1/apps/{app_name}/machines/{machine_id}/stop"))
+	assert.Equal(t, Limit{5, 9}, l.For("GET /v1/apps/{app_name}/machines/{machine_id}"))
 	assert.InDelta(t, 100.0/60, l.For("DELETE /v1/apps/{app_name}").Rate, 1e-9)
 	l.Actions = map[string]Limit{"GET /v1/apps": {Rate: 50, Burst: 50}}
 	assert.Equal(t, Limit{50, 50}, l.For("GET /v1/apps"))
@@ -57,19 +57,19 @@ func TestRateLimitBuckets(t *testing.T) {
 	clk := newFakeClock()
 	l := newLimiter(DefaultRateLimits())
 	m1 := map[string]string{"app_name": "a", "machine_id": "m1"}
-	assert.Equal(t, []time.Duration{0, 0, 0, time.Second, 2 * time.Second}, timedCalls(t, l, clk, 5, "POST", stop, m1), "1/s with bursts of 3")
+	assert.Equal(t, []time.Duration{0, 0, time.Second, 2 * time.Second, 3 * time.Second}, timedCalls(t, l, clk, 5, "POST", stop, m1), "1/s with bursts of 2: one under the documented 3")
 
 	// Another machine, another action: their own buckets, full.
 	clk2 := newFakeClock()
-	assert.Equal(t, []time.Duration{0, 0, 0}, timedCalls(t, l, clk2, 3, "POST", stop, map[string]string{"app_name": "a", "machine_id": "m2"}))
+	assert.Equal(t, []time.Duration{0, 0}, timedCalls(t, l, clk2, 2, "POST", stop, map[string]string{"app_name": "a", "machine_id": "m2"}))
 	clk3 := newFakeClock()
-	assert.Equal(t, []time.Duration{0, 0, 0}, timedCalls(t, l, clk3, 3, "POST", "/v1/apps/{app_name}/machines/{machine_id}/start", m1))
+	assert.Equal(t, []time.Duration{0, 0}, timedCalls(t, l, clk3, 2, "POST", "/v1/apps/{app_name}/machines/{machine_id}/start", m1))
 
 	clk4 := newFakeClock()
-	at := timedCalls(t, l, clk4, 12, "GET", get, map[string]string{"app_name": "a", "machine_id": "m9"})
-	assert.Equal(t, time.Duration(0), at[9], "bursts of 10")
-	assert.Equal(t, 200*time.Millisecond, at[10], "5/s")
-	assert.Equal(t, 400*time.Millisecond, at[11])
+	at := timedCalls(t, l, clk4, 11, "GET", get, map[string]string{"app_name": "a", "machine_id": "m9"})
+	assert.Equal(t, time.Duration(0), at[8], "bursts of 9: one under the documented 10")
+	assert.Equal(t, 200*time.Millisecond, at[9], "5/s")
+	assert.Equal(t, 400*time.Millisecond, at[10])
 }
 
 func TestRateLimitsThroughDo(t *testing.T) {
@@ -78,7 +78,7 @@ func TestRateLimitsThroughDo(t *testing.T) {
 	req := &Request{Method: "POST", Pattern: "/v1/apps/{app_name}/machines/{machine_id}/cordon", Params: map[string]string{"app_name": "a", "machine_id": "m"}}
 
 	c, clk := newTestClient(t, s)
-	for range 4 {
+	for range 3 {
 		_, err := c.Do(t.Context(), req)
 		require.NoError(t, err)
 	}
@@ -129,7 +129,7 @@ func TestRateLimiterIsConcurrencySafe(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Len(t, s.Requests(), 60)
-	assert.Len(t, clk.Sleeps(), 4*(15-10), "each call past a bucket's burst of 10 waited once")
+	assert.Len(t, clk.Sleeps(), 4*(15-9), "each call past a bucket's burst of 9 waited once")
 }
 
 func TestLimiterDropsIdleBucketsBeyondItsBound(t *testing.T) {
