@@ -104,7 +104,7 @@ func (vm *VM) Expose(name string, value any) error {
 	return nil
 }
 
-// Exited reports whether the last Run, RunSource or Eval ended because the
+// Exited reports whether the last Run, RunSource, Eval or Call ended because the
 // script called os.exit, and with which code. It tells os.exit(0), which
 // returns a nil error, from a script that ran to its end.
 func (vm *VM) Exited() (code int, exited bool) {
@@ -199,6 +199,19 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// Call calls fn with args under ctx, with the same protection, error
+// values, os.exit handling and cancellation as Run, and returns every value
+// fn returns as Lua values. It is for hosts that compile chunks themselves
+// on the VM's state (see LState), such as the REPL.
+func (vm *VM) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	if err := vm.enter(); err != nil {
+		return nil, err
+	}
+	defer vm.leave()
+	vm.exit = nil
+	return vm.call(ctx, fn, args, lua.MultRet)
 }
 
 // enter marks the VM busy; leave marks it free.

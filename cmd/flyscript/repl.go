@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -25,13 +26,15 @@ import (
 // evaluated one after the other as if typed, without line editing.
 func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
 	inspect := func(v lua.LValue) string { return stdlib.Inspect(v, stdlib.InspectOptions{}) }
+	exec := func(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error) { return vm.Call(ctx, fn) }
 	if !isTerminal(stdin) {
-		ev := &repl.Evaluator{L: vm.LState(), Out: stdout, Err: stderr, Inspect: inspect}
+		ev := &repl.Evaluator{L: vm.LState(), Out: stdout, Err: stderr, Inspect: inspect,
+			FormatError: formatREPLError, Exec: exec, Exited: vm.Exited}
 		sc := bufio.NewScanner(stdin)
 		sc.Buffer(make([]byte, 64*1024), 4<<20)
 		for sc.Scan() {
-			ev.Line(ctx, sc.Text())
-			if code, exited := vm.Exited(); exited {
+			if ev.Line(ctx, sc.Text()) == repl.Exit {
+				code, _ := vm.Exited()
 				return code
 			}
 			if ctx.Err() != nil {
@@ -48,6 +51,9 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		Banner:      banner(s, vm),
 		HistoryPath: repl.HistoryPath(lookupEnv(env)),
 		Inspect:     inspect,
+		FormatError: formatREPLError,
+		Exec:        exec,
+		Exited:      vm.Exited,
 		Docs:        luadefs.Docs(),
 		PureCalls:   map[string]bool{"fly.app": true},
 	}
@@ -74,4 +80,13 @@ func banner(s settings, vm *flyscript.VM) string {
 	return fmt.Sprintf("flyscript %s, Lua 5.1 (gopher-lua); API: %s; app: %s\n"+
 		"Type .help for help, help(fly.machines) for a namespace, Ctrl-D or .exit to leave.",
 		flyscript.Version(), target, app)
+}
+
+// formatREPLError prints an error at the prompt as a script's error prints,
+// without the program name in front: the message through __tostring, the
+// hint, the traceback.
+func formatREPLError(err error) string {
+	var b strings.Builder
+	printScriptError(&b, err)
+	return strings.TrimSuffix(strings.TrimPrefix(b.String(), "flyscript: "), "\n")
 }

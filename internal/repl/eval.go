@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/stdlib"
 )
 
 // ChunkName is the name chunks typed at the prompt are compiled under; it
@@ -31,6 +33,8 @@ const (
 	// More means the chunk is incomplete; the caller shows the `>> `
 	// prompt and feeds the next line.
 	More
+	// Exit means the chunk called os.exit: the session ends.
+	Exit
 )
 
 // Evaluator runs chunks typed line by line in one Lua state.
@@ -46,9 +50,18 @@ type Evaluator struct {
 	// FormatError renders an error raised by a chunk. The default is
 	// FormatError with the Evaluator's state.
 	FormatError func(error) string
+	// Exec runs a compiled chunk under ctx and returns its values. The
+	// default is a protected call on L; a host passes its own (the
+	// flyscript VM's Call) to share its error handling and os.exit.
+	Exec func(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error)
+	// Exited reports whether the last chunk called os.exit. The default
+	// recognises the stdlib's os.exit error.
+	Exited func() (code int, exited bool)
 
-	pending []string
-	last    string
+	pending  []string
+	last     string
+	exitCode int
+	exited   bool
 }
 
 // Pending reports whether an incomplete chunk is waiting for more lines.
@@ -70,10 +83,10 @@ func (e *Evaluator) Line(ctx context.Context, line string) Status {
 	e.pending = append(e.pending, line)
 	src := strings.Join(e.pending, "\n")
 
-	fn, exprErr := e.L.Load(strings.NewReader("return "+src), "="+ChunkName)
+	fn, exprErr := e.L.Load(strings.NewReader("return "+src), ChunkName)
 	err := exprErr
 	if err != nil {
-		fn, err = e.L.Load(strings.NewReader(src), "="+ChunkName)
+		fn, err = e.L.Load(strings.NewReader(src), ChunkName)
 	}
 	if err != nil {
 		// Incomplete as an expression (`{`) or as a statement (`for ...
@@ -88,11 +101,41 @@ func (e *Evaluator) Line(ctx context.Context, line string) Status {
 	}
 	e.pending = nil
 	e.last = src
-	e.run(ctx, fn)
+	return e.run(ctx, fn)
+}
+
+func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) Status {
+	e.exitCode, e.exited = 0, false
+	exec := e.Exec
+	if exec == nil {
+		exec = e.pcall
+	}
+	values, err := exec(ctx, fn)
+	exited := e.Exited
+	if exited == nil {
+		exited = func() (int, bool) { return e.exitCode, e.exited }
+	}
+	if _, ok := exited(); ok {
+		return Exit
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(e.Err, "interrupted")
+			return Done
+		}
+		fmt.Fprintln(e.Err, e.formatError(err))
+		return Done
+	}
+	if len(values) == 0 {
+		return Done
+	}
+	e.L.SetGlobal("_", values[0])
+	fmt.Fprintln(e.Out, e.render(values))
 	return Done
 }
 
-func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) {
+// pcall is the default Exec: a protected call on L under ctx.
+func (e *Evaluator) pcall(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error) {
 	L := e.L
 	base := L.GetTop()
 	L.Push(fn)
@@ -101,24 +144,27 @@ func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) {
 	L.RemoveContext()
 	if err != nil {
 		L.SetTop(base)
-		if ctx.Err() != nil {
-			fmt.Fprintln(e.Err, "interrupted")
-			return
+		if x, ok := stdlib.AsExit(err); ok {
+			e.exitCode, e.exited = x.Code, true
 		}
-		fmt.Fprintln(e.Err, e.formatError(err))
-		return
+		return nil, err
 	}
-	n := L.GetTop() - base
-	if n == 0 {
-		return
-	}
-	values := make([]lua.LValue, n)
+	values := make([]lua.LValue, L.GetTop()-base)
 	for i := range values {
 		values[i] = L.Get(base + 1 + i)
 	}
 	L.SetTop(base)
-	L.SetGlobal("_", values[0])
-	fmt.Fprintln(e.Out, e.render(values))
+	return values, nil
+}
+
+// ExitCode is the code the last chunk gave os.exit, when Line returned
+// Exit.
+func (e *Evaluator) ExitCode() int {
+	if e.Exited != nil {
+		code, _ := e.Exited()
+		return code
+	}
+	return e.exitCode
 }
 
 // render prints values as lua.c does: tab-separated on one line when every
@@ -176,10 +222,10 @@ func Incomplete(err error) bool {
 
 func syntaxMessage(err error) string {
 	msg := strings.TrimSpace(err.Error())
-	// gopher-lua spells the chunk name "<stdin>"; keep the message on one
-	// line and collapse its double spaces.
+	// Keep the message on one line and collapse gopher-lua's double
+	// spaces: "stdin line:1(column:10) near '2': syntax error".
 	msg = strings.Join(strings.Fields(msg), " ")
-	return "syntax error: " + strings.TrimPrefix(msg, "<"+ChunkName+"> ")
+	return strings.TrimPrefix(msg, "<"+ChunkName+"> ")
 }
 
 func hasToString(L *lua.LState, t *lua.LTable) bool {

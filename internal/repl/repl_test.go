@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/stdlib"
 )
 
 func newEval(t *testing.T) (*Evaluator, *bytes.Buffer, *bytes.Buffer) {
@@ -236,4 +238,19 @@ func TestHistoryPath(t *testing.T) {
 func TestHistoryEntry(t *testing.T) {
 	assert.Equal(t, "for i=1,2 do print(i) end", historyEntry("for i=1,2 do\n  print(i)\nend"))
 	assert.Equal(t, "x = 1 -- c\ny = 2", historyEntry("x = 1 -- c\ny = 2"))
+}
+
+func TestOsExitEndsTheSession(t *testing.T) {
+	e, _, errb := newEval(t)
+	require.NoError(t, stdlib.Open(e.L, stdlib.Config{Stdout: e.Out, Stderr: e.Err}))
+	assert.Equal(t, Done, e.Line(t.Context(), "x = 1"))
+	assert.Equal(t, Exit, e.Line(t.Context(), "os.exit(3)"))
+	assert.Equal(t, 3, e.ExitCode())
+	assert.Empty(t, errb.String(), "os.exit is not an error")
+}
+
+func TestErrorsNameTheChunk(t *testing.T) {
+	e, _, errb := newEval(t)
+	feed(t, e, "nosuch()")
+	assert.True(t, strings.HasPrefix(errb.String(), "stdin:1:"), errb.String())
 }

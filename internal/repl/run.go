@@ -26,9 +26,11 @@ type Config struct {
 	Banner string
 	// HistoryPath is the history file; empty keeps history in memory.
 	HistoryPath string
-	// Inspect renders values; FormatError renders errors (see Evaluator).
+	// Inspect, FormatError, Exec and Exited are the Evaluator's.
 	Inspect     func(lua.LValue) string
 	FormatError func(error) string
+	Exec        func(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error)
+	Exited      func() (code int, exited bool)
 	// Docs feed help() and .help.
 	Docs []Doc
 	// PureCalls are the functions completion may call (see Completer).
@@ -41,7 +43,8 @@ type Config struct {
 // runs cancels it, its HTTP call in flight included, and returns to the
 // prompt.
 func Run(ctx context.Context, cfg Config) (err error) {
-	ev := &Evaluator{L: cfg.L, Out: cfg.Stdout, Err: cfg.Stderr, Inspect: cfg.Inspect, FormatError: cfg.FormatError}
+	ev := &Evaluator{L: cfg.L, Out: cfg.Stdout, Err: cfg.Stderr, Inspect: cfg.Inspect,
+		FormatError: cfg.FormatError, Exec: cfg.Exec, Exited: cfg.Exited}
 	help := NewHelp(cfg.Docs)
 	help.Install(cfg.L, func(s string) { fmt.Fprintln(cfg.Stdout, s) })
 	comp := &Completer{L: cfg.L, PureCalls: cfg.PureCalls}
@@ -134,12 +137,15 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		cancelRunning = nil
 		mu.Unlock()
 		cancel()
-		if status == Done {
+		if status != More {
 			entry := historyEntry(ev.LastChunk())
 			ln.AppendHistory(entry)
 			if !Sensitive(entry) {
 				history = append(history, entry)
 			}
+		}
+		if status == Exit {
+			return nil
 		}
 	}
 }
