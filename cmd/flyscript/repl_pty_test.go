@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/flyscript/flyscript/sim"
+)
+
+// The REPL end to end: the real binary on a pseudo-terminal, typed at.
+
+// terminal is a flyscript process on a pty, with everything it printed.
+type terminal struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	ptmx *os.File
+	tty  *os.File
+	mu   sync.Mutex
+	out  bytes.Buffer
+	done chan struct{}
+}
+
+func buildFlyscript(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "flyscript")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run(), "building flyscript")
+	return bin
+}
+
+func startTerminal(t *testing.T, bin string, env []string, args ...string) *terminal {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	require.NoError(t, err)
+	require.NoError(t, pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 120}))
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.SysProcAttr = &unix.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	require.NoError(t, cmd.Start())
+	term := &terminal{t: t, cmd: cmd, ptmx: ptmx, tty: tty, done: make(chan struct{})}
+	go func() {
+		defer close(term.done)
+		buf := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(buf)
+			term.mu.Lock()
+			term.out.Write(buf[:n])
+			term.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_, _ = cmd.Process.Wait()
+		ptmx.Close()
+		tty.Close()
+	})
+	return term
+}
+
+// output is everything printed so far, with the terminal's CRs removed.
+func (term *terminal) output() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return strings.ReplaceAll(term.out.String(), "\r", "")
+}
+
+// expect waits until the output after the mark contains want.
+func (term *terminal) expect(mark int, want string, within time.Duration) int {
+	term.t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		out := term.output()
+		if i := strings.Index(out[min(mark, len(out)):], want); i >= 0 {
+			return mark + i + len(want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	require.FailNowf(term.t, "terminal output", "waited %v for %q after offset %d; output:\n%s", within, want, mark, term.output())
+	return 0
+}
+
+func (term *terminal) mark() int { return len(term.output()) }
+
+func (term *terminal) typeText(s string) {
+	term.t.Helper()
+	_, err := term.ptmx.Write([]byte(s))
+	require.NoError(term.t, err)
+}
+
+// wait waits for the process to end and returns its exit status.
+func (term *terminal) wait(within time.Duration) int {
+	term.t.Helper()
+	exited := make(chan error, 1)
+	go func() { exited <- term.cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(within):
+		require.FailNowf(term.t, "exit", "flyscript still running after %v; output:\n%s", within, term.output())
+	}
+	return term.cmd.ProcessState.ExitCode()
+}
+
+// cooked reports whether the terminal is back in line mode with echo, as
+// the shell needs it.
+func (term *terminal) cooked() bool {
+	tio, err := unix.IoctlGetTermios(int(term.tty.Fd()), unix.TCGETS)
+	require.NoError(term.t, err)
+	return tio.Lflag&unix.ICANON != 0 && tio.Lflag&unix.ECHO != 0
+}
+
+func TestREPLOnATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFlyscript(t)
+	// A simulator whose every answer takes 3 s, so that Ctrl-C lands while
+	// a call is in flight.
+	slow, err := sim.Start(sim.WithLatency(3*time.Second, 0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = slow.Close() })
+
+	state := t.TempDir()
+	env := []string{"TERM=xterm", "HOME=" + t.TempDir(), "XDG_STATE_HOME=" + state, "PATH=" + os.Getenv("PATH")}
+	term := startTerminal(t, bin, env, "--api-url", slow.URL, "--token", "sim-token")
+
+	m := term.expect(0, "Type .help", 10*time.Second)
+	term.expect(m, "> ", 5*time.Second)
+
+	// Auto-print and _.
+	m = term.mark()
+	term.typeText("40 + 2\r")
+	m = term.expect(m, "42\n", 5*time.Second)
+	term.typeText("_ * 2\r")
+	m = term.expect(m, "84\n", 5*time.Second)
+
+	// Completion of a global's field, then of the next level.
+	term.typeText("json.enc\t")
+	m = term.expect(m, "json.encode", 5*time.Second)
+	term.typeText("({b = 1, a = {true}})\r")
+	// A string result prints quoted, as inspect shows it.
+	m = term.expect(m, `"{\"a\":[true],\"b\":1}"`, 5*time.Second)
+
+	// A multi-line loop continues on the >> prompt and runs once complete.
+	term.typeText("for i = 1, 3 do\r")
+	m = term.expect(m, ">> ", 5*time.Second)
+	term.typeText("print(i * 10)\r")
+	m = term.expect(m, ">> ", 5*time.Second)
+	term.typeText("end\r")
+	m = term.expect(m, "10\n20\n30\n", 5*time.Second)
+
+	// Ctrl-C at the prompt clears the line.
+	term.typeText("this is not lua")
+	term.expect(m, "this is not lua", 5*time.Second)
+	term.typeText("\x03")
+	term.typeText("1 + 1\r")
+	m = term.expect(m, "2\n", 5*time.Second)
+	assert.NotContains(t, term.output()[m:], "syntax error")
+
+	// Ctrl-C while a slow call runs cancels it and returns to the prompt.
+	term.typeText("fly.platform.regions()\r")
+	time.Sleep(300 * time.Millisecond) // the request is in flight
+	start := time.Now()
+	term.typeText("\x03")
+	m = term.expect(m, "interrupted", 2*time.Second)
+	assert.Less(t, time.Since(start), 2*time.Second, "the call in flight was aborted, not waited for")
+	term.typeText("print('still here')\r")
+	m = term.expect(m, "still here\n", 5*time.Second)
+
+	// Errors print through __tostring, with the hint.
+	term.typeText("fly.machines.list()\r")
+	m = term.expect(m, "no app selected", 5*time.Second)
+	assert.NotContains(t, term.output(), "table: 0x")
+
+	// A line holding a token is run but not stored.
+	term.typeText(`secret = "FlyV1 fm2_notstoredanywhere"` + "\r")
+	term.typeText("x = 7\r")
+
+	// Ctrl-D leaves, writes the history and restores the terminal.
+	term.typeText("\x04")
+	assert.Equal(t, 0, term.wait(5*time.Second))
+	assert.True(t, term.cooked(), "terminal left in raw mode")
+
+	hist, err := os.ReadFile(filepath.Join(state, "flyscript", "history"))
+	require.NoError(t, err)
+	h := string(hist)
+	assert.Contains(t, h, "40 + 2\n")
+	assert.Contains(t, h, "for i = 1, 3 do print(i * 10) end\n", "a multi-line chunk is one entry")
+	assert.Contains(t, h, "x = 7\n")
+	assert.NotContains(t, h, "fm2_notstoredanywhere")
+}
+
+func TestREPLHistoryIsReadBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFlyscript(t)
+	state := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(state, "flyscript"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(state, "flyscript", "history"), []byte("answer = 41 + 1\n"), 0o600))
+	env := []string{"TERM=xterm", "HOME=" + t.TempDir(), "XDG_STATE_HOME=" + state, "PATH=" + os.Getenv("PATH")}
+	term := startTerminal(t, bin, env, "--sim")
+	m := term.expect(0, "simulator", 10*time.Second)
+	m = term.expect(m, "> ", 5*time.Second)
+	// Up-arrow recalls the stored entry.
+	term.typeText("\x1b[A\r")
+	term.typeText("answer\r")
+	term.expect(m, "42\n", 5*time.Second)
+	term.typeText(".exit\r")
+	assert.Equal(t, 0, term.wait(5*time.Second))
+	assert.True(t, term.cooked())
+}
