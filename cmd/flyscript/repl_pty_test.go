@@ -156,6 +156,13 @@ func TestREPLOnATerminal(t *testing.T) {
 	// A string result prints quoted, as inspect shows it.
 	m = term.expect(m, `"{\"a\":[true],\"b\":1}"`, 5*time.Second)
 
+	// Completion on an app handle, and help from the registry.
+	term.typeText(`h = fly.app("web").machines.li` + "\t")
+	m = term.expect(m, `fly.app("web").machines.list`, 5*time.Second)
+	term.typeText("\r")
+	term.typeText("help(fly.machines.create)\r")
+	m = term.expect(m, "POST /v1/apps/{app_name}/machines", 5*time.Second)
+
 	// A multi-line loop continues on the >> prompt and runs once complete.
 	term.typeText("for i = 1, 3 do\r")
 	m = term.expect(m, ">> ", 5*time.Second)
