@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/flyscript/flyscript/internal/openapi"
 	"github.com/flyscript/flyscript/sim"
@@ -177,18 +179,12 @@ func FuzzSimRequestDecoding(f *testing.F) {
 // handlers and not only the router.
 func TestFuzzFixtureCoversEveryPath(t *testing.T) {
 	ops, err := openapi.Operations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	fx := newFuzzFixture(t)
 	for _, op := range ops {
 		target := fx.target(op.Path, "", "")
-		if strings.ContainsAny(target, "{}") || strings.Contains(target, "//") {
-			t.Errorf("%s %s: %s", op.Method, op.Path, target)
-		}
+		assert.False(t, strings.ContainsAny(target, "{}") || strings.Contains(target, "//"), "%s %s: %s", op.Method, op.Path, target)
 	}
-	code, out := fx.serve(context.Background(), "GET", fmt.Sprintf("/v1/apps/fz/machines/%s", fx.params["machine_id"]), nil)
-	if code != http.StatusOK {
-		t.Fatalf("machine of the fixture: %d %s", code, out)
-	}
+	code, out := fx.serve(context.Background(), "GET", "/v1/apps/fz/machines/"+fx.params["machine_id"], nil)
+	require.Equal(t, http.StatusOK, code, "%s", out)
 }
