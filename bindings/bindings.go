@@ -59,6 +59,9 @@ type Fly struct {
 	luaMods map[string]*lua.LTable
 	arrayMT *lua.LTable
 
+	sched  *scheduler
+	wrapFn *lua.LFunction // tasks.lua's wrap(raw), made on first use
+
 	ticker     func(d time.Duration) (<-chan time.Time, func()) // lease refresh ticks; replaced in tests
 	refreshers map[string]*heldLease                            // nonce -> refresher of fly.leases.with
 	warnMu     sync.Mutex                                       // refreshers warn from their goroutines
@@ -89,6 +92,7 @@ func Open(L *lua.LState, cfg Config) (*Fly, error) {
 		f.stderr = io.Discard
 	}
 	f.errMeta = f.newErrorMeta()
+	f.sched = newScheduler(f)
 	mod, err := f.buildNamespace(&scope{fly: f, dynamic: true}, true)
 	if err != nil {
 		return nil, err
@@ -172,16 +176,44 @@ func (f *Fly) function(fn *Func, sc *scope) *lua.LFunction {
 	if impl == nil {
 		impl = generic
 	}
+	var raw *lua.LFunction
 	if !fn.AppScoped {
-		return f.vm.NewFunction(func(L *lua.LState) int { return impl(f, L, fn, "") })
+		raw = f.vm.NewFunction(func(L *lua.LState) int { return impl(f, L, fn, "") })
+	} else {
+		raw = f.vm.NewFunction(func(L *lua.LState) int {
+			app := sc.appName()
+			if app == "" {
+				f.raise(L, fn.Name, &Error{Code: codeInvalidArgument, Message: noAppMessage, Hint: noAppHint})
+			}
+			return impl(f, L, fn, app)
+		})
 	}
-	return f.vm.NewFunction(func(L *lua.LState) int {
-		app := sc.appName()
-		if app == "" {
-			f.raise(L, fn.Name, &Error{Code: codeInvalidArgument, Message: noAppMessage, Hint: noAppHint})
+	if len(fn.Ops) == 0 {
+		return raw // never yields
+	}
+	return f.wrapped(raw)
+}
+
+// wrapped returns raw behind tasks.lua's wrapper, which raises the error of
+// a call that failed after yielding its task.
+func (f *Fly) wrapped(raw *lua.LFunction) *lua.LFunction {
+	if f.wrapFn == nil {
+		m, err := f.luaModule("fly/tasks.lua")
+		if err != nil {
+			panic(err) // embedded and tested: a build defect
 		}
-		return impl(f, L, fn, app)
-	})
+		if err := f.vm.CallByParam(lua.P{Fn: m.RawGetString("wrapper"), NRet: 1, Protect: true}, f.sched.fail); err != nil {
+			panic(err)
+		}
+		f.wrapFn = f.vm.Get(-1).(*lua.LFunction)
+		f.vm.Pop(1)
+	}
+	if err := f.vm.CallByParam(lua.P{Fn: f.wrapFn, NRet: 1, Protect: true}, raw); err != nil {
+		panic(err)
+	}
+	w := f.vm.Get(-1).(*lua.LFunction)
+	f.vm.Pop(1)
+	return w
 }
 
 // handle returns the table of app-scoped namespaces bound to app, made once

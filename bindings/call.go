@@ -25,8 +25,12 @@ type exchange struct {
 
 // do performs x for the Lua function running in L: it runs the exchange
 // under L's context (so cancellation aborts the request in flight), raises
-// a failure as a fly error value, and pushes the result.
+// a failure as a fly error value, and pushes the result. Inside a task it
+// yields instead, and the scheduler resumes the task with the result.
 func (f *Fly) do(L *lua.LState, x exchange) int {
+	if t := f.sched.taskOf(L); t != nil {
+		return f.sched.await(L, t, x)
+	}
 	res, err := x.run(stateContext(L))
 	if err != nil {
 		f.raise(L, x.op, err)

@@ -3,12 +3,14 @@ package bindings
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/client"
+	flylua "github.com/flyscript/flyscript/lua"
 )
 
 // Error codes raised by the bindings themselves.
@@ -192,7 +194,20 @@ func (f *Fly) raiseInvalid(L *lua.LState, op, msg string) {
 // argError raises Lua's usual argument error:
 // bad argument #1 to 'fly.machines.get' (string expected, got nil).
 func argError(L *lua.LState, n int, fn, msg string) {
-	L.RaiseError("bad argument #%d to '%s' (%s)", n, fn, msg)
+	L.Error(lua.LString(callerWhere(L)+fmt.Sprintf("bad argument #%d to '%s' (%s)", n, fn, msg)), 0)
+}
+
+// callerWhere is the position of the Lua code that called the running Go
+// function, past the wrapper of tasks.lua: "script.lua:3: ".
+func callerWhere(L *lua.LState) string {
+	for level := 1; level <= 3; level++ {
+		w := L.Where(level)
+		if w == "" || strings.HasPrefix(w, "[G]") || strings.HasPrefix(w, flylua.ChunkName("fly/tasks.lua")) {
+			continue
+		}
+		return w + " "
+	}
+	return ""
 }
 
 // typeError is argError for a value of the wrong type.

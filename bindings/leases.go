@@ -41,4 +41,5 @@ var leasesFuncs = []Func{
 // defines them.
 var luaSugar = map[string]string{
 	"fly.leases.with": "fly/leases.lua",
+	"fly.parallel":    "fly/tasks.lua",
 }

@@ -46,6 +46,18 @@ func (f *Fly) bindSugar(src string, t *lua.LTable, sc *scope) error {
 	if err != nil {
 		return err
 	}
+	if src == "fly/tasks.lua" {
+		par, ok := m.RawGetString("parallel").(*lua.LFunction)
+		if !ok {
+			return fmt.Errorf("bindings: %s has no parallel function", src)
+		}
+		if err := f.vm.CallByParam(lua.P{Fn: par, NRet: 1, Protect: true}, f.parallelPrimitives(f.vm)); err != nil {
+			return err
+		}
+		t.RawSetString("parallel", f.vm.Get(-1))
+		f.vm.Pop(1)
+		return nil
+	}
 	bind, ok := m.RawGetString("bind").(*lua.LFunction)
 	if !ok {
 		return fmt.Errorf("bindings: %s has no bind function", src)
@@ -53,7 +65,7 @@ func (f *Fly) bindSugar(src string, t *lua.LTable, sc *scope) error {
 	var args []lua.LValue
 	switch src {
 	case "fly/leases.lua":
-		args = []lua.LValue{t, f.vm.NewFunction(f.leaseBegin(sc)), f.vm.NewFunction(f.leaseEnd(sc))}
+		args = []lua.LValue{t, f.wrapped(f.vm.NewFunction(f.leaseBegin(sc))), f.wrapped(f.vm.NewFunction(f.leaseEnd(sc)))}
 	}
 	return f.vm.CallByParam(lua.P{Fn: bind, NRet: 0, Protect: true}, args...)
 }

@@ -4,6 +4,17 @@ var topFuncs = []Func{
 	{Name: "fly.app", Doc: "A handle with the app-scoped namespaces bound to an app (the default app without a name).",
 		Params:  []Param{{Name: "name", Type: "string", Optional: true, Doc: "app name", In: "lua"}},
 		Returns: ret("app", "fly.AppHandle", "machines, volumes, leases, metadata, secrets, secretkeys, certificates, ips, and name")},
+	{Name: "fly.parallel", Doc: "Call fn(item, i) for each item, at most opts.concurrency at a time; the results in item order.",
+		Params: []Param{
+			{Name: "items", Type: "any[]", Doc: "the items", In: "lua"},
+			{Name: "fn", Type: "fun(item: any, i: integer): any", Doc: "runs as a task for each item", In: "lua"},
+			optsParam("concurrency (default 8), collect, progress")},
+		opts: optSpec{extra: []Field{
+			{Name: "concurrency", Type: "integer", Doc: "how many calls run at once", Default: "8"},
+			{Name: "collect", Type: "boolean", Doc: "return results, errors instead of raising"},
+			{Name: "progress", Type: "string", Doc: "label of a progress bar on stderr (when it is a terminal)"}}},
+		Returns: []Value{{Name: "results", Type: "any[]", Doc: "fn's first result for each item, in item order"},
+			{Name: "errors", Type: "table<integer, fly.Error>", Doc: "with collect: the errors by item index"}}},
 	{Name: "fly.request", Doc: "A raw API call with auth, retries and errors, for what the document does not know yet.",
 		Params: []Param{
 			{Name: "method", Type: "string", Doc: `"GET", "POST", ...`, In: "lua"},
@@ -13,6 +24,12 @@ var topFuncs = []Func{
 		Returns: []Value{{Name: "body", Type: "any", Doc: "the decoded answer"},
 			{Name: "status", Type: "integer", Doc: "the HTTP status"}},
 		impl: requestImpl},
+	{Name: "fly.spawn", Doc: "Run fn(...) as a task: fly calls inside it yield while Go does the request.",
+		Params: []Param{
+			{Name: "fn", Type: "function", Doc: "the task's body", In: "lua"},
+			{Name: "...", Type: "any", Optional: true, Doc: "arguments for fn", In: "lua"}},
+		Returns: ret("task", "fly.Task", "task:wait() returns fn's results or raises its error"),
+		impl:    spawnImpl},
 	{Name: "fly.use", Doc: "Make an app the default of the app-scoped namespaces; returns its handle.",
 		Params:  []Param{{Name: "name", Type: "string", Doc: "app name", In: "lua"}},
 		Returns: ret("app", "fly.AppHandle", "the app's handle")},
