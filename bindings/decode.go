@@ -18,10 +18,19 @@ type decoder struct {
 	data    []byte
 	pos     int
 	records func(schema string) *lua.LTable // metatable for a schema name, or nil
+	members []member                        // scratch stack of object members and array elements
 	arrayMT *lua.LTable                     // metatable marking arrays, or nil
 }
 
 var errSyntax = errors.New("invalid JSON")
+
+// member is an object member or array element being decoded: tables are
+// made once their size is known (gopher-lua sizes a table's hash part for 32
+// keys otherwise).
+type member struct {
+	key string
+	v   lua.LValue
+}
 
 // decodeJSON decodes data guided by s (which may be nil).
 func decodeJSON(data []byte, s *Schema, records func(string) *lua.LTable, array *lua.LTable) (lua.LValue, error) {
@@ -153,16 +162,12 @@ func (d *decoder) escaped() (string, error) {
 
 func (d *decoder) object(s *Schema) (lua.LValue, error) {
 	d.pos++ // {
-	t := &lua.LTable{Metatable: lua.LNil}
-	if s != nil && s.Name != "" && d.records != nil {
-		if mt := d.records(s.Name); mt != nil {
-			t.Metatable = mt
-		}
-	}
+	base := len(d.members)
+	defer func() { d.members = d.members[:base] }()
 	d.skip()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
-		return t, nil
+		return d.table(s, base), nil
 	}
 	for {
 		d.skip()
@@ -192,7 +197,7 @@ func (d *decoder) object(s *Schema) (lua.LValue, error) {
 			return nil, err
 		}
 		if v != lua.LNil {
-			t.RawSetString(key, v)
+			d.members = append(d.members, member{key, v})
 		}
 		d.skip()
 		if d.pos >= len(d.data) {
@@ -203,19 +208,38 @@ func (d *decoder) object(s *Schema) (lua.LValue, error) {
 			d.pos++
 		case '}':
 			d.pos++
-			return t, nil
+			return d.table(s, base), nil
 		default:
 			return nil, d.syntax()
 		}
 	}
 }
 
+// table makes the table of the members from base on, sized to fit.
+func (d *decoder) table(s *Schema, base int) *lua.LTable {
+	ms := d.members[base:]
+	t := newTable(0, len(ms))
+	for _, m := range ms {
+		t.RawSetString(m.key, m.v)
+	}
+	if s != nil && s.Name != "" && d.records != nil {
+		if mt := d.records(s.Name); mt != nil {
+			t.Metatable = mt
+		}
+	}
+	return t
+}
+
+// newTable is lua.LState.CreateTable without a state.
+func newTable(acap, hcap int) *lua.LTable {
+	var L *lua.LState
+	return L.CreateTable(acap, hcap)
+}
+
 func (d *decoder) array(s *Schema) (lua.LValue, error) {
 	d.pos++ // [
-	t := &lua.LTable{Metatable: lua.LNil}
-	if d.arrayMT != nil {
-		t.Metatable = d.arrayMT
-	}
+	base := len(d.members)
+	defer func() { d.members = d.members[:base] }()
 	var items *Schema
 	if s != nil {
 		items = s.Items
@@ -223,15 +247,15 @@ func (d *decoder) array(s *Schema) (lua.LValue, error) {
 	d.skip()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
-		return t, nil
+		return d.list(base), nil
 	}
-	for i := 1; ; i++ {
+	for {
 		d.skip()
 		v, err := d.value(items)
 		if err != nil {
 			return nil, err
 		}
-		t.RawSetInt(i, v)
+		d.members = append(d.members, member{v: v})
 		d.skip()
 		if d.pos >= len(d.data) {
 			return nil, d.syntax()
@@ -241,9 +265,22 @@ func (d *decoder) array(s *Schema) (lua.LValue, error) {
 			d.pos++
 		case ']':
 			d.pos++
-			return t, nil
+			return d.list(base), nil
 		default:
 			return nil, d.syntax()
 		}
 	}
+}
+
+// list makes the array of the elements from base on.
+func (d *decoder) list(base int) *lua.LTable {
+	ms := d.members[base:]
+	t := newTable(len(ms), 0)
+	for i, m := range ms {
+		t.RawSetInt(i+1, m.v)
+	}
+	if d.arrayMT != nil {
+		t.Metatable = d.arrayMT
+	}
+	return t
 }
