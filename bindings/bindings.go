@@ -1,6 +1,12 @@
 // Package bindings is the fly Lua module: every operation of the Fly
 // Machines API as a Lua function (fly.machines.create, fly.volumes.extend,
-// ...), plus fly.use, fly.app, fly.request and fly.leases.with.
+// ...), plus fly.use, fly.app, fly.request, fly.leases.with, and the
+// cooperative tasks fly.spawn and fly.parallel.
+//
+// Every API call of every function goes through one path (Fly.do): outside
+// a task it blocks under the Lua state's context; inside a task it yields
+// the coroutine while the request runs on a goroutine, and the VM's
+// scheduler resumes the coroutine with the answer.
 //
 // One registry (Registry) describes every function: its parameters, returns,
 // options and REST operations. The bindings are installed from it, and the
