@@ -191,7 +191,7 @@ func TestREPLOnATerminal(t *testing.T) {
 
 	// Errors print through __tostring, with the hint.
 	term.typeText("fly.machines.list()\r")
-	m = term.expect(m, "no app selected", 5*time.Second)
+	m = term.expect(m, "stdin:1: fly.machines.list: no app selected", 5*time.Second)
 	term.expect(m, "hint: pass --app", 5*time.Second)
 	assert.NotContains(t, term.output(), "table: 0x")
 

@@ -83,9 +83,13 @@ func (e *Evaluator) Line(ctx context.Context, line string) Status {
 	e.pending = append(e.pending, line)
 	src := strings.Join(e.pending, "\n")
 
-	fn, exprErr := e.L.Load(strings.NewReader("return "+src), ChunkName)
-	err := exprErr
+	// As an expression first. `select(1, ...)` passes every value on, and
+	// keeps a call typed at the prompt from being a tail call, so that an
+	// error it raises is located at stdin:1 rather than inside a library.
+	fn, err := e.L.Load(strings.NewReader("return select(1, "+src+"\n)"), ChunkName)
+	var exprErr error
 	if err != nil {
+		_, exprErr = e.L.Load(strings.NewReader("return "+src), ChunkName)
 		fn, err = e.L.Load(strings.NewReader(src), ChunkName)
 	}
 	if err != nil {

@@ -254,3 +254,17 @@ func TestErrorsNameTheChunk(t *testing.T) {
 	feed(t, e, "nosuch()")
 	assert.True(t, strings.HasPrefix(errb.String(), "stdin:1:"), errb.String())
 }
+
+func TestErrorOfACallIsLocatedAtThePrompt(t *testing.T) {
+	e, _, errb := newEval(t)
+	require.NoError(t, e.L.DoString(`function boom() error({}) end`))
+	e.FormatError = func(err error) string {
+		var api *lua.ApiError
+		require.ErrorAs(t, err, &api)
+		return api.StackTrace
+	}
+	// Typed as an expression, the call must not be a tail call: the
+	// prompt's frame is still on the stack when it fails.
+	feed(t, e, "boom()")
+	assert.Contains(t, errb.String(), "stdin:1: in main chunk")
+}
