@@ -499,17 +499,23 @@ func (f *Fly) parallelPrimitives(L *lua.LState) *lua.LTable {
 			}
 		}
 		if v, ok := c.local["progress"]; ok {
-			if _, isStr := v.(lua.LString); !isStr {
-				f.raiseInvalid(L, "fly.parallel", "progress: expected string, got "+luaTypeName(v))
+			_, isStr := v.(lua.LString)
+			if !isStr && v != lua.LFalse {
+				f.raiseInvalid(L, "fly.parallel", "progress: expected string or false, got "+luaTypeName(v))
 			}
 		}
 		return 0
 	}))
 	prim.RawSetString("progress", L.NewFunction(func(L *lua.LState) int {
-		label, ok := L.Get(1).(lua.LString)
-		if !ok || label == "" || !f.progress {
+		// On a terminal a bar is drawn unless progress = false; its label
+		// is opts.progress, "fly.parallel" by default.
+		if !f.progress || L.Get(1) == lua.LFalse {
 			L.Push(lua.LNil)
 			return 1
+		}
+		label, ok := L.Get(1).(lua.LString)
+		if !ok || label == "" {
+			label = "fly.parallel"
 		}
 		bar := progressbar.NewOptions(L.CheckInt(2), progressbar.OptionSetWriter(f.stderr),
 			progressbar.OptionSetDescription(string(label)), progressbar.OptionShowCount(),

@@ -12,7 +12,7 @@ var topFuncs = []Func{
 		opts: optSpec{extra: []Field{
 			{Name: "concurrency", Type: "integer", Doc: "how many calls run at once", Default: "8"},
 			{Name: "collect", Type: "boolean", Doc: "return results, errors instead of raising"},
-			{Name: "progress", Type: "string", Doc: "label of a progress bar on stderr (when it is a terminal)"}}},
+			{Name: "progress", Type: "string|false", Doc: "label of the progress bar drawn on stderr when it is a terminal; false for none", Default: `"fly.parallel"`}}},
 		Returns: []Value{{Name: "results", Type: "any[]", Doc: "fn's first result for each item, in item order"},
 			{Name: "errors", Type: "table<integer, fly.Error>", Doc: "with collect: the errors by item index"}}},
 	{Name: "fly.request", Doc: "A raw API call with auth, retries and errors, for what the document does not know yet.",

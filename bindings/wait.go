@@ -3,10 +3,14 @@ package bindings
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -84,7 +88,57 @@ func waitImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
 		}
 		w.fromEventID = string(s)
 	}
-	return f.do(L, f.waitExchange(fn, w))
+	x := f.waitExchange(fn, w)
+	if f.progress && f.sched.taskOf(L) == nil {
+		// A wait outside tasks shows a spinner on the terminal; inside
+		// tasks, fly.parallel's bar speaks for them all.
+		x.run = f.withSpinner(fmt.Sprintf("waiting for %s to be %s", w.id, strings.Join(w.states, " or ")), x.run)
+	}
+	return f.do(L, x)
+}
+
+// withSpinner draws a spinner with label on stderr while run runs, and
+// clears its line when run returns.
+func (f *Fly) withSpinner(label string, run func(context.Context) (any, error)) func(context.Context) (any, error) {
+	return func(ctx context.Context) (any, error) {
+		done := make(chan struct{})
+		stopped := make(chan struct{})
+		go func() {
+			defer close(stopped)
+			spin(f.stderr, label, 100*time.Millisecond, done)
+		}()
+		defer func() {
+			close(done)
+			<-stopped
+		}()
+		return run(ctx)
+	}
+}
+
+// spinnerFrames are drawn in turn, one every interval.
+var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+// spin draws "<frame> label (Ns)" on w until done is closed, then blanks the
+// line. The first frame waits one interval, so that quick waits draw
+// nothing at all.
+func spin(w io.Writer, label string, interval time.Duration, done <-chan struct{}) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	start := time.Now()
+	width := 0
+	for i := 0; ; i++ {
+		select {
+		case <-done:
+			if width > 0 {
+				fmt.Fprintf(w, "\r%s\r", strings.Repeat(" ", width))
+			}
+			return
+		case <-tick.C:
+			line := fmt.Sprintf("%s %s (%ds)", spinnerFrames[i%len(spinnerFrames)], label, int(time.Since(start).Seconds()))
+			width = max(width, utf8.RuneCountInString(line))
+			fmt.Fprintf(w, "\r%s", line)
+		}
+	}
 }
 
 func (o *operation) paramSchema(name string) *Schema {
