@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/internal/soak"
 	"github.com/flyscript/flyscript/sim"
 )
 
@@ -164,44 +165,12 @@ func (p *proc) output() string {
 	return "--- stdout\n" + p.stdout.String() + "--- stderr\n" + p.stderr.String()
 }
 
-// watchedSim is a simulator behind a real listener that tells the test
-// which requests reached it.
-type watchedSim struct {
-	URL  string
-	Sim  *sim.Server
-	seen chan string // "GET /v1/apps/rel/machines/x/wait"
-}
-
-func startWatchedSim(t *testing.T, opts ...sim.Option) *watchedSim {
+// startWatchedSim serves a simulator that reports the requests it gets.
+func startWatchedSim(t *testing.T, opts ...sim.Option) *soak.Watched {
 	t.Helper()
-	w := &watchedSim{Sim: sim.New(append([]sim.Option{sim.WithTimings(sim.InstantTimings())}, opts...)...), seen: make(chan string, 4096)}
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		select {
-		case w.seen <- r.Method + " " + r.URL.Path:
-		default:
-		}
-		w.Sim.ServeHTTP(rw, r)
-	}))
-	t.Cleanup(func() { srv.Close(); w.Sim.Close() })
-	w.URL = srv.URL
+	w := soak.StartWatched(opts...)
+	t.Cleanup(w.Close)
 	return w
-}
-
-// waitFor waits until n requests whose "METHOD path" ends with suffix have
-// reached the simulator.
-func (w *watchedSim) waitFor(t *testing.T, suffix string, n int) {
-	t.Helper()
-	deadline := time.After(20 * time.Second)
-	for n > 0 {
-		select {
-		case s := <-w.seen:
-			if strings.HasSuffix(s, suffix) {
-				n--
-			}
-		case <-deadline:
-			t.Fatalf("no request %q reached the simulator", suffix)
-		}
-	}
 }
 
 // relAPI is a Go client of the simulator, for setting up and checking.
@@ -215,31 +184,9 @@ func relAPI(t *testing.T, url string) *client.Client {
 // relMachines creates the app "rel" and n started machines.
 func relMachines(t *testing.T, c *client.Client, n int) []string {
 	t.Helper()
-	ctx := t.Context()
-	_, err := c.Do(ctx, &client.Request{Method: "POST", Pattern: "/v1/apps", Body: []byte(`{"app_name":"rel","org_slug":"personal"}`)})
+	ids, err := soak.Machines(t.Context(), c, "rel", n)
 	require.NoError(t, err)
-	var ids []string
-	for i := range n {
-		resp, err := c.Do(ctx, &client.Request{Method: "POST", Pattern: "/v1/apps/{app_name}/machines", Params: map[string]string{"app_name": "rel"},
-			Body: fmt.Appendf(nil, `{"name":"m%d","region":"ord","config":{"image":"nginx:1.27"}}`, i)})
-		require.NoError(t, err)
-		var m struct{ ID string }
-		require.NoError(t, json.Unmarshal(resp.Body, &m))
-		ids = append(ids, m.ID)
-	}
 	return ids
-}
-
-// leaseHeld reports whether the machine has a live lease.
-func leaseHeld(t *testing.T, c *client.Client, id string) bool {
-	t.Helper()
-	_, err := c.Do(t.Context(), &client.Request{Method: "GET", Pattern: "/v1/apps/{app_name}/machines/{machine_id}/lease",
-		Params: map[string]string{"app_name": "rel", "machine_id": id}})
-	if err == nil {
-		return true
-	}
-	require.ErrorIs(t, err, client.ErrNotFound)
-	return false
 }
 
 // interruptCase is a script interrupted once a request reached the
@@ -255,10 +202,38 @@ type interruptCase struct {
 
 // waitOf is the wait request on the i-th machine.
 func waitOf(i int) func(ids []string) string {
-	return func(ids []string) string { return "/machines/" + ids[i] + "/wait" }
+	return func(ids []string) string { return soak.WaitPath(ids[i]) }
 }
 
+// luaList is ids as a Lua table constructor.
+func luaList(ids []string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = fmt.Sprintf("%q", id)
+	}
+	return "{" + strings.Join(q, ", ") + "}"
+}
+
+// anyWait matches the wait request of any machine.
+func anyWait([]string) string { return "/wait" }
+
 var interruptCases = []interruptCase{
+	{
+		name: "parallel with 50 tasks waiting",
+		script: func(ids []string) string {
+			return "fly.parallel(" + luaList(ids) + `, function(id) return fly.machines.wait(id, "stopped", { timeout = "10m" }) end, { concurrency = 50 })`
+		},
+		after: anyWait, count: 50, tasks: 50,
+	},
+	{
+		name: "parallel with 50 tasks in leases.with",
+		script: func(ids []string) string {
+			return "fly.parallel(" + luaList(ids) + `, function(id)
+  return fly.leases.with(id, { ttl = 60 }, function() return fly.machines.wait(id, "stopped", { timeout = "10m" }) end)
+end, { concurrency = 50 })`
+		},
+		after: anyWait, count: 50, tasks: 50, leases: true,
+	},
 	{
 		name: "wait",
 		script: func(ids []string) string {
@@ -294,14 +269,17 @@ func TestSIGINTEndsTheProcess(t *testing.T) {
 			api := relAPI(t, s.URL)
 			ids := relMachines(t, api, c.tasks)
 			p := startProc(t, nil, "--api-url", s.URL, "--token", relToken, "--app", "rel", "-e", c.script(ids))
-			s.waitFor(t, c.after(ids), c.count)
+			require.NoError(t, s.WaitFor(c.after(ids), c.count, 20*time.Second))
 			if c.leases {
-				require.True(t, leaseHeld(t, api, ids[0]), "the script holds the lease")
+				held, err := soak.LeasesHeld(t.Context(), api, "rel", ids)
+				require.NoError(t, err)
+				require.Len(t, held, len(ids), "the script holds the leases")
 			}
 			sent := time.Now()
 			require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
 			code := p.wait(t, 10*time.Second)
 			took := p.exitedAt.Sub(sent)
+			t.Logf("%s: exit %d %s after SIGINT", c.name, code, took.Round(time.Millisecond))
 			assert.Equal(t, exitInterrupted, code, p.output())
 			assert.Less(t, took, time.Second, "exit after SIGINT took %s", took)
 			assert.Contains(t, p.stderr.String(), "interrupted")
@@ -335,7 +313,7 @@ func TestInterruptInProcess(t *testing.T) {
 					strings.NewReader(""), &out, &errOut, []string{"HOME=" + t.TempDir(), "FLY_API_TOKEN=" + relToken})
 				done <- outcome{code, out.String(), errOut.String(), time.Now()}
 			}()
-			s.waitFor(t, c.after(ids), c.count)
+			require.NoError(t, s.WaitFor(c.after(ids), c.count, 20*time.Second))
 			sent := time.Now()
 			cancel()
 			select {
@@ -354,18 +332,10 @@ func TestInterruptInProcess(t *testing.T) {
 // assertLeasesReleased checks that no machine has a lease left.
 func assertLeasesReleased(t *testing.T, api *client.Client, ids []string) {
 	t.Helper()
-	var held []string
-	for _, id := range ids {
-		if leaseHeld(t, api, id) {
-			held = append(held, id)
-		}
-	}
-	knownBug(t, len(held) == 0, fmt.Sprintf("lease of %d of %d machines still held after the interrupt: "+leaseBug, len(held), len(ids)))
+	held, err := soak.LeasesHeld(t.Context(), api, "rel", ids)
+	require.NoError(t, err)
+	knownBug(t, len(held) == 0, fmt.Sprintf("lease of %d of %d machines still held after the interrupt: %s", len(held), len(ids), soak.LeaseBug))
 }
-
-// leaseBug is why fly.leases.with leaves its lease on interrupt.
-const leaseBug = "lua/fly/leases.lua calls finish() in Lua after pcall(fn) returns, but once the context is done gopher-lua raises at the next Lua instruction, " +
-	"so finish never runs and no DELETE is sent (leaseEnd's own 'cancelled: still try to release' branch is never reached); release from Go instead"
 
 // assertNoSecret fails when out contains the token or one of its parts.
 func assertNoSecret(t *testing.T, out string) {
