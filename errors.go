@@ -144,6 +144,19 @@ func isEmbedded(source string) bool {
 	return false
 }
 
+// callerIsEmbedded reports whether the frame below level runs one of the
+// embedded Lua modules.
+func callerIsEmbedded(L *lua.LState, level int) bool {
+	dbg, ok := L.GetStack(level + 1)
+	if !ok {
+		return false
+	}
+	if _, err := L.GetInfo("S", dbg, lua.LNil); err != nil {
+		return false
+	}
+	return isEmbedded(dbg.Source)
+}
+
 // maxTraceback bounds the number of frames printed; deeper stacks keep
 // their first and last frames, as lua.c does.
 const maxTraceback = 22
@@ -152,8 +165,15 @@ const maxTraceback = 22
 // entered by a tail call is followed by a "(tail call)" line, as in lua.c:
 // gopher-lua counts the calls it replaced as levels of their own, which
 // GetStack answers with the bottom frame.
+//
+// The frames of the embedded Lua modules at the top of the stack (the
+// `fly` module's wrappers, and the Go functions they call) are left out:
+// an error raised by the library is shown from the script's line that
+// called it. Library frames further down, such as fly.leases.with calling
+// the script's function, are kept.
 func traceback(L *lua.LState) string {
 	var lines []string
+	top := true
 	for level := 1; ; level++ {
 		dbg, ok := L.GetStack(level)
 		if !ok {
@@ -161,6 +181,12 @@ func traceback(L *lua.LState) string {
 		}
 		if _, err := L.GetInfo("Sln", dbg, lua.LNil); err != nil {
 			continue
+		}
+		if top {
+			if isEmbedded(dbg.Source) || (dbg.What == "G" && callerIsEmbedded(L, level)) {
+				continue
+			}
+			top = false
 		}
 		if dbg.What == "main" {
 			if _, more := L.GetStack(level + 1); more {
