@@ -29,26 +29,6 @@ import (
 // runaway scripts, os.exit ends the script and nothing else, and no error
 // an embedder receives carries the token.
 
-// relToken is recognisable in any output.
-const relToken = "FlyV1 fm2_lLeAkMeNoTaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789,fm2_lLeAkMeNoTsEcOnDpArT9876543210"
-
-// relSecrets are the strings no error or output may contain.
-var relSecrets = []string{relToken, "fm2_lLeAkMeNoTaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "fm2_lLeAkMeNoTsEcOnDpArT9876543210", "lLeAkMeNoT"}
-
-// knownBug skips the test, naming the bug, when ok is false: the test shows
-// a bug in another package and passes by itself once it is fixed.
-// FLYSCRIPT_KNOWN_BUGS=fail makes it fail instead.
-func knownBug(t *testing.T, ok bool, bug string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("FLYSCRIPT_KNOWN_BUGS") == "fail" {
-		t.Fatalf("known bug: %s", bug)
-	}
-	t.Skipf("known bug: %s", bug)
-}
-
 // newTestClient is a client of url whose idle connections close returns.
 func newTestClient(t *testing.T, url, token string) (*client.Client, func()) {
 	t.Helper()
@@ -103,7 +83,7 @@ end, { concurrency = 50 })`
 			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 			w := soak.StartWatched()
 			defer w.Close()
-			api, closeConns := newTestClient(t, w.URL, relToken)
+			api, closeConns := newTestClient(t, w.URL, soak.Token)
 			defer closeConns()
 			ids, err := soak.Machines(t.Context(), api, "rel", c.n)
 			require.NoError(t, err)
@@ -135,7 +115,7 @@ end, { concurrency = 50 })`
 			if c.leases {
 				held, err := soak.LeasesHeld(t.Context(), api, "rel", ids)
 				require.NoError(t, err)
-				knownBug(t, len(held) == 0, fmt.Sprintf("%d of %d leases still held after the interrupt: %s", len(held), len(ids), soak.LeaseBug))
+				soak.KnownBug(t, len(held) == 0, fmt.Sprintf("%d of %d leases still held after the interrupt: %s", len(held), len(ids), soak.LeaseBug))
 			}
 		})
 	}
@@ -144,11 +124,7 @@ end, { concurrency = 50 })`
 // assertNoSecret fails when s contains the token or one of its parts.
 func assertNoSecret(t *testing.T, s string) {
 	t.Helper()
-	for _, sec := range relSecrets {
-		if i := strings.Index(s, sec); i >= 0 {
-			t.Errorf("contains %q: %q", sec, s[max(0, i-80):min(len(s), i+len(sec)+20)])
-		}
-	}
+	assert.Empty(t, soak.Leaks(s))
 }
 
 // TestSandboxEscapes tries the ways around the sandbox that its own tests
@@ -301,7 +277,7 @@ func TestSandboxDeadlineStopsPatternMatching(t *testing.T) {
 			vals, verr := vm.Eval(t.Context(), "'alive'")
 			require.NoError(t, verr)
 			assert.Equal(t, []any{"alive"}, vals)
-			knownBug(t, err != nil && took < 120*time.Millisecond, fmt.Sprintf(
+			soak.KnownBug(t, err != nil && took < 120*time.Millisecond, fmt.Sprintf(
 				"a 20 ms deadline stopped %s after %s (error %v): gopher-lua's pattern matcher never checks the context, "+
 					"so a sandboxed script can hold a CPU far past its deadline (5,000 characters: hours); "+
 					"the sandbox should bound pattern work (subject length times pattern items) or wrap string.find/match/gmatch/gsub", name, took, err))
@@ -363,7 +339,7 @@ func TestEmbeddingErrorsHideToken(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			api, closeConns := newTestClient(t, c.url, relToken)
+			api, closeConns := newTestClient(t, c.url, soak.Token)
 			defer closeConns()
 			var out bytes.Buffer
 			vm, err := flyscript.New(flyscript.WithClient(api), flyscript.WithStdout(&out), flyscript.WithStderr(&out))
@@ -378,11 +354,7 @@ func TestEmbeddingErrorsHideToken(t *testing.T) {
 				assert.Contains(t, all, "kaboom in the host", "the panic is reported")
 			}
 			if c.bug != "" {
-				leaked := false
-				for _, s := range relSecrets {
-					leaked = leaked || strings.Contains(all, s)
-				}
-				knownBug(t, !leaked, c.bug)
+				soak.KnownBug(t, len(soak.Leaks(all)) == 0, c.bug)
 			}
 			assertNoSecret(t, all)
 			vals, err := vm.Eval(t.Context(), "'alive'")

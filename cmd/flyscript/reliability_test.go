@@ -34,14 +34,6 @@ import (
 // leaves a state file that fails to load. The in-process run(ctx) path is
 // covered next to each.
 
-// relToken is recognisable in any output: two macaroon-like parts, each
-// carrying the marker lLeAkMeNoT.
-const relToken = "FlyV1 fm2_lLeAkMeNoTaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789,fm2_lLeAkMeNoTsEcOnDpArT9876543210"
-
-// relSecrets are the strings no output may contain: the token, each part,
-// and the marker (which also catches a part cut short or URL-escaped).
-var relSecrets = []string{relToken, "fm2_lLeAkMeNoTaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "fm2_lLeAkMeNoTsEcOnDpArT9876543210", "lLeAkMeNoT"}
-
 // relBin is the flyscript binary, built once for the package's tests and
 // removed by TestMain.
 var relBin struct {
@@ -176,7 +168,7 @@ func startWatchedSim(t *testing.T, opts ...sim.Option) *soak.Watched {
 // relAPI is a Go client of the simulator, for setting up and checking.
 func relAPI(t *testing.T, url string) *client.Client {
 	t.Helper()
-	c, err := client.New(client.WithBaseURL(url), client.WithToken(relToken), client.WithoutRateLimits())
+	c, err := client.New(client.WithBaseURL(url), client.WithToken(soak.Token), client.WithoutRateLimits())
 	require.NoError(t, err)
 	return c
 }
@@ -187,6 +179,12 @@ func relMachines(t *testing.T, c *client.Client, n int) []string {
 	ids, err := soak.Machines(t.Context(), c, "rel", n)
 	require.NoError(t, err)
 	return ids
+}
+
+// assertNoSecret fails when out contains the token or one of its parts.
+func assertNoSecret(t *testing.T, out string) {
+	t.Helper()
+	assert.Empty(t, soak.Leaks(out))
 }
 
 // interruptCase is a script interrupted once a request reached the
@@ -268,7 +266,7 @@ func TestSIGINTEndsTheProcess(t *testing.T) {
 			s := startWatchedSim(t)
 			api := relAPI(t, s.URL)
 			ids := relMachines(t, api, c.tasks)
-			p := startProc(t, nil, "--api-url", s.URL, "--token", relToken, "--app", "rel", "-e", c.script(ids))
+			p := startProc(t, nil, "--api-url", s.URL, "--token", soak.Token, "--app", "rel", "-e", c.script(ids))
 			require.NoError(t, s.WaitFor(c.after(ids), c.count, 20*time.Second))
 			if c.leases {
 				held, err := soak.LeasesHeld(t.Context(), api, "rel", ids)
@@ -310,7 +308,7 @@ func TestInterruptInProcess(t *testing.T) {
 			go func() {
 				var out, errOut relBuffer
 				code := run(ctx, []string{"--api-url", s.URL, "--app", "rel", "-e", c.script(ids)},
-					strings.NewReader(""), &out, &errOut, []string{"HOME=" + t.TempDir(), "FLY_API_TOKEN=" + relToken})
+					strings.NewReader(""), &out, &errOut, []string{"HOME=" + t.TempDir(), "FLY_API_TOKEN=" + soak.Token})
 				done <- outcome{code, out.String(), errOut.String(), time.Now()}
 			}()
 			require.NoError(t, s.WaitFor(c.after(ids), c.count, 20*time.Second))
@@ -334,17 +332,7 @@ func assertLeasesReleased(t *testing.T, api *client.Client, ids []string) {
 	t.Helper()
 	held, err := soak.LeasesHeld(t.Context(), api, "rel", ids)
 	require.NoError(t, err)
-	knownBug(t, len(held) == 0, fmt.Sprintf("lease of %d of %d machines still held after the interrupt: %s", len(held), len(ids), soak.LeaseBug))
-}
-
-// assertNoSecret fails when out contains the token or one of its parts.
-func assertNoSecret(t *testing.T, out string) {
-	t.Helper()
-	for _, s := range relSecrets {
-		if i := strings.Index(out, s); i >= 0 {
-			t.Errorf("output contains %q at byte %d: %q", s, i, out[max(0, i-80):min(len(out), i+len(s)+20)])
-		}
-	}
+	soak.KnownBug(t, len(held) == 0, fmt.Sprintf("lease of %d of %d machines still held after the interrupt: %s", len(held), len(ids), soak.LeaseBug))
 }
 
 // echoServer answers every request with status, quoting the request's
@@ -422,8 +410,8 @@ func secretCases(t *testing.T) []secretCase {
 		{name: "bad api url: scheme", args: []string{"--api-url", "ftp://example.com/fm2_lLeAkMeNoTsEcOnDpArT9876543210", "-e", "fly.apps.get('x')"}},
 		{name: "bad api url: token as userinfo", args: []string{"--api-url", "http://fm2_lLeAkMeNoTsEcOnDpArT9876543210@" + closedPort(t), "-e", "fly.apps.get('x')"}},
 		{name: "bad api url: unparsable", args: []string{"--api-url", "http://[::1%fm2_lLeAkMeNoTsEcOnDpArT9876543210", "-e", "fly.apps.get('x')"}},
-		{name: "usage error quoting the token", args: []string{"--log-level", relToken, "-e", "print(1)"}, viaFlag: true},
-		{name: "missing script file named after the token", args: []string{"--api-url", ok.URL, "/nonexistent/" + relToken + ".lua"}},
+		{name: "usage error quoting the token", args: []string{"--log-level", soak.Token, "-e", "print(1)"}, viaFlag: true},
+		{name: "missing script file named after the token", args: []string{"--api-url", ok.URL, "/nonexistent/" + soak.Token + ".lua"}},
 	}
 }
 
@@ -438,9 +426,9 @@ func TestTokenNeverInOutput(t *testing.T) {
 			args := append([]string{"--trace", "--log-level", "debug"}, c.args...)
 			var env []string
 			if c.viaFlag {
-				args = append([]string{"--token", relToken}, args...)
+				args = append([]string{"--token", soak.Token}, args...)
 			} else {
-				env = []string{"FLY_API_TOKEN=" + relToken}
+				env = []string{"FLY_API_TOKEN=" + soak.Token}
 			}
 			p := startProc(t, env, args...)
 			code := p.wait(t, 30*time.Second)
@@ -448,29 +436,11 @@ func TestTokenNeverInOutput(t *testing.T) {
 			assert.NotEqual(t, 0, code, p.output())
 			assert.NotEmpty(t, strings.TrimSpace(p.stderr.String()), "the failure is reported")
 			if c.bug != "" {
-				leaked := false
-				for _, s := range relSecrets {
-					leaked = leaked || strings.Contains(out, s)
-				}
-				knownBug(t, !leaked, c.bug+"; output: "+out)
+				soak.KnownBug(t, len(soak.Leaks(out)) == 0, c.bug+"; leaked: "+strings.Join(soak.Leaks(out), "; "))
 			}
 			assertNoSecret(t, out)
 		})
 	}
-}
-
-// knownBug skips the test, naming the bug, when ok is false: the test shows
-// a bug in another package and passes by itself once it is fixed.
-// FLYSCRIPT_KNOWN_BUGS=fail makes it fail instead.
-func knownBug(t *testing.T, ok bool, bug string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("FLYSCRIPT_KNOWN_BUGS") == "fail" {
-		t.Fatalf("known bug: %s", bug)
-	}
-	t.Skipf("known bug: %s", bug)
 }
 
 // persistRounds is the number of kill -9 rounds: FLYSCRIPT_SOAK=full (as
