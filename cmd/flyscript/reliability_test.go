@@ -453,10 +453,10 @@ func persistRounds() int {
 }
 
 // TestKillDuringStateWrite starts `flyscript sim --state F`, makes it write
-// its state over and over (machine creates and metadata changes from
-// several goroutines), kills it with SIGKILL at a random moment, and loads
-// F: the file always loads, and holds every create that was answered
-// before the kill.
+// its state over and over (machine creates from three goroutines), kills
+// it with SIGKILL (at a random moment in even rounds, as soon as a
+// temporary state file appears in odd ones), and loads F: the file always
+// loads, and holds every create that was answered before the kill.
 func TestKillDuringStateWrite(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -503,7 +503,17 @@ func TestKillDuringStateWrite(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatalf("round %d: no create answered: %s", round, p.output())
 		}
-		time.Sleep(time.Duration(rand.IntN(60)) * time.Millisecond)
+		if round%2 == 0 {
+			time.Sleep(time.Duration(rand.IntN(60)) * time.Millisecond)
+		} else {
+			// Odd rounds aim: kill as soon as a temporary file shows that a
+			// write is under way.
+			for end := time.Now().Add(time.Second); time.Now().Before(end); {
+				if temps, _ := filepath.Glob(filepath.Join(dir, ".state.json.tmp-*")); len(temps) > 0 {
+					break
+				}
+			}
+		}
 		mu.Lock()
 		require.NoError(t, p.cmd.Process.Signal(syscall.SIGKILL))
 		mu.Unlock()
