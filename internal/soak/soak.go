@@ -24,6 +24,7 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +53,9 @@ type Config struct {
 	// Retry is the client's retry policy; the zero value is the client's
 	// default.
 	Retry client.RetryPolicy
+	// Unnamed makes the creates carry no name, so that a create whose
+	// answer is lost cannot be looked up and must say outcome_unknown.
+	Unnamed bool
 }
 
 // Full is the size of issue 9: 2,000 idempotent calls and 200 creates,
@@ -120,7 +124,8 @@ type Report struct {
 	// the client: Served counts them where they happen.
 	Attempts map[string]int `json:"-"`
 	// Served counts what the simulator's listener answered during the
-	// whole run (the checker's calls included), by status, or "reset".
+	// script's run, by status, or "reset" ("reset of a create" counts the
+	// resets of machine creates among them).
 	Served map[string]int `json:"-"`
 	// MaxAttempt is the largest attempt number of one call; Over5 counts
 	// the calls that needed more than 5 attempts (the default policy).
@@ -251,6 +256,9 @@ func (s *served) wrap(h http.Handler) http.Handler {
 		switch {
 		case rw.hijacked:
 			s.add("reset")
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/machines") {
+				s.add("reset of a create")
+			}
 		case rw.status == 0:
 			s.add("200")
 		default:
@@ -331,7 +339,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	defer vm.Close()
 	start := time.Now()
-	err = vm.RunSource(ctx, "soak.lua", script, strconv.Itoa(cfg.Calls), strconv.Itoa(cfg.Creates), "soak", app)
+	prefix := "soak"
+	if cfg.Unnamed {
+		prefix = "-"
+	}
+	err = vm.RunSource(ctx, "soak.lua", script, strconv.Itoa(cfg.Calls), strconv.Itoa(cfg.Creates), prefix, app)
 	elapsed := time.Since(start)
 	if err != nil {
 		return nil, fmt.Errorf("soak script: %w (stderr: %s)", err, stderr.String())
@@ -354,7 +366,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for _, m := range machines {
 		r.Machines[m.Name]++
 	}
-	check(r)
+	if cfg.Unnamed {
+		checkUnnamed(r)
+	} else {
+		check(r)
+	}
 	return r, nil
 }
 
@@ -389,6 +405,22 @@ func check(r *Report) {
 	}
 	sort.Strings(r.Duplicates)
 	sort.Strings(r.Unexplained)
+}
+
+// checkUnnamed is check for creates without names: the machines cannot be
+// matched to creates, so the counts must agree. Every create that returned a
+// machine is there, and at most the outcome_unknown ones besides.
+func checkUnnamed(r *Report) {
+	got := total(r.Machines) // the simulator names them, as the API does
+	switch {
+	case got < len(r.Created):
+		r.Missing = append(r.Missing, fmt.Sprintf("%d machines for %d creates that returned one", got, len(r.Created)))
+	case got > len(r.Created)+len(r.Unknown):
+		r.FailedButPresent = append(r.FailedButPresent, fmt.Sprintf("%d machines for %d creates that returned one and %d of unknown outcome",
+			got, len(r.Created), len(r.Unknown)))
+	default:
+		r.UnknownPresent = got - len(r.Created)
+	}
 }
 
 // createApp creates the app through the faults: a create whose answer was

@@ -1,6 +1,6 @@
 -- soak.lua: the fault soak's script. Arguments: the number of idempotent
--- calls, the number of named creates, the prefix of the machines' names and
--- the app. It interleaves
+-- calls, the number of creates, the prefix of the machines' names (or
+-- "-" for creates without a name) and the app. It interleaves
 -- the two kinds, catches every failure with pcall so that each one is
 -- counted rather than ending the run, and prints one JSON report on stdout.
 local n_calls, n_creates, prefix, app = tonumber(arg[1]), tonumber(arg[2]), arg[3], arg[4]
@@ -51,7 +51,7 @@ local done_calls = 0
 for c = 1, n_creates do
   local name = string.format("%s-%04d", prefix, c)
   local ok, res = pcall(fly.machines.create, {
-    name = name,
+    name = prefix ~= "-" and name or nil,
     region = "ord",
     config = { image = "nginx:1.27", guest = { cpus = 1, memory_mb = 256 } },
   })

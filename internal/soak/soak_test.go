@@ -94,3 +94,26 @@ func TestCreateRecoveryUnderResets(t *testing.T) {
 	assert.Positive(t, r.Served["reset"])
 	assert.True(t, r.OK())
 }
+
+// TestUnnamedCreatesSayOutcomeUnknown: without a name a create whose answer
+// is lost cannot be looked up, so it raises outcome_unknown, saying so, and
+// is not repeated; the machine count agrees.
+func TestUnnamedCreatesSayOutcomeUnknown(t *testing.T) {
+	cfg := CI()
+	cfg.Calls, cfg.Creates, cfg.Unnamed = 20, 30, true
+	cfg.Faults = sim.Faults{ResetAfter: 0.2, ResetBefore: 0.1}
+	r, err := Run(t.Context(), cfg)
+	require.NoError(t, err)
+	t.Logf("soak report:\n%s", r.Summary())
+	assert.Empty(t, r.CallErrors)
+	assert.Equal(t, cfg.Creates, len(r.Created)+len(r.Unknown)+len(r.Failed))
+	assert.NotEmpty(t, r.Unknown, "some creates lost their answer")
+	for _, u := range r.Unknown {
+		assert.Contains(t, u.Message, "outcome is unknown")
+		assert.Contains(t, u.Message, "it was not retried")
+	}
+	assert.Empty(t, r.Missing)
+	assert.Empty(t, r.FailedButPresent, "no create was repeated")
+	assert.Empty(t, r.Unexplained)
+	assert.True(t, r.OK())
+}
