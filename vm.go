@@ -62,7 +62,7 @@ func New(opts ...Option) (*VM, error) {
 		cfg.stdin = strings.NewReader("")
 	}
 	vm := &VM{
-		state: lua.NewState(lua.Options{SkipOpenLibs: true}),
+		state: lua.NewState(stateOptions),
 		cfg:   cfg,
 	}
 	vm.handler = vm.state.NewFunction(vm.handleError)
@@ -356,4 +356,19 @@ func (vm *VM) setPackagePath(dir string) {
 		parts = append(parts, vm.basePath)
 	}
 	vm.state.SetField(pkg, "path", lua.LString(strings.Join(parts, ";")))
+}
+
+// stateOptions are the options of every VM's Lua state. The registry (the
+// value stack) starts at 1,024 slots and grows on demand up to gopher-lua's
+// usual fixed size of 5,120, so that a VM, and each of its coroutines (every
+// fly.parallel task is one), allocates 16 KiB for it up front rather than
+// 80 KiB; the limit scripts meet is the same. (gopher-lua's
+// MinimizeStackMemory would do the same for the call-frame stack, but its
+// overflow then reads "lua callstack overflow" without the script's line.)
+var stateOptions = lua.Options{
+	SkipOpenLibs:     true,
+	RegistrySize:     1024,
+	RegistryMaxSize:  lua.RegistrySize,
+	RegistryGrowStep: 256,
+	CallStackSize:    lua.CallStackSize,
 }
