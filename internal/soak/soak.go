@@ -161,7 +161,7 @@ func (r *Report) Summary() string {
 		total(r.Machines), len(r.Duplicates), len(r.Missing), len(r.Unexplained))
 	fmt.Fprintf(&b, "HTTP attempts seen by the client: %d (%s); most attempts for one call: %d; calls needing more than 5: %d\n",
 		total(r.Attempts), counts(r.Attempts), r.MaxAttempt, r.Over5)
-	fmt.Fprintf(&b, "served by the simulator: %d (%s)\n", total(r.Served), counts(r.Served))
+	fmt.Fprintf(&b, "served by the simulator: %d (%s)\n", total(r.Served)-r.Served["reset of a create"], counts(r.Served))
 	fmt.Fprintf(&b, "elapsed: %s\n", r.Elapsed.Round(time.Millisecond))
 	return b.String()
 }
