@@ -28,7 +28,8 @@ ONLY="${ONLY:-}"                    # a regexp: run only the benchmarks it match
 BENCHSTAT="golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
 
 mkdir -p "$OUT"
-rm -f "$OUT/rounds.txt" "$OUT/paced.txt"
+: >"$OUT/rounds.txt"
+: >"$OUT/paced.txt"
 
 # --- tools -----------------------------------------------------------------
 missing=()
@@ -59,6 +60,7 @@ printf 'package main\n\nfunc main() {}\n' >"$OUT/empty/main.go"
   echo "memory: $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   echo "go: $(go version | cut -d' ' -f3-)"
   echo "lua5.1: $(lua5.1 -v 2>&1 | head -1)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/machine.txt"
 
 # --- paired benchmark rounds -------------------------------------------------
@@ -101,14 +103,23 @@ if [ -z "$ONLY" ] || grep -Eq "$ONLY" <<<"Startup"; then
     -- 'flyscript -e ""' "$OUT/flyscript" -e '' \
     -- 'flyscript --sim -e ""' "$OUT/flyscript" --sim -e '' >"$startup_md"
   hyperfine -N --warmup 10 --runs "$STARTUP_RUNS" --export-markdown "$OUT/hyperfine.md" \
+    --export-json "$OUT/hyperfine.json" \
     "$OUT/empty-go" "lua5.1 -e ''" "$OUT/flyscript -e ''" >/dev/null 2>&1 || echo "(hyperfine failed)" >"$OUT/hyperfine.md"
+  # hyperfine's markdown gives the mean, which one stall on a shared machine
+  # moves; its JSON has the median too.
+  grep -Eo '"(command|median)": *("[^"]*"|[0-9.e-]+)' "$OUT/hyperfine.json" 2>/dev/null |
+    paste - - | awk -F'\t' '{ c = $1; sub(/^"command": *"/, "", c); sub(/"$/, "", c)
+      m = $2; sub(/^"median": */, "", m); printf "| `%s` | median %.2f ms |\n", c, m * 1000 }' >"$OUT/hyperfine-median.md" || true
   GODEBUG=inittrace=1 "$OUT/flyscript" -e '' 2>"$OUT/inittrace.txt" || true
+  awk '/^init / { ms += $5; kb += $7 / 1024; n++ } END { printf "package initialisation (GODEBUG=inittrace=1, one run): %d packages, %.2f ms, %.0f KiB allocated\n", n, ms, kb }' \
+    "$OUT/inittrace.txt" >"$OUT/inittrace-sum.txt"
   # What the lazy decode saves: the first call that needs the schemas pays it.
   (cd bindings && "$OUT/bindings.test" -test.run '^$' -test.bench '^(BenchmarkSchemaIndex|BenchmarkOpen)$' \
     -test.count 5 -test.benchmem) | grep -E '^Benchmark' >"$OUT/bindings.txt" || true
 fi
 
 # --- summary -------------------------------------------------------------------
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 {
   echo "## machine"
   echo
@@ -116,7 +127,7 @@ fi
   echo
   echo "## paired rounds (median over rounds; ratio = median of per-round ratios to the first impl)"
   echo
-  cat "$OUT/rounds.txt" "$OUT/paced.txt" 2>/dev/null |
+  cat "$OUT/rounds.txt" "$OUT/paced.txt" |
     "$OUT/benchpairs" -units 'ns/op,B/op,heap-B/vm,alloc-B/vm,ns/vm,x-ideal,ms/call,calls/op,x-floor,429s/op,req/s'
   if [ -s "$startup_md" ]; then
     echo
@@ -124,9 +135,13 @@ fi
     echo
     cat "$startup_md"
     echo
-    echo "hyperfine:"
+    echo "hyperfine (mean), then its medians:"
     echo
     cat "$OUT/hyperfine.md"
+    echo
+    cat "$OUT/hyperfine-median.md"
+    echo
+    cat "$OUT/inittrace-sum.txt"
     echo
     echo "bindings benchmarks (one-time schema decode, opening the fly module):"
     echo
@@ -134,7 +149,11 @@ fi
   fi
 } >"$OUT/summary.md"
 if [ -s "$OUT/rounds.txt" ]; then
-  go run "$BENCHSTAT" -col /impl "$OUT/rounds.txt" >"$OUT/benchstat.txt" 2>&1 || true
+  # One benchstat table per benchmark, its implementations side by side.
+  for name in $(grep -Eo '^Benchmark[A-Za-z0-9]+' "$OUT/rounds.txt" | sort -u); do
+    go run "$BENCHSTAT" -filter ".name:${name#Benchmark}" -col /impl "$OUT/rounds.txt" 2>/dev/null |
+      grep -Ev '^(goos|goarch|pkg|cpu):' || true
+  done >"$OUT/benchstat.txt"
 fi
 cat "$OUT/summary.md"
 echo
