@@ -161,3 +161,41 @@ func TestTokenNeverInErrors(t *testing.T) {
 		assert.NotContains(t, s, secret)
 	}
 }
+
+// A server that echoes the token where the client does not expect it: past
+// the cut of a long message, in the request id header, in the status field.
+func TestTokenEchoedAnywhereIsScrubbed(t *testing.T) {
+	t.Parallel()
+	const secret = "fm2_echoedbackbytheserver"
+	for name, handler := range map[string]http.HandlerFunc{
+		"past the message cut": func(w http.ResponseWriter, r *http.Request) {
+			jsonReply(500, `{"error":"`+strings.Repeat("x", 990)+secret+`"}`)(w, r)
+		},
+		"in the request id": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set(RequestIDHeader, "req-"+secret)
+			jsonReply(404, `{"error":"not found"}`)(w, r)
+		},
+		"in the status field": func(w http.ResponseWriter, r *http.Request) {
+			jsonReply(422, `{"error":"invalid","status":"`+secret+`"}`)(w, r)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var observed []string
+			s := newServer(t, handler)
+			c, _ := newTestClient(t, s, WithToken(secret), WithRetryPolicy(NoRetries), WithObserver(func(ci CallInfo) {
+				observed = append(observed, ci.RequestID, ci.Path, ci.Op)
+				if ci.Err != nil {
+					observed = append(observed, ci.Err.Error())
+				}
+			}))
+			_, err := c.Do(t.Context(), &Request{Method: "GET", Pattern: "/v1/apps/{app_name}", Params: map[string]string{"app_name": "a"}})
+			var e *Error
+			require.ErrorAs(t, err, &e)
+			for _, s := range append(observed, err.Error(), e.Message, e.Code, e.RequestID, string(e.Body), e.Hint()) {
+				assert.NotContains(t, s, secret)
+				assert.NotContains(t, s, secret[:8], "no prefix of the token either")
+			}
+		})
+	}
+}

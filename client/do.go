@@ -206,7 +206,7 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 		}
 		info := CallInfo{Method: k.method, Path: scrub(k.path, c.secrets), StatusCode: status, Duration: c.clock.Now().Sub(begin), Attempt: n, Op: k.method + " " + scrub(k.pattern, c.secrets)}
 		if resp != nil {
-			info.RequestID = resp.Header.Get(RequestIDHeader)
+			info.RequestID = scrub(resp.Header.Get(RequestIDHeader), c.secrets)
 		}
 		if aerr != nil {
 			info.RequestID = aerr.RequestID
@@ -289,9 +289,12 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 		return nil, 0, true, e
 	}
 	if status >= 300 {
+		// Scrub the whole body before anything is cut from it: a token
+		// that straddled a cut would no longer match.
+		data = []byte(scrub(string(data), c.secrets))
 		e := k.newError()
 		e.StatusCode, e.Body = status, data
-		e.RequestID = hresp.Header.Get(RequestIDHeader)
+		e.RequestID = scrub(hresp.Header.Get(RequestIDHeader), c.secrets)
 		e.retryAfter = hresp.Header.Get("Retry-After")
 		e.decodeErrorBody(data)
 		return nil, status, true, e
@@ -318,6 +321,8 @@ func (c *Client) sanitize(e *Error) *Error {
 	out.Op = scrub(e.Op, c.secrets)
 	out.Path = scrub(e.Path, c.secrets)
 	out.Message = scrub(e.Message, c.secrets)
+	out.Code = scrub(e.Code, c.secrets)
+	out.RequestID = scrub(e.RequestID, c.secrets)
 	if e.Body != nil {
 		if s := scrub(string(e.Body), c.secrets); s != string(e.Body) {
 			out.Body = []byte(s)
