@@ -111,7 +111,7 @@ if [ -z "$ONLY" ] || grep -Eq "$ONLY" <<<"Startup"; then
     paste - - | awk -F'\t' '{ c = $1; sub(/^"command": *"/, "", c); sub(/"$/, "", c)
       m = $2; sub(/^"median": */, "", m); printf "| `%s` | median %.2f ms |\n", c, m * 1000 }' >"$OUT/hyperfine-median.md" || true
   GODEBUG=inittrace=1 "$OUT/flyscript" -e '' 2>"$OUT/inittrace.txt" || true
-  awk '/^init / { ms += $5; kb += $7 / 1024; n++ } END { printf "package initialisation (GODEBUG=inittrace=1, one run): %d packages, %.2f ms, %.0f KiB allocated\n", n, ms, kb }' \
+  awk '/^init / { ms += $5; kb += $8 / 1024; n++ } END { printf "package initialisation (GODEBUG=inittrace=1, one run): %d packages, %.2f ms, %.0f KiB allocated\n", n, ms, kb }' \
     "$OUT/inittrace.txt" >"$OUT/inittrace-sum.txt"
   # What the lazy decode saves: the first call that needs the schemas pays it.
   (cd bindings && "$OUT/bindings.test" -test.run '^$' -test.bench '^(BenchmarkSchemaIndex|BenchmarkOpen)$' \
