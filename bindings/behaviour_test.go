@@ -47,6 +47,10 @@ func TestBadArguments(t *testing.T) {
 		{`fly.machines.create{config = {imagee = "x"}}`, `fly.machines.create: config.imagee: unknown field (did you mean "image"?)`},
 		{`fly.machines.create{config = {guest = {cpus = "1"}}}`, `fly.machines.create: config.guest.cpus: expected integer, got string`},
 		{`fly.machines.create{config = {guest = {cpus = 1.5}}}`, `fly.machines.create: config.guest.cpus: expected integer, got number 1.5`},
+		{`fly.machines.create{config = {guest = {cpus = 2^53 + 2}}}`, `fly.machines.create: config.guest.cpus: expected integer, got number 9.007199254740994e+15 (out of range: integers are exact only up to 2^53)`},
+		{`fly.machines.create{config = {guest = {cpus = -2^63}}}`, `fly.machines.create: config.guest.cpus: expected integer, got number -9.223372036854776e+18 (out of range`},
+		{`fly.machines.set_memory_limit("m1", 2^63)`, `bad argument #2 to 'fly.machines.set_memory_limit' (limit_mb: expected integer, got number 9.223372036854776e+18 (out of range`},
+		{`fly.machines.list{limit = 2^60}`, `fly.machines.list: limit: expected integer, got number 1.152921504606847e+18 (out of range`},
 		{`fly.machines.create{config = {services = {{ports = {{port = "80"}}}}}}`, `fly.machines.create: config.services[1].ports[1].port: expected integer, got string`},
 		{`fly.machines.create{config = {env = {A = 1}}}`, `fly.machines.create: config.env.A: expected string, got number`},
 		{`fly.machines.create{config = {restart = {policy = "sometimes"}}}`, `fly.machines.create: config.restart.policy: expected one of "no", "always", "on-failure", got "sometimes"`},
@@ -186,6 +190,14 @@ func TestEncoding(t *testing.T) {
 
 	require.NoError(t, L.DoString(`fly.request("POST", "/v1/custom", {n = 3, f = 1.5, list = {1, 2}, empty = {}, arr = json.decode("[]")})`))
 	assert.Equal(t, `{"arr":[],"empty":{},"f":1.5,"list":[1,2],"n":3}`, api.last().Body)
+
+	// Whole numbers are written with their digits: 2^53 (the last exact
+	// integer) in an integer field, any whole number of the int64 range in a
+	// free-form body; past that range a whole number keeps the float form.
+	require.NoError(t, L.DoString(`fly.machines.set_memory_limit("m1", 2^53)`))
+	assert.Equal(t, `{"limit_mb":9007199254740992}`, api.last().Body)
+	require.NoError(t, L.DoString(`fly.request("POST", "/v1/custom", {a = 1e18, b = -2^62, c = 2^63, d = 1e15 + 0.5})`))
+	assert.Equal(t, `{"a":1000000000000000000,"b":-4611686018427387904,"c":9.223372036854776e+18,"d":1.0000000000000005e+15}`, api.last().Body)
 
 	require.NoError(t, L.DoString(`fly.secretkeys.encrypt("k", {plaintext = {104, 105}})`))
 	assert.Equal(t, `{"plaintext":[104,105]}`, api.last().Body)

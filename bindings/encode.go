@@ -17,6 +17,9 @@ import (
 type fieldError struct {
 	Path string
 	Msg  string
+	// Range marks an integer out of the exact range: a positional argument
+	// names its field in that message too, not only its type.
+	Range bool
 }
 
 func (e *fieldError) Error() string {
@@ -105,8 +108,10 @@ func (e *encoder) value(v lua.LValue, s *Schema, p *path) *fieldError {
 			return e.fail(p, "expected integer, got "+luaTypeName(v))
 		}
 		f := float64(n)
-		if f != math.Trunc(f) || math.IsInf(f, 0) || math.IsNaN(f) {
-			return e.fail(p, "expected integer, got "+formatNumber(f))
+		if msg := integerError(f); msg != "" {
+			err := e.fail(p, msg)
+			err.Range = f == math.Trunc(f) && !math.IsInf(f, 0)
+			return err
 		}
 		e.number(f)
 	case "number":
@@ -182,9 +187,29 @@ func formatNumber(f float64) string {
 	return "number " + strconv.FormatFloat(f, 'g', -1, 64)
 }
 
-// number writes f as a whole number when it is one (1, never 1.0).
+// maxExactInteger is 2^53: every whole number up to it is exact in a Lua
+// number (a float64), and the first one past it is not.
+const maxExactInteger = 1 << 53
+
+// integerError says what is wrong with f as the value of an integer field,
+// or returns "". Past ±2^53 a Lua number no longer holds every integer, so
+// the value sent might not be the one the script meant: it is refused.
+func integerError(f float64) string {
+	switch {
+	case f != math.Trunc(f) || math.IsInf(f, 0) || math.IsNaN(f):
+		return "expected integer, got " + formatNumber(f)
+	case math.Abs(f) > maxExactInteger:
+		return "expected integer, got " + formatNumber(f) + " (out of range: integers are exact only up to 2^53)"
+	}
+	return ""
+}
+
+// number writes f as a whole number when it is one (1, never 1.0, and never
+// in exponent form within the int64 range: 2^63 is "9223372036854775808").
+// Whole numbers past the int64 range, which no integer field takes, and
+// fractions are written in the shortest form that reads back the same.
 func (e *encoder) number(f float64) {
-	if f == math.Trunc(f) && math.Abs(f) < 1e18 {
+	if f == math.Trunc(f) && math.Abs(f) < 1<<63 {
 		e.buf = strconv.AppendInt(e.buf, int64(f), 10)
 		return
 	}

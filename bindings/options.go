@@ -2,7 +2,6 @@ package bindings
 
 import (
 	"fmt"
-	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -196,8 +195,10 @@ func queryValues(v lua.LValue, s *Schema) ([]string, error) {
 			return nil, fmt.Errorf("expected %s, got %s", typ, luaTypeName(v))
 		}
 		f := float64(n)
-		if typ == "integer" && f != math.Trunc(f) {
-			return nil, fmt.Errorf("expected integer, got %s", formatNumber(f))
+		if typ == "integer" {
+			if msg := integerError(f); msg != "" {
+				return nil, fmt.Errorf("%s", msg)
+			}
 		}
 		e := &encoder{}
 		e.number(f)

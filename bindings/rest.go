@@ -95,7 +95,7 @@ func (f *Fly) build(L *lua.LState, fn *Func, app string) *call {
 				c.whole = v
 				continue
 			}
-			f.checkField(L, n, fn.Name, v, c.bodyField(name))
+			f.checkField(L, n, fn.Name, name, v, c.bodyField(name))
 			c.fields = append(c.fields, bodyField{name, v})
 		case "opts":
 			f.applyOpts(L, n, c, v)
@@ -152,10 +152,15 @@ func checkID(L *lua.LState, n int, fn string, v lua.LValue) string {
 	return string(s)
 }
 
-// checkField checks a positional argument that becomes a body field.
-func (f *Fly) checkField(L *lua.LState, n int, fn string, v lua.LValue, s *Schema) {
-	e := f.encoder()
-	if err := e.value(v, s, nil); err != nil {
+// checkField checks a positional argument that becomes the body field name.
+// Its mistakes read as Lua's argument errors; an integer out of range also
+// names the field ("limit_mb: expected integer, got number 9e+18 (out of
+// range ...)").
+func (f *Fly) checkField(L *lua.LState, n int, fn, name string, v lua.LValue, s *Schema) {
+	if err := f.encoder().value(v, s, nil); err != nil {
+		if err.Range {
+			argError(L, n, fn, f.encoder().value(v, s, &path{key: name}).Error())
+		}
 		argError(L, n, fn, luaStyle(err.Error()))
 	}
 }
