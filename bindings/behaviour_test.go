@@ -406,7 +406,7 @@ func TestLeasesWith(t *testing.T) {
 	assert.Equal(t, "", reqs[2].Nonce, "another machine does not")
 	assert.Equal(t, "DELETE /v1/apps/web/machines/m1/lease nonce-1", reqs[3].Method+" "+reqs[3].Path+" "+reqs[3].Nonce)
 	assert.Empty(t, f.leases)
-	assert.Empty(t, f.refreshers)
+	assert.Empty(t, f.keepers)
 
 	require.NoError(t, L.DoString(`
 		local ok, err = pcall(fly.leases.with, "m1", function() error({code = "mine"}) end)

@@ -61,16 +61,17 @@ type Fly struct {
 	handles map[string]*lua.LTable // app name -> handle table
 	records map[string]*lua.LTable // schema name -> record metatable
 	errMeta *lua.LTable
-	leases  map[string][]string // "app/machine" -> nonces held by fly.leases.with, innermost last
+	leases  map[string][]*keeper // "app/machine" -> leases held by fly.leases.with, innermost last
 	luaMods map[string]*lua.LTable
 	arrayMT *lua.LTable
 
 	sched  *scheduler
 	wrapFn *lua.LFunction // tasks.lua's wrap(raw), made on first use
 
-	ticker     func(d time.Duration) (<-chan time.Time, func()) // lease refresh ticks; replaced in tests
-	refreshers map[string]*heldLease                            // nonce -> refresher of fly.leases.with
-	warnMu     sync.Mutex                                       // refreshers warn from their goroutines
+	ticker  func(d time.Duration) (<-chan time.Time, func()) // lease refresh ticks; replaced in tests
+	keepMu  sync.Mutex                                       // keepers start on the goroutines of task calls
+	keepers map[*keeper]struct{}                             // leases of fly.leases.with not yet released
+	warnMu  sync.Mutex                                       // keepers warn from their goroutines
 }
 
 // warn writes one line to the configured stderr.
@@ -90,7 +91,8 @@ func Open(L *lua.LState, cfg Config) (*Fly, error) {
 		progress: cfg.Progress,
 		handles:  map[string]*lua.LTable{},
 		records:  map[string]*lua.LTable{},
-		leases:   map[string][]string{},
+		leases:   map[string][]*keeper{},
+		keepers:  map[*keeper]struct{}{},
 		luaMods:  map[string]*lua.LTable{},
 		ticker:   realTicker,
 	}

@@ -229,8 +229,20 @@ func (s *scheduler) outcomeValues(t *task) []lua.LValue {
 	return t.results
 }
 
-// runUntil runs tasks on L (outside any task) until done() holds.
+// runUntil runs tasks on L (outside any task) until done() holds. When L's
+// context ends, the tasks are abandoned where they stand (or end with the
+// error it raised in them); runUntil then waits for the leases they held to
+// be released before it returns.
 func (s *scheduler) runUntil(L *lua.LState, done func() bool) error {
+	err := s.run(L, done)
+	if stateContext(L).Err() != nil {
+		s.f.settle()
+	}
+	return err
+}
+
+// run is runUntil's loop.
+func (s *scheduler) run(L *lua.LState, done func() bool) error {
 	ctx := stateContext(L)
 	for !done() {
 		if err := ctx.Err(); err != nil {
@@ -469,6 +481,8 @@ func (f *Fly) parallelPrimitives(L *lua.LState) *lua.LTable {
 		return 1
 	}))
 	prim.RawSetString("wait_any", f.wrapped(L.NewFunction(s.waitAny)))
+	prim.RawSetString("in_task", L.NewFunction(f.inTask))
+	prim.RawSetString("guard", L.NewFunction(f.guard))
 	prim.RawSetString("outcome", L.NewFunction(func(L *lua.LState) int {
 		t := s.checkTask(L, 1, "outcome")
 		if t.errv != nil {
@@ -553,6 +567,22 @@ func (f *Fly) parallelPrimitives(L *lua.LState) *lua.LTable {
 		return 1
 	}))
 	return prim
+}
+
+// guard is guard(fn, ...) for fly.parallel outside tasks: fn(...) under a
+// native protected call, its results or its error re-raised unchanged. When
+// the state's context ended (the script is interrupted), it first waits for
+// the leases of the abandoned tasks to be released, however the interruption
+// surfaced: in the scheduler, or at a Lua instruction of fly.parallel.
+func (f *Fly) guard(L *lua.LState) int {
+	L.CheckFunction(1)
+	if err := L.PCall(L.GetTop()-1, lua.MultRet, nil); err != nil {
+		if stateContext(L).Err() != nil {
+			f.settle()
+		}
+		L.Error(errorObject(err), 0)
+	}
+	return L.GetTop() // fn's results took the place of fn and its arguments
 }
 
 // errorText is an error value's one-line text.

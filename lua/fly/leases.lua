@@ -1,9 +1,16 @@
 -- fly.leases.with: hold a machine lease while a function runs.
 --
--- Written over two Go primitives that bind() receives: begin(id, opts)
--- acquires the lease, makes mutations of that machine carry its nonce and
--- starts refreshing it; finish(id, nonce, ok) stops the refresh and releases
--- the lease (a failed release is only reported when fn itself failed).
+-- Written over Go primitives that bind() receives. Outside tasks the whole
+-- of it is hold(id, opts, fn), in Go: it runs fn under a native protected
+-- call and always releases the lease, also when the script is interrupted
+-- (once the state's context is done gopher-lua raises at the next Lua
+-- instruction, so Lua code placed after a pcall never runs). Inside tasks fn
+-- may yield, which a native protected call cannot pass on, so the steps are
+-- taken here: begin(id, opts) -> lease, handle acquires the lease, makes
+-- mutations of that machine carry its nonce and starts refreshing it;
+-- finish(handle, ok) releases it (a failed release is only reported when fn
+-- itself failed). A task that is interrupted never reaches finish: its lease
+-- is released from Go when the task's context ends (bindings/leases_with.go).
 local M = {}
 
 local function pack(...)
@@ -18,7 +25,7 @@ local function check(cond, n, want, got)
 end
 
 -- bind installs `with` into the leases namespace table ns.
-function M.bind(ns, begin, finish)
+function M.bind(ns, in_task, hold, begin, finish)
   ns.with = function(id, opts, fn)
     if fn == nil and type(opts) == "function" then
       fn = opts
@@ -27,9 +34,12 @@ function M.bind(ns, begin, finish)
     check(type(id) == "string", 1, "string", id)
     check(opts == nil or type(opts) == "table", 2, "table", opts)
     check(type(fn) == "function", 3, "function", fn)
-    local lease = begin(id, opts)
+    if not in_task() then
+      return hold(id, opts, fn)
+    end
+    local lease, handle = begin(id, opts)
     local res = pack(pcall(fn, lease))
-    finish(id, lease.nonce, res[1])
+    finish(handle, res[1])
     if not res[1] then
       error(res[2], 0)
     end

@@ -78,15 +78,26 @@ end
 
 -- parallel(prim) returns fly.parallel written over the Go primitives:
 -- spawn(fn, item, i), wait_any(list) -> position of a finished task,
--- outcome(task) -> ok, value, progress(label, total) -> bar or nil, and
--- failure(errors, count, total) -> the error value to raise.
+-- outcome(task) -> ok, value, progress(label, total) -> bar or nil,
+-- failure(errors, count, total) -> the error value to raise, in_task() and
+-- guard(f, ...), which runs f(...) under a native protected call and, when
+-- the script is interrupted, waits for the leases of the abandoned tasks to
+-- be released before re-raising (outside tasks only: it cannot pass yields on).
 function M.parallel(prim)
-  return function(items, fn, opts)
+  local run
+  local function parallel(items, fn, opts)
     if type(items) ~= "table" then arg_error(1, "table", items) end
     if type(fn) ~= "function" then arg_error(2, "function", fn) end
     if opts ~= nil and type(opts) ~= "table" then arg_error(3, "table", opts) end
     opts = opts or {}
     prim.check_opts(opts)
+    if prim.in_task() then
+      return run(items, fn, opts)
+    end
+    return prim.guard(run, items, fn, opts)
+  end
+
+  run = function(items, fn, opts)
     local limit = opts.concurrency or 8
     local n = #items
     local results, errors, failed = {}, {}, 0
@@ -119,6 +130,8 @@ function M.parallel(prim)
     end
     return results
   end
+
+  return parallel
 end
 
 return M
