@@ -277,7 +277,7 @@ func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nr
 	for _, a := range args {
 		L.Push(a)
 	}
-	err := L.PCall(len(args), nret, vm.handler)
+	err := vm.pcall(len(args), nret)
 	L.RemoveContext()
 
 	if vm.exit != nil {
@@ -298,6 +298,26 @@ func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nr
 	}
 	L.SetTop(base)
 	return vals, nil
+}
+
+// pcall is L.PCall with the message handler, made safe against the errors
+// gopher-lua cannot deliver to a handler: when the Lua stack or registry is
+// full, calling the handler overflows again and gopher-lua panics out of
+// PCall. That panic is turned into the script's error here, so that a
+// script can never crash its host.
+func (vm *VM) pcall(nargs, nret int) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if api, ok := r.(*lua.ApiError); ok && api.Object != nil {
+				msg = api.Object.String()
+			}
+			first, rest, _ := strings.Cut(msg, "\n")
+			vm.fail = &failure{traceback: strings.TrimSpace(rest)}
+			err = &lua.ApiError{Type: lua.ApiErrorPanic, Object: lua.LString(first + " (the Lua stack is exhausted)")}
+		}
+	}()
+	return vm.state.PCall(nargs, nret, vm.handler)
 }
 
 // scriptError turns what PCall returned into a *ScriptError.

@@ -392,3 +392,17 @@ func TestWhereSkipsEmbeddedModules(t *testing.T) {
 	assert.False(t, isEmbedded("lua/mine.lua"))
 	assert.False(t, isEmbedded("assert.lua"))
 }
+
+// Filling the Lua stack makes gopher-lua panic out of a protected call (its
+// message handler overflows too): the script fails, the host and the VM go on.
+func TestStackOverflowIsAScriptError(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	err := vm.RunSource(t.Context(), "big.lua", []byte("local t = {} for i = 1, 6000 do t[i] = i end\nreturn unpack(t)\n"))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Message, "registry overflow")
+	vals, err := vm.Eval(t.Context(), "1 + 1")
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(2)}, vals)
+}
