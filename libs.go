@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/stdlib/luapattern"
 )
 
 // errExit is the cause of the context cancellation that os.exit performs.
@@ -49,6 +51,7 @@ func (vm *VM) open() error {
 		L.Push(lua.LString(lib.name))
 		L.Call(1, 0)
 	}
+	luapattern.Install(L) // string.find/match/gmatch/gsub that stop when the context ends
 	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
 		if p, ok := L.GetField(pkg, "path").(lua.LString); ok {
 			vm.basePath = string(p)
