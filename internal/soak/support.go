@@ -1,9 +1,7 @@
 package soak
 
 import (
-	"os"
 	"strings"
-	"testing"
 )
 
 // Token is the recognisable token of the secrets tests: two macaroon-like
@@ -26,16 +24,3 @@ func Leaks(s string) []string {
 	return out
 }
 
-// KnownBug skips the test, naming the bug, when ok is false: the test shows
-// a bug in another package and passes by itself once it is fixed.
-// FLYSCRIPT_KNOWN_BUGS=fail makes it fail instead.
-func KnownBug(t testing.TB, ok bool, bug string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("FLYSCRIPT_KNOWN_BUGS") == "fail" {
-		t.Fatalf("known bug: %s", bug)
-	}
-	t.Skipf("known bug: %s", bug)
-}

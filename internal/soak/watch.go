@@ -110,8 +110,3 @@ func LeasesHeld(ctx context.Context, c *client.Client, app string, ids []string)
 	return held, nil
 }
 
-// LeaseBug is why fly.leases.with leaves its lease behind when the script
-// is interrupted; the tests that show it name it.
-const LeaseBug = "lua/fly/leases.lua calls finish() in Lua after pcall(fn) returns, but once the context is done gopher-lua raises " +
-	"at the next Lua instruction, so finish never runs and no DELETE is sent (leaseEnd's 'cancelled: still try to release' branch " +
-	"is never reached); the release must be made from Go"
