@@ -23,6 +23,7 @@ targets=(
   "./bindings FuzzCallArguments"
   "./stdlib FuzzLuaJSONDecode"
   "./stdlib FuzzFromJSON"
+  "./stdlib/luapattern FuzzAgainstGopherLua"
 )
 
 cache="$(go env GOCACHE)/fuzz/$(go list -m)"
