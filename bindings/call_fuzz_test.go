@@ -438,12 +438,10 @@ func TestFuzzGeneratorBuildsCalls(t *testing.T) {
 	assert.Equal(t, `{"config":{"guest":{"cpus":1},"image":"nginx:1.27"},"region":"ord"}`, string(reqs[0].body))
 }
 
-
-// TestHugeIntegerIsRejectedOrWritten: an integer field given a whole number
-// of 1e18 or more is sent in exponent form ("9.223372036854776e+18"), which
-// a Go server decoding into an int64 rejects with its own message. The
-// encoder should either write the digits or, better, refuse numbers beyond
-// 2^53 (not exact in a Lua number) with "expected integer, got number ...".
+// TestHugeIntegerIsRejectedOrWritten: an integer field given 2^63 is either
+// refused (it is not exact in a Lua number) or sent with its digits, never
+// in exponent form ("9.223372036854776e+18"), which a Go server decoding
+// into an int64 would reject. The fuzzer found the exponent form.
 func TestHugeIntegerIsRejectedOrWritten(t *testing.T) {
 	fn, ok := Lookup("fly.machines.set_memory_limit")
 	require.True(t, ok)

@@ -23,4 +23,3 @@ func Leaks(s string) []string {
 	}
 	return out
 }
-

@@ -109,4 +109,3 @@ func LeasesHeld(ctx context.Context, c *client.Client, app string, ids []string)
 	}
 	return held, nil
 }
-
