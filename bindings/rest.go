@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -355,7 +356,7 @@ func (f *Fly) pages(ctx context.Context, req *client.Request, how paging, follow
 // schema; bodies that are not JSON come back as strings.
 func (f *Fly) decodeAnswer(resp *client.Response, s *Schema) (lua.LValue, error) {
 	body := resp.Body
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return lua.LNil, nil
 	}
 	ct := resp.Header.Get("Content-Type")
