@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"io"
+	"os"
+	"os/exec"
 	"testing"
 	"unsafe"
 
@@ -44,14 +46,28 @@ func decoded() []string {
 	return out
 }
 
+// startupChildEnv marks the fresh process TestStartupDoesNotDecodeDocument
+// runs its check in.
+const startupChildEnv = "FLYSCRIPT_STARTUP_CHECK_CHILD"
+
 // TestStartupDoesNotDecodeDocument runs what `flyscript -e ""` runs, in
 // process (a client with a token, a VM with the command's options, the empty
 // chunk), and checks that the OpenAPI document was not decoded on the way:
 // not at package initialisation, not by New, not by running a chunk. It then
 // makes the first call that needs the document, to show that the check sees
 // a decode when one happens.
+//
+// The decodes are once per process, so the check runs in a fresh process:
+// the test binary itself, asked to run only this test.
 func TestStartupDoesNotDecodeDocument(t *testing.T) {
-	require.Empty(t, decoded(), "decoded during package initialisation (or by an earlier test)")
+	if os.Getenv(startupChildEnv) == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestStartupDoesNotDecodeDocument$", "-test.count=1")
+		cmd.Env = append(os.Environ(), startupChildEnv+"=1")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "the check in a fresh process failed:\n%s", out)
+		return
+	}
+	require.Empty(t, decoded(), "decoded during package initialisation")
 
 	c, err := client.New(client.WithToken(benchToken), client.WithUserAgent("flyscript/bench"))
 	require.NoError(t, err)
