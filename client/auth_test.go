@@ -199,3 +199,11 @@ func TestTokenEchoedAnywhereIsScrubbed(t *testing.T) {
 		})
 	}
 }
+
+func TestSecretsOf(t *testing.T) {
+	t.Parallel()
+	assert.Empty(t, secretsOf(""))
+	assert.Empty(t, secretsOf("sim"), "a string this short is no real token; scrubbing it would mangle text")
+	assert.Equal(t, []string{"FlyV1 fm2_partone1,fm2_parttwo2", "fm2_partone1", "fm2_parttwo2"}, secretsOf("FlyV1 fm2_partone1,fm2_parttwo2"))
+	assert.Equal(t, []string{"Bearer abcdefghij", "abcdefghij"}, secretsOf("Bearer abcdefghij"))
+}

@@ -99,7 +99,7 @@ func resolve(f flags, getenv func(string) string) (settings, error) {
 			return s, &usageError{msg: "--sim and --api-url cannot be used together"}
 		}
 		s.URLSource = "simulator"
-		s.Token, s.TokenSource = "sim", "simulator"
+		s.Token, s.TokenSource = simToken, "simulator"
 		return s, nil
 	}
 
@@ -167,3 +167,8 @@ func lookupEnv(env []string) func(string) string {
 	}
 	return func(name string) string { return m[name] }
 }
+
+// simToken is the token sent to the in-process simulator, which accepts any.
+// It is not a secret, and distinctive so that no redaction ever touches
+// ordinary text.
+const simToken = "flyscript-simulator"

@@ -266,6 +266,18 @@ func TestTrace(t *testing.T) {
 	assert.Regexp(t, `^trace: GET /v1/apps/nope 404 \d+(\.\d)?m?s request=\S+$`, lines[2])
 }
 
+// Nothing is redacted on the simulator, which needs no secret: request ids
+// (which end in "-sim") and text that mentions the simulator stay whole.
+func TestNothingRedactedOnTheSimulator(t *testing.T) {
+	t.Parallel()
+	r := cmd(t, invocation{}, "--sim", "--trace", "-e", "print('simulation') local ok, e = pcall(fly.apps.get, 'nope') print(e.request_id)")
+	assert.Equal(t, 0, r.code, r)
+	assert.True(t, strings.HasPrefix(r.stdout, "simulation\n"), r.stdout)
+	assert.Regexp(t, `-sim\n$`, r.stdout)
+	assert.Regexp(t, `request=\S+-sim\n`, r.stderr)
+	assert.NotContains(t, r.stdout+r.stderr, "REDACTED")
+}
+
 func TestTraceDuration(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, "0.4ms", traceDuration(400*time.Microsecond))
