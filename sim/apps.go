@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -94,7 +95,14 @@ func (s *Server) appJSON(a *app) appJSON {
 	}
 }
 
-var appNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)
+// lazyRE compiles a regular expression on first use, not at package
+// initialisation: every flyscript start links this package, and most never
+// serve a request.
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
+var appNameRE = lazyRE(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)
 
 func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
 	var req struct {
@@ -117,7 +125,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "name is required")
 		return
 	}
-	if !appNameRE.MatchString(req.Name) {
+	if !appNameRE().MatchString(req.Name) {
 		writeError(w, http.StatusBadRequest, "invalid app name: use lower-case letters, digits and dashes (2 to 63 characters)")
 		return
 	}

@@ -5,13 +5,12 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 )
 
-var hostnameRE = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+var hostnameRE = lazyRE(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 func (s *Server) certFor(w http.ResponseWriter, r *http.Request) (*app, *cert) {
 	a := s.appFor(w, r)
@@ -152,7 +151,7 @@ func (s *Server) createACMECert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	host := strings.ToLower(strings.TrimSpace(req.Hostname))
-	if !hostnameRE.MatchString(host) {
+	if !hostnameRE().MatchString(host) {
 		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("invalid hostname %q", req.Hostname))
 		return
 	}
@@ -200,7 +199,7 @@ func (s *Server) createCustomCert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	host := strings.ToLower(strings.TrimSpace(req.Hostname))
-	if !hostnameRE.MatchString(host) {
+	if !hostnameRE().MatchString(host) {
 		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("invalid hostname %q", req.Hostname))
 		return
 	}

@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strconv"
 	"time"
@@ -373,7 +372,7 @@ func (s *Server) createDatabase(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	if !pgNameRE.MatchString(req.Name) {
+	if !pgNameRE().MatchString(req.Name) {
 		writePGError(w, http.StatusBadRequest, fmt.Sprintf("invalid database name %q", req.Name))
 		return
 	}
@@ -623,7 +622,7 @@ func (s *Server) slowQueries(w http.ResponseWriter, r *http.Request) {
 }
 
 // pgNameRE is what database and user names may be.
-var pgNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,62}$`)
+var pgNameRE = lazyRE(`^[a-z_][a-z0-9_-]{0,62}$`)
 
 var pgRoles = map[string]bool{"schema_admin": true, "writer": true, "reader": true}
 
@@ -654,7 +653,7 @@ func (s *Server) createPGUser(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	if !pgNameRE.MatchString(req.Username) {
+	if !pgNameRE().MatchString(req.Username) {
 		writePGError(w, http.StatusBadRequest, fmt.Sprintf("invalid username %q", req.Username))
 		return
 	}

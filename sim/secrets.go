@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"hash"
 	"net/http"
-	"regexp"
 	"sort"
 )
 
@@ -78,7 +77,7 @@ func (s *Server) sortedApps() []*app {
 	return out
 }
 
-var secretNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var secretNameRE = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func digest(v string) string {
 	sum := sha256.Sum256([]byte(v))
@@ -132,7 +131,7 @@ func (s *Server) updateSecrets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for k := range req.Values {
-		if !secretNameRE.MatchString(k) {
+		if !secretNameRE().MatchString(k) {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret name %q", k))
 			return
 		}
@@ -188,7 +187,7 @@ func (s *Server) setSecret(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("secret_name")
-	if !secretNameRE.MatchString(name) {
+	if !secretNameRE().MatchString(name) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret name %q", name))
 		return
 	}
@@ -316,7 +315,7 @@ func (s *Server) setSecretKey(w http.ResponseWriter, r *http.Request, generate b
 		return
 	}
 	name := r.PathValue("secret_name")
-	if !secretNameRE.MatchString(name) {
+	if !secretNameRE().MatchString(name) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret key name %q", name))
 		return
 	}

@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 )
 
@@ -60,7 +59,7 @@ func volumeView(v *volume) volumeJSON {
 	}
 }
 
-var volumeNameRE = regexp.MustCompile(`^[a-z0-9_]{1,30}$`)
+var volumeNameRE = lazyRE(`^[a-z0-9_]{1,30}$`)
 
 const maxVolumeGB = 500
 
@@ -80,7 +79,7 @@ func (s *Server) createVolume(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	if !volumeNameRE.MatchString(req.Name) {
+	if !volumeNameRE().MatchString(req.Name) {
 		writeError(w, http.StatusBadRequest, "invalid name: use 1 to 30 lower-case letters, digits and underscores")
 		return
 	}
