@@ -111,6 +111,8 @@ func TestErrorStatuses(t *testing.T) {
 		{404, `{"error":"app not found"}`, "not_found", "app not found", ErrNotFound, "check the app name"},
 		{409, `{"error":"lease currently held by someone@example.com"}`, "conflict", "lease currently held by someone@example.com", ErrConflict, "another holder"},
 		{412, `{"error":"failed_precondition: machine getting replaced, refusing to start"}`, "failed_precondition", "machine getting replaced, refusing to start", ErrPreconditionFailed, "being updated"},
+		{412, `{"error":"failed_precondition: unable to start machine from current state: 'created'"}`, "failed_precondition", "unable to start machine from current state: 'created'", ErrPreconditionFailed, "fly.machines.wait"},
+		{412, `{"error":"failed_precondition: machine_version mismatch"}`, "failed_precondition", "machine_version mismatch", ErrPreconditionFailed, "get it again"},
 		{422, `{"error":"no capacity in ord","status":"insufficient_capacity"}`, "insufficient_capacity", "no capacity in ord", nil, "another region"},
 		{422, `{"error":"Name has already been taken","status":"name_taken"}`, "name_taken", "Name has already been taken", nil, "choose another name"},
 		{401, `{"error":"unauthorized"}`, "unauthorized", "unauthorized", ErrUnauthorized, "check the token"},

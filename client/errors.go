@@ -151,6 +151,8 @@ func (e *Error) Hint() string {
 		return "acquire a lease first, and pass its nonce"
 	case strings.Contains(msg, "getting replaced"):
 		return "the machine is being updated: wait for it to settle, then try again"
+	case strings.Contains(msg, "from current state"):
+		return "the machine is not in a state that allows this: wait for the state you need (fly.machines.wait), then try again"
 	case e.StatusCode == http.StatusUnauthorized:
 		return "check the token (FLY_API_TOKEN, or `fly auth login`)"
 	case e.StatusCode == http.StatusForbidden:
