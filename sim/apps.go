@@ -185,20 +185,8 @@ func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
 			names = append(names, a.Name)
 		}
 	}
-	sort.Strings(names)
 	total := len(names)
-	if after != "" {
-		i := sort.SearchStrings(names, after)
-		if i < len(names) && names[i] == after {
-			i++
-		}
-		names = names[i:]
-	}
-	next := ""
-	if limit > 0 && len(names) > limit {
-		names = names[:limit]
-		next = encodeCursor(names[len(names)-1])
-	}
+	names, next := paginate(names, func(n string) string { return n }, after, limit)
 	apps := make([]appJSON, 0, len(names))
 	for _, n := range names {
 		apps = append(apps, s.appJSON(s.w.Apps[n]))
@@ -320,3 +308,20 @@ func cursorParam(w http.ResponseWriter, r *http.Request) (string, bool) {
 
 // seqKey makes a cursor key that sorts by creation order.
 func seqKey(seq int64) string { return fmt.Sprintf("%016d", seq) }
+
+// paginate sorts items by their cursor key, drops those up to and including
+// the key after (from cursorParam) and cuts the rest to limit (0: no limit).
+// next is the cursor of the following page, "" on the last one.
+func paginate[T any](items []T, key func(T) string, after string, limit int) (page []T, next string) {
+	sort.Slice(items, func(i, j int) bool { return key(items[i]) < key(items[j]) })
+	i := sort.Search(len(items), func(i int) bool { return key(items[i]) > after })
+	page = items[i:]
+	if limit > 0 && len(page) > limit {
+		page = page[:limit]
+		next = encodeCursor(key(page[len(page)-1]))
+	}
+	return page, next
+}
+
+func machineKey(m *machine) string { return seqKey(m.Seq) }
+func volumeKey(v *volume) string   { return seqKey(v.Seq) }

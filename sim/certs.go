@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 )
@@ -120,14 +119,11 @@ func (s *Server) listCerts(w http.ResponseWriter, r *http.Request) {
 			cs = append(cs, c)
 		}
 	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].Hostname < cs[j].Hostname })
 	total := len(cs)
-	i := sort.Search(len(cs), func(i int) bool { return cs[i].Hostname > after })
-	cs = cs[i:]
+	cs, next := paginate(cs, func(c *cert) string { return c.Hostname }, after, limit)
 	resp := map[string]any{"total_count": total}
-	if len(cs) > limit {
-		cs = cs[:limit]
-		resp["next_cursor"] = encodeCursor(cs[len(cs)-1].Hostname)
+	if next != "" {
+		resp["next_cursor"] = next
 	}
 	out := []map[string]any{}
 	for _, c := range cs {

@@ -314,7 +314,7 @@ func (s *Server) listMachines(w http.ResponseWriter, r *http.Request) {
 	}
 	var ms []*machine
 	for _, m := range s.w.Machines {
-		if m.App != a.Name || !opts.match(m) || seqKey(m.Seq) <= after {
+		if m.App != a.Name || !opts.match(m) {
 			continue
 		}
 		cfgMeta, _ := m.config()["metadata"].(map[string]any)
@@ -328,10 +328,9 @@ func (s *Server) listMachines(w http.ResponseWriter, r *http.Request) {
 			ms = append(ms, m)
 		}
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Seq < ms[j].Seq })
-	if limit > 0 && len(ms) > limit {
-		ms = ms[:limit]
-		w.Header().Set("fly-next-cursor", encodeCursor(seqKey(ms[len(ms)-1].Seq)))
+	ms, next := paginate(ms, machineKey, after, limit)
+	if next != "" {
+		w.Header().Set("fly-next-cursor", next)
 	}
 	out := make([]machineJSON, 0, len(ms))
 	for _, m := range ms {

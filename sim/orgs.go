@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -43,16 +42,15 @@ func (s *Server) listOrgMachines(w http.ResponseWriter, r *http.Request) {
 	var ms []*machine
 	for _, m := range s.w.Machines {
 		a := s.w.Apps[m.App]
-		if a == nil || a.Org != r.PathValue("org_slug") || !f.match(m) || !m.UpdatedAt.After(updatedAfter) || seqKey(m.Seq) <= cur {
+		if a == nil || a.Org != r.PathValue("org_slug") || !f.match(m) || !m.UpdatedAt.After(updatedAfter) {
 			continue
 		}
 		ms = append(ms, m)
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Seq < ms[j].Seq })
+	ms, next := paginate(ms, machineKey, cur, limit)
 	resp := map[string]any{}
-	if limit > 0 && len(ms) > limit {
-		ms = ms[:limit]
-		resp["next_cursor"] = encodeCursor(seqKey(ms[len(ms)-1].Seq))
+	if next != "" {
+		resp["next_cursor"] = next
 	}
 	out := []map[string]any{}
 	var last time.Time
@@ -96,7 +94,7 @@ func (s *Server) listOrgVolumes(w http.ResponseWriter, r *http.Request) {
 	var vs []*volume
 	for _, v := range s.w.Volumes {
 		a := s.w.Apps[v.App]
-		if a == nil || a.Org != r.PathValue("org_slug") || !v.UpdatedAt.After(updatedAfter) || seqKey(v.Seq) <= cur {
+		if a == nil || a.Org != r.PathValue("org_slug") || !v.UpdatedAt.After(updatedAfter) {
 			continue
 		}
 		if (f.region != "" && v.Region != f.region) || (f.states != nil && !f.states[v.State]) {
@@ -104,11 +102,10 @@ func (s *Server) listOrgVolumes(w http.ResponseWriter, r *http.Request) {
 		}
 		vs = append(vs, v)
 	}
-	sort.Slice(vs, func(i, j int) bool { return vs[i].Seq < vs[j].Seq })
+	vs, next := paginate(vs, volumeKey, cur, limit)
 	resp := map[string]any{}
-	if limit > 0 && len(vs) > limit {
-		vs = vs[:limit]
-		resp["next_cursor"] = encodeCursor(seqKey(vs[len(vs)-1].Seq))
+	if next != "" {
+		resp["next_cursor"] = next
 	}
 	out := []map[string]any{}
 	var last time.Time

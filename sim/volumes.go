@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"net/http"
-	"sort"
 )
 
 func (s *Server) volumeFor(w http.ResponseWriter, r *http.Request) (*app, *volume) {
@@ -187,14 +186,13 @@ func (s *Server) listVolumes(w http.ResponseWriter, r *http.Request) {
 	}
 	var vs []*volume
 	for _, v := range s.w.Volumes {
-		if v.App == a.Name && seqKey(v.Seq) > after {
+		if v.App == a.Name {
 			vs = append(vs, v)
 		}
 	}
-	sort.Slice(vs, func(i, j int) bool { return vs[i].Seq < vs[j].Seq })
-	if limit > 0 && len(vs) > limit {
-		vs = vs[:limit]
-		w.Header().Set("fly-next-cursor", encodeCursor(seqKey(vs[len(vs)-1].Seq)))
+	vs, next := paginate(vs, volumeKey, after, limit)
+	if next != "" {
+		w.Header().Set("fly-next-cursor", next)
 	}
 	out := make([]volumeJSON, 0, len(vs))
 	for _, v := range vs {
