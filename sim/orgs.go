@@ -6,95 +6,116 @@ import (
 	"time"
 )
 
-// orgListParams reads the org lists' updated_after, limit and cursor.
-func orgListParams(w http.ResponseWriter, r *http.Request) (time.Time, int, string, bool) {
-	var after time.Time
+// orgListQuery is what the org lists read from the query string.
+type orgListQuery struct {
+	filters      machineFilters
+	updatedAfter time.Time
+	limit        int
+	cursor       string
+}
+
+// orgListParams reads the org lists' filters, updated_after, limit and
+// cursor, answering 400 itself and returning false on error.
+func orgListParams(w http.ResponseWriter, r *http.Request) (orgListQuery, bool) {
+	var q orgListQuery
+	f, ok := listFilters(w, r)
+	if !ok {
+		return q, false
+	}
+	q.filters = f
 	if v := r.URL.Query().Get("updated_after"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid updated_after %q: want an RFC 3339 time", v))
-			return after, 0, "", false
+			return q, false
 		}
-		after = t
+		q.updatedAfter = t
 	}
-	limit, ok := limitParam(w, r, 1000)
-	if !ok {
-		return after, 0, "", false
+	if q.limit, ok = limitParam(w, r, 1000); !ok {
+		return q, false
 	}
-	cur, ok := cursorParam(w, r)
-	return after, limit, cur, ok
+	q.cursor, ok = cursorParam(w, r)
+	return q, ok
 }
 
-func (s *Server) listOrgMachines(w http.ResponseWriter, r *http.Request) {
-	f, ok := listFilters(w, r)
-	if !ok {
-		return
-	}
-	updatedAfter, limit, cur, ok := orgListParams(w, r)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.orgFor(w, r.PathValue("org_slug")) == nil {
-		return
-	}
-	var ms []*machine
-	for _, m := range s.w.Machines {
-		a := s.w.Apps[m.App]
-		if a == nil || a.Org != r.PathValue("org_slug") || !f.match(m) || !m.UpdatedAt.After(updatedAfter) {
-			continue
-		}
-		ms = append(ms, m)
-	}
-	ms, next := paginate(ms, machineKey, cur, limit)
+// inOrg reports whether the app named appName exists and belongs to org.
+func (s *Server) inOrg(appName, org string) bool {
+	a := s.w.Apps[appName]
+	return a != nil && a.Org == org
+}
+
+// writeOrgList answers with one page of an org list: the items under
+// listKey, the last item's id under lastIDKey, the newest update time and
+// the next cursor.
+func writeOrgList[T any](w http.ResponseWriter, page []T, next, listKey, lastIDKey string, view func(T) (item map[string]any, id string, updated time.Time)) {
 	resp := map[string]any{}
 	if next != "" {
 		resp["next_cursor"] = next
 	}
 	out := []map[string]any{}
 	var last time.Time
-	for _, m := range ms {
-		cfg := m.config()
-		oc := map[string]any{"image": cfg["image"], "guest": cfg["guest"]}
-		if md, ok := cfg["metadata"]; ok {
-			oc["metadata"] = md
+	for _, x := range page {
+		item, id, updated := view(x)
+		out = append(out, item)
+		if updated.After(last) {
+			last = updated
 		}
-		out = append(out, map[string]any{
-			"id": m.ID, "name": m.Name, "state": displayState(m.State), "region": m.Region,
-			"app_name": m.App, "private_ip": m.PrivateIP, "version": m.current().ID,
-			"created_at": rfc3339(m.CreatedAt), "updated_at": rfc3339(m.UpdatedAt), "config": oc,
-		})
-		if m.UpdatedAt.After(last) {
-			last = m.UpdatedAt
-		}
-		resp["last_machine_id"] = m.ID
+		resp[lastIDKey] = id
 	}
-	resp["machines"] = out
+	resp[listKey] = out
 	if !last.IsZero() {
 		resp["last_updated_at"] = rfc3339(last)
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
 
-func (s *Server) listOrgVolumes(w http.ResponseWriter, r *http.Request) {
-	f, ok := listFilters(w, r)
-	if !ok {
-		return
-	}
-	updatedAfter, limit, cur, ok := orgListParams(w, r)
+func (s *Server) listOrgMachines(w http.ResponseWriter, r *http.Request) {
+	q, ok := orgListParams(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.orgFor(w, r.PathValue("org_slug")) == nil {
+	org := r.PathValue("org_slug")
+	if s.orgFor(w, org) == nil {
 		return
 	}
+	var ms []*machine
+	for _, m := range s.w.Machines {
+		if s.inOrg(m.App, org) && q.filters.match(m) && m.UpdatedAt.After(q.updatedAfter) {
+			ms = append(ms, m)
+		}
+	}
+	ms, next := paginate(ms, machineKey, q.cursor, q.limit)
+	writeOrgList(w, ms, next, "machines", "last_machine_id", func(m *machine) (map[string]any, string, time.Time) {
+		cfg := m.config()
+		oc := map[string]any{"image": cfg["image"], "guest": cfg["guest"]}
+		if md, ok := cfg["metadata"]; ok {
+			oc["metadata"] = md
+		}
+		return map[string]any{
+			"id": m.ID, "name": m.Name, "state": displayState(m.State), "region": m.Region,
+			"app_name": m.App, "private_ip": m.PrivateIP, "version": m.current().ID,
+			"created_at": rfc3339(m.CreatedAt), "updated_at": rfc3339(m.UpdatedAt), "config": oc,
+		}, m.ID, m.UpdatedAt
+	})
+}
+
+func (s *Server) listOrgVolumes(w http.ResponseWriter, r *http.Request) {
+	q, ok := orgListParams(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	org := r.PathValue("org_slug")
+	if s.orgFor(w, org) == nil {
+		return
+	}
+	f := q.filters
 	var vs []*volume
 	for _, v := range s.w.Volumes {
-		a := s.w.Apps[v.App]
-		if a == nil || a.Org != r.PathValue("org_slug") || !v.UpdatedAt.After(updatedAfter) {
+		if !s.inOrg(v.App, org) || !v.UpdatedAt.After(q.updatedAfter) {
 			continue
 		}
 		if (f.region != "" && v.Region != f.region) || (f.states != nil && !f.states[v.State]) {
@@ -102,16 +123,10 @@ func (s *Server) listOrgVolumes(w http.ResponseWriter, r *http.Request) {
 		}
 		vs = append(vs, v)
 	}
-	vs, next := paginate(vs, volumeKey, cur, limit)
-	resp := map[string]any{}
-	if next != "" {
-		resp["next_cursor"] = next
-	}
-	out := []map[string]any{}
-	var last time.Time
-	for _, v := range vs {
+	vs, next := paginate(vs, volumeKey, q.cursor, q.limit)
+	writeOrgList(w, vs, next, "volumes", "last_volume_id", func(v *volume) (map[string]any, string, time.Time) {
 		j := volumeView(v)
-		out = append(out, map[string]any{
+		return map[string]any{
 			"id": j.ID, "name": j.Name, "state": j.State, "size_gb": j.SizeGB, "region": j.Region, "zone": j.Zone,
 			"encrypted": j.Encrypted, "fstype": j.FSType, "type": j.Type, "created_at": j.CreatedAt,
 			"updated_at": rfc3339(v.UpdatedAt), "app_name": v.App, "attached_machine_id": j.AttachedMachineID,
@@ -119,15 +134,6 @@ func (s *Server) listOrgVolumes(w http.ResponseWriter, r *http.Request) {
 			"blocks_avail": j.BlocksAvail, "blocks_free": j.BlocksFree, "bytes_total": j.BytesTotal,
 			"bytes_used": j.BytesUsed, "auto_backup_enabled": j.AutoBackupEnabled,
 			"snapshot_retention": j.SnapshotRetention, "host_status": j.HostStatus,
-		})
-		if v.UpdatedAt.After(last) {
-			last = v.UpdatedAt
-		}
-		resp["last_volume_id"] = v.ID
-	}
-	resp["volumes"] = out
-	if !last.IsZero() {
-		resp["last_updated_at"] = rfc3339(last)
-	}
-	writeJSON(w, http.StatusOK, resp)
+		}, v.ID, v.UpdatedAt
+	})
 }
