@@ -166,11 +166,7 @@ func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "org_slug is required")
 		return
 	}
-	limit, ok := limitParam(w, r, 5000)
-	if !ok {
-		return
-	}
-	after, ok := cursorParam(w, r)
+	limit, after, ok := pageParams(w, r, 5000)
 	if !ok {
 		return
 	}
@@ -285,6 +281,16 @@ func limitParam(w http.ResponseWriter, r *http.Request, maxLimit int) (int, bool
 		return 0, false
 	}
 	return n, true
+}
+
+// pageParams reads a list's limit (1..maxLimit, 0 when absent) and cursor,
+// answering 400 itself and returning false on error.
+func pageParams(w http.ResponseWriter, r *http.Request, maxLimit int) (limit int, after string, ok bool) {
+	if limit, ok = limitParam(w, r, maxLimit); !ok {
+		return 0, "", false
+	}
+	after, ok = cursorParam(w, r)
+	return limit, after, ok
 }
 
 // Cursors are opaque to clients: the key of the last item of the previous

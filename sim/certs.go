@@ -94,17 +94,12 @@ func (s *Server) certDetail(a *app, c *cert) map[string]any {
 }
 
 func (s *Server) listCerts(w http.ResponseWriter, r *http.Request) {
-	limit := 25
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, ok := limitParam(w, r, 500)
-		if !ok {
-			return
-		}
-		limit = n
-	}
-	after, ok := cursorParam(w, r)
+	limit, after, ok := pageParams(w, r, 500)
 	if !ok {
 		return
+	}
+	if limit == 0 {
+		limit = 25
 	}
 	filter := strings.ToLower(r.URL.Query().Get("filter"))
 	s.mu.Lock()
@@ -146,9 +141,8 @@ func (s *Server) createACMECert(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	host := strings.ToLower(strings.TrimSpace(req.Hostname))
-	if !hostnameRE().MatchString(host) {
-		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("invalid hostname %q", req.Hostname))
+	host, ok := certHostname(w, req.Hostname)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -175,6 +169,17 @@ func (s *Server) createACMECert(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, s.certDetail(a, c))
 }
 
+// certHostname normalises a requested hostname, answering 422 itself and
+// returning false when it is not a valid one.
+func certHostname(w http.ResponseWriter, raw string) (string, bool) {
+	host := strings.ToLower(strings.TrimSpace(raw))
+	if !hostnameRE().MatchString(host) {
+		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("invalid hostname %q", raw))
+		return "", false
+	}
+	return host, true
+}
+
 // certOwner returns the app that has a certificate for host.
 func (s *Server) certOwner(host string) string {
 	for _, a := range s.w.Apps {
@@ -194,9 +199,8 @@ func (s *Server) createCustomCert(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	host := strings.ToLower(strings.TrimSpace(req.Hostname))
-	if !hostnameRE().MatchString(host) {
-		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("invalid hostname %q", req.Hostname))
+	host, ok := certHostname(w, req.Hostname)
+	if !ok {
 		return
 	}
 	pair, err := tls.X509KeyPair([]byte(req.Fullchain), []byte(req.PrivateKey))

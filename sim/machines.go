@@ -287,11 +287,7 @@ func (s *Server) listMachines(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	limit, ok := limitParam(w, r, 1000)
-	if !ok {
-		return
-	}
-	after, ok := cursorParam(w, r)
+	limit, after, ok := pageParams(w, r, 1000)
 	if !ok {
 		return
 	}
@@ -721,6 +717,17 @@ func notRunning(w http.ResponseWriter, m *machine) {
 	writeError(w, http.StatusPreconditionFailed, fmt.Sprintf("failed_precondition: machine is not running (state: '%s')", displayState(m.State)))
 }
 
+// startedMachineFor is liveMachineFor for operations that need a started
+// machine: any other state answers notRunning's 412.
+func (s *Server) startedMachineFor(w http.ResponseWriter, r *http.Request) *machine {
+	_, m := s.liveMachineFor(w, r)
+	if m != nil && m.State != "started" {
+		notRunning(w, m)
+		return nil
+	}
+	return m
+}
+
 func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	sortBy, order := q.Get("sort_by"), q.Get("order")
@@ -738,12 +745,8 @@ func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
+	m := s.startedMachineFor(w, r)
 	if m == nil {
-		return
-	}
-	if m.State != "started" {
-		notRunning(w, m)
 		return
 	}
 	up := int64(s.clock.Now().Sub(m.UpdatedAt) / time.Millisecond)
@@ -861,12 +864,8 @@ func (s *Server) reclaimMemory(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
+	m := s.startedMachineFor(w, r)
 	if m == nil {
-		return
-	}
-	if m.State != "started" {
-		notRunning(w, m)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"actual_mb": min(req.AmountMB, m.memoryLimit()/4)})

@@ -31,10 +31,7 @@ func orgListParams(w http.ResponseWriter, r *http.Request) (orgListQuery, bool) 
 		}
 		q.updatedAfter = t
 	}
-	if q.limit, ok = limitParam(w, r, 1000); !ok {
-		return q, false
-	}
-	q.cursor, ok = cursorParam(w, r)
+	q.limit, q.cursor, ok = pageParams(w, r, 1000)
 	return q, ok
 }
 

@@ -170,11 +170,7 @@ func (s *Server) listVolumes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	limit, ok := limitParam(w, r, 1000)
-	if !ok {
-		return
-	}
-	after, ok := cursorParam(w, r)
+	limit, after, ok := pageParams(w, r, 1000)
 	if !ok {
 		return
 	}
