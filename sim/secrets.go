@@ -59,22 +59,53 @@ func (b *bytesJSON) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func (s *Server) sortedOrgs() []*orgState {
-	var out []*orgState
-	for _, o := range s.w.Orgs {
-		out = append(out, o)
+// sortedBy returns m's values ordered by key.
+func sortedBy[V any](m map[string]V, key func(V) string) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	sort.Slice(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
 	return out
 }
 
-func (s *Server) sortedApps() []*app {
-	var out []*app
-	for _, a := range s.w.Apps {
-		out = append(out, a)
+// sortedValues returns m's values in the order of their map keys.
+func sortedValues[V any](m map[string]V) []V {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Strings(names)
+	out := make([]V, 0, len(names))
+	for _, n := range names {
+		out = append(out, m[n])
+	}
 	return out
+}
+
+func (s *Server) sortedOrgs() []*orgState {
+	return sortedBy(s.w.Orgs, func(o *orgState) string { return o.Slug })
+}
+
+func (s *Server) sortedApps() []*app {
+	return sortedBy(s.w.Apps, func(a *app) string { return a.Name })
+}
+
+// withVersion adds a secrets version to a response under both spellings the
+// API uses.
+func withVersion(j map[string]any, v int64) map[string]any {
+	j["version"], j["Version"] = v, v
+	return j
+}
+
+// validSecretName answers 400 `invalid <what> "<name>"` itself and returns
+// false when name is not a valid secret (key) name.
+func validSecretName(w http.ResponseWriter, what, name string) bool {
+	if !secretNameRE().MatchString(name) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid %s %q", what, name))
+		return false
+	}
+	return true
 }
 
 var secretNameRE = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -111,14 +142,9 @@ func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) {
 }
 
 func sortedSecrets(a *app, show bool) []map[string]any {
-	names := make([]string, 0, len(a.Secrets))
-	for n := range a.Secrets {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	out := make([]map[string]any, 0, len(names))
-	for _, n := range names {
-		out = append(out, secretJSON(a.Secrets[n], show))
+	out := make([]map[string]any, 0, len(a.Secrets))
+	for _, sec := range sortedValues(a.Secrets) {
+		out = append(out, secretJSON(sec, show))
 	}
 	return out
 }
@@ -131,8 +157,7 @@ func (s *Server) updateSecrets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for k := range req.Values {
-		if !secretNameRE().MatchString(k) {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret name %q", k))
+		if !validSecretName(w, "secret name", k) {
 			return
 		}
 	}
@@ -156,7 +181,7 @@ func (s *Server) updateSecrets(w http.ResponseWriter, r *http.Request) {
 	}
 	a.SecretsVersion++
 	s.commit()
-	writeJSON(w, http.StatusOK, map[string]any{"version": a.SecretsVersion, "Version": a.SecretsVersion, "secrets": sortedSecrets(a, false)})
+	writeJSON(w, http.StatusOK, withVersion(map[string]any{"secrets": sortedSecrets(a, false)}, a.SecretsVersion))
 }
 
 func (s *Server) getSecret(w http.ResponseWriter, r *http.Request) {
@@ -187,8 +212,7 @@ func (s *Server) setSecret(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("secret_name")
-	if !secretNameRE().MatchString(name) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret name %q", name))
+	if !validSecretName(w, "secret name", name) {
 		return
 	}
 	if req.Value == nil {
@@ -210,9 +234,7 @@ func (s *Server) setSecret(w http.ResponseWriter, r *http.Request) {
 	sec.Value, sec.UpdatedAt = *req.Value, now
 	a.SecretsVersion++
 	s.commit()
-	j := secretJSON(sec, false)
-	j["version"], j["Version"] = a.SecretsVersion, a.SecretsVersion
-	writeJSON(w, http.StatusCreated, j)
+	writeJSON(w, http.StatusCreated, withVersion(secretJSON(sec, false), a.SecretsVersion))
 }
 
 func (s *Server) deleteSecret(w http.ResponseWriter, r *http.Request) {
@@ -230,7 +252,7 @@ func (s *Server) deleteSecret(w http.ResponseWriter, r *http.Request) {
 	delete(a.Secrets, name)
 	a.SecretsVersion++
 	s.commit()
-	writeJSON(w, http.StatusOK, map[string]any{"version": a.SecretsVersion, "Version": a.SecretsVersion})
+	writeJSON(w, http.StatusOK, withVersion(map[string]any{}, a.SecretsVersion))
 }
 
 // Secret key types the simulator implements with Go's crypto.
@@ -270,16 +292,11 @@ func (s *Server) listSecretKeys(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	names := make([]string, 0, len(a.SecretKeys))
-	for n, k := range a.SecretKeys {
-		if len(types) == 0 || types[k.Type] {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
 	out := []map[string]any{}
-	for _, n := range names {
-		out = append(out, secretKeyJSON(a.SecretKeys[n]))
+	for _, k := range sortedValues(a.SecretKeys) {
+		if len(types) == 0 || types[k.Type] {
+			out = append(out, secretKeyJSON(k))
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"secret_keys": out})
 }
@@ -315,8 +332,7 @@ func (s *Server) setSecretKey(w http.ResponseWriter, r *http.Request, generate b
 		return
 	}
 	name := r.PathValue("secret_name")
-	if !secretNameRE().MatchString(name) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid secret key name %q", name))
+	if !validSecretName(w, "secret key name", name) {
 		return
 	}
 	kt, ok := secretKeyTypes[req.Type]
@@ -358,9 +374,7 @@ func (s *Server) setSecretKey(w http.ResponseWriter, r *http.Request, generate b
 	}
 	k.Type, k.Key, k.Version, k.UpdatedAt = req.Type, key, a.SecretKeysVersion, now
 	s.commit()
-	j := secretKeyJSON(k)
-	j["version"], j["Version"] = k.Version, k.Version
-	writeJSON(w, http.StatusCreated, j)
+	writeJSON(w, http.StatusCreated, withVersion(secretKeyJSON(k), k.Version))
 }
 
 func (s *Server) deleteSecretKey(w http.ResponseWriter, r *http.Request) {
@@ -373,7 +387,7 @@ func (s *Server) deleteSecretKey(w http.ResponseWriter, r *http.Request) {
 	delete(a.SecretKeys, k.Name)
 	a.SecretKeysVersion++
 	s.commit()
-	writeJSON(w, http.StatusOK, map[string]any{"version": a.SecretKeysVersion, "Version": a.SecretKeysVersion})
+	writeJSON(w, http.StatusOK, withVersion(map[string]any{}, a.SecretKeysVersion))
 }
 
 // secretKeyOp runs one cryptographic operation under s.mu.
