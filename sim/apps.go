@@ -27,6 +27,22 @@ func (s *Server) appFor(w http.ResponseWriter, r *http.Request) *app {
 	return a
 }
 
+// appObject finds the request's app (answering 404/403 itself, as appFor
+// does), then the object get returns for it, answering 404 "<what> not found"
+// itself when get finds none.
+func appObject[T any](s *Server, w http.ResponseWriter, r *http.Request, what string, get func(a *app) *T) (*app, *T) {
+	a := s.appFor(w, r)
+	if a == nil {
+		return nil, nil
+	}
+	x := get(a)
+	if x == nil {
+		writeError(w, http.StatusNotFound, what+" not found")
+		return nil, nil
+	}
+	return a, x
+}
+
 // orgFor finds an organisation by slug, answering 404 or 403 itself.
 func (s *Server) orgFor(w http.ResponseWriter, slug string) *orgState {
 	o := s.w.Orgs[slug]

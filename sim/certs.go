@@ -12,16 +12,9 @@ import (
 var hostnameRE = lazyRE(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 func (s *Server) certFor(w http.ResponseWriter, r *http.Request) (*app, *cert) {
-	a := s.appFor(w, r)
-	if a == nil {
-		return nil, nil
-	}
-	c := a.Certs[strings.ToLower(r.PathValue("hostname"))]
-	if c == nil {
-		writeError(w, http.StatusNotFound, "certificate not found")
-		return nil, nil
-	}
-	return a, c
+	return appObject(s, w, r, "certificate", func(a *app) *cert {
+		return a.Certs[strings.ToLower(r.PathValue("hostname"))]
+	})
 }
 
 func certStatus(c *cert) string {

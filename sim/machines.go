@@ -15,16 +15,12 @@ import (
 // machineFor finds the request's machine (destroyed ones included),
 // answering 404/403 itself. Called with s.mu held.
 func (s *Server) machineFor(w http.ResponseWriter, r *http.Request) (*app, *machine) {
-	a := s.appFor(w, r)
-	if a == nil {
-		return nil, nil
-	}
-	m := s.w.Machines[r.PathValue("machine_id")]
-	if m == nil || m.App != a.Name {
-		writeError(w, http.StatusNotFound, "machine not found")
-		return nil, nil
-	}
-	return a, m
+	return appObject(s, w, r, "machine", func(a *app) *machine {
+		if m := s.w.Machines[r.PathValue("machine_id")]; m != nil && m.App == a.Name {
+			return m
+		}
+		return nil
+	})
 }
 
 // liveMachineFor is machineFor for operations that need a machine that is

@@ -302,16 +302,9 @@ func (s *Server) listSecretKeys(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) secretKeyFor(w http.ResponseWriter, r *http.Request) (*app, *secretKey) {
-	a := s.appFor(w, r)
-	if a == nil {
-		return nil, nil
-	}
-	k := a.SecretKeys[r.PathValue("secret_name")]
-	if k == nil {
-		writeError(w, http.StatusNotFound, "secret key not found")
-		return nil, nil
-	}
-	return a, k
+	return appObject(s, w, r, "secret key", func(a *app) *secretKey {
+		return a.SecretKeys[r.PathValue("secret_name")]
+	})
 }
 
 func (s *Server) getSecretKey(w http.ResponseWriter, r *http.Request) {

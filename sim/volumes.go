@@ -5,17 +5,15 @@ import (
 	"net/http"
 )
 
+// volumeFor finds the request's volume, answering 404/403 itself. Called
+// with s.mu held.
 func (s *Server) volumeFor(w http.ResponseWriter, r *http.Request) (*app, *volume) {
-	a := s.appFor(w, r)
-	if a == nil {
-		return nil, nil
-	}
-	v := s.w.Volumes[r.PathValue("volume_id")]
-	if v == nil || v.App != a.Name {
-		writeError(w, http.StatusNotFound, "volume not found")
-		return nil, nil
-	}
-	return a, v
+	return appObject(s, w, r, "volume", func(a *app) *volume {
+		if v := s.w.Volumes[r.PathValue("volume_id")]; v != nil && v.App == a.Name {
+			return v
+		}
+		return nil
+	})
 }
 
 type volumeJSON struct {
