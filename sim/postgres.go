@@ -21,6 +21,35 @@ func writePGError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, map[string]string{"error": msg, "status": status})
 }
 
+// writePGData answers with v in the Managed Postgres envelope {"data": v}.
+func writePGData(w http.ResponseWriter, code int, v any) {
+	writeJSON(w, code, map[string]any{"data": v})
+}
+
+// validPGRole answers 422 itself and returns false when role is not one of
+// pgRoles.
+func validPGRole(w http.ResponseWriter, role string) bool {
+	if !pgRoles[role] {
+		writePGError(w, http.StatusUnprocessableEntity, fmt.Sprintf("invalid role %q: want schema_admin, writer or reader", role))
+		return false
+	}
+	return true
+}
+
+// writeClusterCopy makes a new cluster named name like c, with c's
+// databases, and answers 201 with it: what fork and restore do.
+func (s *Server) writeClusterCopy(w http.ResponseWriter, c *pgCluster, name string) {
+	n := s.newCluster(c.Org, name, c.Region, c.Plan, c.PGVersion, c.DiskGB, c.PostGIS)
+	n.Databases = append([]string{}, c.Databases...)
+	s.commit()
+	writePGData(w, http.StatusCreated, s.pgJSON(n))
+}
+
+// pgCredentials is a user's credentials as the API shows them.
+func pgCredentials(u *pgUser) map[string]any {
+	return map[string]any{"username": u.Name, "password": u.Password}
+}
+
 type pgPlan struct {
 	cpuKind  string
 	cpus     int
@@ -172,7 +201,7 @@ func (s *Server) createPostgres(w http.ResponseWriter, r *http.Request) {
 	}
 	c := s.newCluster(req.OrgSlug, req.Name, req.Region, req.Plan, req.PGMajorVersion, disk, req.PostGIS)
 	s.commit()
-	writeJSON(w, http.StatusCreated, map[string]any{"data": s.pgJSON(c)})
+	writePGData(w, http.StatusCreated, s.pgJSON(c))
 }
 
 func (s *Server) listPostgres(w http.ResponseWriter, r *http.Request) {
@@ -210,7 +239,7 @@ func (s *Server) listPostgres(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, j)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	writePGData(w, http.StatusOK, out)
 }
 
 func (s *Server) showPostgres(w http.ResponseWriter, r *http.Request) {
@@ -221,7 +250,7 @@ func (s *Server) showPostgres(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusNotFound, "postgres cluster not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": s.pgJSON(c)})
+	writePGData(w, http.StatusOK, s.pgJSON(c))
 }
 
 func (s *Server) deletePostgres(w http.ResponseWriter, r *http.Request) {
@@ -271,9 +300,9 @@ func (s *Server) attachPostgres(w http.ResponseWriter, r *http.Request) {
 		code = http.StatusCreated
 		s.commit()
 	}
-	writeJSON(w, code, map[string]any{"data": map[string]any{
+	writePGData(w, code, map[string]any{
 		"app_name": a.Name, "postgres_cluster_id": c.ID, "attached_at": rfc3339(c.Attached[a.Name]),
-	}})
+	})
 }
 
 func (s *Server) detachPostgres(w http.ResponseWriter, r *http.Request) {
@@ -315,7 +344,7 @@ func (s *Server) listBackups(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, j)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	writePGData(w, http.StatusOK, out)
 }
 
 func (s *Server) createBackup(w http.ResponseWriter, r *http.Request) {
@@ -360,7 +389,7 @@ func (s *Server) listDatabases(w http.ResponseWriter, r *http.Request) {
 	for _, d := range c.Databases {
 		out = append(out, map[string]any{"name": d})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	writePGData(w, http.StatusOK, out)
 }
 
 func hasString(xs []string, x string) bool { return contains(xs, x) }
@@ -388,7 +417,7 @@ func (s *Server) createDatabase(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Databases = append(c.Databases, req.Name)
 	s.commit()
-	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]any{"name": req.Name}})
+	writePGData(w, http.StatusCreated, map[string]any{"name": req.Name})
 }
 
 func (s *Server) deleteDatabase(w http.ResponseWriter, r *http.Request) {
@@ -404,7 +433,7 @@ func (s *Server) deleteDatabase(w http.ResponseWriter, r *http.Request) {
 			c.Databases = append(c.Databases[:i], c.Databases[i+1:]...)
 			delete(c.Extensions, name)
 			s.commit()
-			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"name": name}})
+			writePGData(w, http.StatusOK, map[string]any{"name": name})
 			return
 		}
 	}
@@ -452,7 +481,7 @@ func (s *Server) listExtensions(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, j)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	writePGData(w, http.StatusOK, out)
 }
 
 func (s *Server) enableExtension(w http.ResponseWriter, r *http.Request) {
@@ -527,10 +556,7 @@ func (s *Server) forkPostgres(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusConflict, "the cluster cannot be forked while it is being created")
 		return
 	}
-	n := s.newCluster(c.Org, req.Name, c.Region, c.Plan, c.PGVersion, c.DiskGB, c.PostGIS)
-	n.Databases = append([]string{}, c.Databases...)
-	s.commit()
-	writeJSON(w, http.StatusCreated, map[string]any{"data": s.pgJSON(n)})
+	s.writeClusterCopy(w, c, req.Name)
 }
 
 func (s *Server) restorePostgres(w http.ResponseWriter, r *http.Request) {
@@ -568,10 +594,7 @@ func (s *Server) restorePostgres(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	n := s.newCluster(c.Org, req.Name, c.Region, c.Plan, c.PGVersion, c.DiskGB, c.PostGIS)
-	n.Databases = append([]string{}, c.Databases...)
-	s.commit()
-	writeJSON(w, http.StatusCreated, map[string]any{"data": s.pgJSON(n)})
+	s.writeClusterCopy(w, c, req.Name)
 }
 
 func (s *Server) activeQueries(w http.ResponseWriter, r *http.Request) {
@@ -590,11 +613,11 @@ func (s *Server) activeQueries(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusNotFound, "database not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": []map[string]any{{
+	writePGData(w, http.StatusOK, []map[string]any{{
 		"pid": 4242, "database": db, "user": "fly-user", "application_name": "psql", "client": "fdaa:0:1::2",
 		"state": "active", "query": "SELECT 1", "duration_seconds": 0.002, "state_duration_seconds": 0.002,
 		"wait_event": "", "wait_event_type": "",
-	}}})
+	}})
 }
 
 func (s *Server) slowQueries(w http.ResponseWriter, r *http.Request) {
@@ -618,7 +641,7 @@ func (s *Server) slowQueries(w http.ResponseWriter, r *http.Request) {
 			"total_exec_time_seconds": 18.0,
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	writePGData(w, http.StatusOK, out)
 }
 
 // pgNameRE is what database and user names may be.
@@ -642,7 +665,7 @@ func (s *Server) listPGUsers(w http.ResponseWriter, r *http.Request) {
 	for _, n := range names {
 		out = append(out, map[string]any{"username": n, "role": c.Users[n].Role})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	writePGData(w, http.StatusOK, out)
 }
 
 func (s *Server) createPGUser(w http.ResponseWriter, r *http.Request) {
@@ -657,8 +680,7 @@ func (s *Server) createPGUser(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusBadRequest, fmt.Sprintf("invalid username %q", req.Username))
 		return
 	}
-	if !pgRoles[req.Role] {
-		writePGError(w, http.StatusUnprocessableEntity, fmt.Sprintf("invalid role %q: want schema_admin, writer or reader", req.Role))
+	if !validPGRole(w, req.Role) {
 		return
 	}
 	s.mu.Lock()
@@ -673,7 +695,7 @@ func (s *Server) createPGUser(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Users[req.Username] = &pgUser{Name: req.Username, Role: req.Role, Password: s.ids.alnum(24)}
 	s.commit()
-	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]any{"username": req.Username, "role": req.Role}})
+	writePGData(w, http.StatusCreated, map[string]any{"username": req.Username, "role": req.Role})
 }
 
 func (s *Server) pgUserFor(w http.ResponseWriter, r *http.Request) (*pgCluster, *pgUser) {
@@ -708,8 +730,7 @@ func (s *Server) updatePGUserRole(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	if !pgRoles[req.Role] {
-		writePGError(w, http.StatusUnprocessableEntity, fmt.Sprintf("invalid role %q: want schema_admin, writer or reader", req.Role))
+	if !validPGRole(w, req.Role) {
 		return
 	}
 	s.mu.Lock()
@@ -727,7 +748,7 @@ func (s *Server) pgUserCredentials(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, u := s.pgUserFor(w, r); u != nil {
-		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"username": u.Name, "password": u.Password}})
+		writePGData(w, http.StatusOK, pgCredentials(u))
 	}
 }
 
@@ -746,5 +767,5 @@ func (s *Server) rotatePGPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	u.Password = s.ids.alnum(24)
 	s.commit()
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"username": u.Name, "password": u.Password}})
+	writePGData(w, http.StatusOK, pgCredentials(u))
 }
