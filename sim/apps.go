@@ -219,9 +219,8 @@ func (s *Server) showApp(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteApp(w http.ResponseWriter, r *http.Request) {
-	force, err := boolQuery(r, "force")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	force, ok := boolParam(w, r, "force")
+	if !ok {
 		return
 	}
 	s.mu.Lock()

@@ -287,9 +287,8 @@ func (s *Server) listMachines(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	includeLeases, err := boolQuery(r, "include_leases")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	includeLeases, ok := boolParam(w, r, "include_leases")
+	if !ok {
 		return
 	}
 	meta := map[string]string{}
@@ -341,12 +340,11 @@ type machineFilters struct {
 
 func listFilters(w http.ResponseWriter, r *http.Request) (machineFilters, bool) {
 	var f machineFilters
-	var err error
-	if f.includeDeleted, err = boolQuery(r, "include_deleted"); err == nil {
-		f.summary, err = boolQuery(r, "summary")
+	var ok bool
+	if f.includeDeleted, ok = boolParam(w, r, "include_deleted"); !ok {
+		return f, false
 	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if f.summary, ok = boolParam(w, r, "summary"); !ok {
 		return f, false
 	}
 	q := r.URL.Query()
@@ -374,9 +372,8 @@ func (f machineFilters) match(m *machine) bool {
 }
 
 func (s *Server) showMachine(w http.ResponseWriter, r *http.Request) {
-	includeLeases, err := boolQuery(r, "include_leases")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	includeLeases, ok := boolParam(w, r, "include_leases")
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -539,8 +536,7 @@ func (s *Server) restartMachine(w http.ResponseWriter, r *http.Request) {
 		}
 		request["timeout"] = d.String()
 	}
-	if _, err := boolQuery(r, "force_stop"); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if _, ok := boolParam(w, r, "force_stop"); !ok {
 		return
 	}
 	if len(request) == 0 {
@@ -550,14 +546,12 @@ func (s *Server) restartMachine(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteMachine(w http.ResponseWriter, r *http.Request) {
-	force, err := boolQuery(r, "force")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	force, ok := boolParam(w, r, "force")
+	if !ok {
 		return
 	}
-	kill, err := boolQuery(r, "kill")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	kill, ok := boolParam(w, r, "kill")
+	if !ok {
 		return
 	}
 	act := actDestroy

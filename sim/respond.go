@@ -91,6 +91,17 @@ func boolQuery(r *http.Request, name string) (bool, error) {
 	return b, nil
 }
 
+// boolParam is boolQuery for handlers: it answers 400 itself and returns
+// ok false when the parameter is not a boolean.
+func boolParam(w http.ResponseWriter, r *http.Request, name string) (v, ok bool) {
+	v, err := boolQuery(r, name)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return false, false
+	}
+	return v, true
+}
+
 // discardWriter runs a handler whose answer will never be sent: the
 // connection is reset after processing.
 type discardWriter struct {

@@ -127,9 +127,8 @@ func secretJSON(sec *secret, show bool) map[string]any {
 }
 
 func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) {
-	show, err := boolQuery(r, "show_secrets")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	show, ok := boolParam(w, r, "show_secrets")
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -185,9 +184,8 @@ func (s *Server) updateSecrets(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getSecret(w http.ResponseWriter, r *http.Request) {
-	show, err := boolQuery(r, "show_secrets")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	show, ok := boolParam(w, r, "show_secrets")
+	if !ok {
 		return
 	}
 	s.mu.Lock()

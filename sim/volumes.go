@@ -164,8 +164,7 @@ func (s *Server) findSnapshot(a *app, id string) *snapshot {
 }
 
 func (s *Server) listVolumes(w http.ResponseWriter, r *http.Request) {
-	if _, err := boolQuery(r, "summary"); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	if _, ok := boolParam(w, r, "summary"); !ok {
 		return
 	}
 	limit, after, ok := pageParams(w, r, 1000)
