@@ -105,19 +105,27 @@ func (s *Server) createLease(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, leaseEnvelope(s.newLease(m, ttl, req.Description)))
 }
 
-func (s *Server) showLease(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// leaseFor finds the request's live machine and its live lease, answering
+// 404 itself when either is missing. Called with s.mu held.
+func (s *Server) leaseFor(w http.ResponseWriter, r *http.Request) (*machine, *lease) {
 	_, m := s.liveMachineFor(w, r)
 	if m == nil {
-		return
+		return nil, nil
 	}
 	l := s.liveLease(m)
 	if l == nil {
 		writeError(w, http.StatusNotFound, "lease not found")
-		return
+		return nil, nil
 	}
-	writeJSON(w, http.StatusOK, leaseEnvelope(l))
+	return m, l
+}
+
+func (s *Server) showLease(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, l := s.leaseFor(w, r); l != nil {
+		writeJSON(w, http.StatusOK, leaseEnvelope(l))
+	}
 }
 
 func (s *Server) releaseLease(w http.ResponseWriter, r *http.Request) {
@@ -128,13 +136,8 @@ func (s *Server) releaseLease(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	l := s.liveLease(m)
+	m, l := s.leaseFor(w, r)
 	if l == nil {
-		writeError(w, http.StatusNotFound, "lease not found")
 		return
 	}
 	if l.Nonce != nonce {
