@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // stateFormat is the version of the state file's layout.
@@ -61,26 +60,21 @@ func (s *Server) load() error {
 // fixMaps gives decoded objects the empty maps the handlers expect.
 func fixMaps(w *world) {
 	for _, a := range w.Apps {
-		if a.Secrets == nil {
-			a.Secrets = map[string]*secret{}
-		}
-		if a.SecretKeys == nil {
-			a.SecretKeys = map[string]*secretKey{}
-		}
-		if a.Certs == nil {
-			a.Certs = map[string]*cert{}
-		}
+		ensureMap(&a.Secrets)
+		ensureMap(&a.SecretKeys)
+		ensureMap(&a.Certs)
 	}
 	for _, c := range w.Postgres {
-		if c.Attached == nil {
-			c.Attached = map[string]time.Time{}
-		}
-		if c.Extensions == nil {
-			c.Extensions = map[string][]string{}
-		}
-		if c.Users == nil {
-			c.Users = map[string]*pgUser{}
-		}
+		ensureMap(&c.Attached)
+		ensureMap(&c.Extensions)
+		ensureMap(&c.Users)
+	}
+}
+
+// ensureMap makes *m an empty map if it is nil.
+func ensureMap[K comparable, V any](m *map[K]V) {
+	if *m == nil {
+		*m = map[K]V{}
 	}
 }
 
