@@ -140,12 +140,8 @@ func (s *Server) createACMECert(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.appFor(w, r)
+	a := s.certAppFor(w, r, host)
 	if a == nil {
-		return
-	}
-	if other := s.certOwner(host); other != "" && other != a.Name {
-		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("hostname %s is already in use by another app", host))
 		return
 	}
 	now := s.clock.Now()
@@ -171,6 +167,21 @@ func certHostname(w http.ResponseWriter, raw string) (string, bool) {
 		return "", false
 	}
 	return host, true
+}
+
+// certAppFor is appFor for adding a certificate for host: a host another
+// app has a certificate for answers 422 `hostname ... is already in use`.
+// Called with s.mu held.
+func (s *Server) certAppFor(w http.ResponseWriter, r *http.Request, host string) *app {
+	a := s.appFor(w, r)
+	if a == nil {
+		return nil
+	}
+	if other := s.certOwner(host); other != "" && other != a.Name {
+		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("hostname %s is already in use by another app", host))
+		return nil
+	}
+	return a
 }
 
 // certOwner returns the app that has a certificate for host.
@@ -212,12 +223,8 @@ func (s *Server) createCustomCert(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.appFor(w, r)
+	a := s.certAppFor(w, r, host)
 	if a == nil {
-		return
-	}
-	if other := s.certOwner(host); other != "" && other != a.Name {
-		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("hostname %s is already in use by another app", host))
 		return
 	}
 	if s.clock.Now().After(leaf.NotAfter) {
