@@ -331,12 +331,15 @@ func cursorParam(w http.ResponseWriter, r *http.Request) (string, bool) {
 func seqKey(seq int64) string { return fmt.Sprintf("%016d", seq) }
 
 // paginate sorts items by their cursor key, drops those up to and including
-// the key after (from cursorParam) and cuts the rest to limit (0: no limit).
-// next is the cursor of the following page, "" on the last one.
+// the key after (from cursorParam; "" for the first page) and cuts the rest
+// to limit (0: no limit). next is the cursor of the following page, "" on
+// the last one.
 func paginate[T any](items []T, key func(T) string, after string, limit int) (page []T, next string) {
 	sort.Slice(items, func(i, j int) bool { return key(items[i]) < key(items[j]) })
-	i := sort.Search(len(items), func(i int) bool { return key(items[i]) > after })
-	page = items[i:]
+	page = items
+	if after != "" {
+		page = items[sort.Search(len(items), func(i int) bool { return key(items[i]) > after }):]
+	}
 	if limit > 0 && len(page) > limit {
 		page = page[:limit]
 		next = encodeCursor(key(page[len(page)-1]))
