@@ -1,12 +1,33 @@
 package flyscript
 
 import (
+	"errors"
+
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/lua51"
 	flylua "github.com/flyscript/flyscript/lua"
 	"github.com/flyscript/flyscript/stdlib"
 )
+
+// errExit is the cause of the context cancellation that os.exit performs.
+var errExit = errors.New("os.exit")
+
+// open loads the libraries (see lua51.Open) with the host modules and the
+// `fly` module.
+func (vm *VM) open() error {
+	base, err := lua51.Open(vm.state, lua51.Config{
+		Sandbox: vm.cfg.sandbox,
+		Stdin:   vm.cfg.stdin,
+		Stdout:  vm.cfg.stdout,
+		Stderr:  vm.cfg.stderr,
+		Getenv:  vm.cfg.getenv,
+		Modules: func(*lua.LState) error { return vm.openModules() },
+	})
+	vm.basePath = base
+	return err
+}
 
 // openModules loads the host modules, the embedded Lua modules (require
 // finds them preloaded, also in the sandbox) and the `fly` module.

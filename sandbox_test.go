@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 func TestSandboxRefusesHostAccess(t *testing.T) {
@@ -36,8 +38,8 @@ func TestSandboxRefusesHostAccess(t *testing.T) {
 		{"string.dump method", `("x").dump(function() end)`, "string.dump is not available in the sandbox"},
 		{"debug", `debug.getregistry()`, "debug.getregistry is not available in the sandbox"},
 		{"replace io", `io.open = function() end`, "io is not available in the sandbox"},
-		{"bytecode chunk", `assert(loadstring("\27Lua\81\0\1\4"))`, errBytecode},
-		{"bytecode via load", `assert(load((function() local s = "\27Lua" return function() local r = s s = nil return r end end)()))`, errBytecode},
+		{"bytecode chunk", `assert(loadstring("\27Lua\81\0\1\4"))`, lua51.ErrBytecode},
+		{"bytecode via load", `assert(load((function() local s = "\27Lua" return function() local r = s s = nil return r end end)()))`, lua51.ErrBytecode},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	luar "layeh.com/gopher-luar"
 
 	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 // VM is one Lua state with the `fly` module and the host modules loaded.
@@ -62,7 +63,7 @@ func New(opts ...Option) (*VM, error) {
 		cfg.stdin = strings.NewReader("")
 	}
 	vm := &VM{
-		state: lua.NewState(stateOptions),
+		state: lua.NewState(lua51.Options),
 		cfg:   cfg,
 	}
 	vm.handler = vm.state.NewFunction(vm.handleError)
@@ -238,25 +239,13 @@ func (vm *VM) load(name string, src []byte) (*lua.LFunction, error) {
 		}
 	}
 	if bytes.HasPrefix(src, []byte("\x1b")) {
-		return nil, &ScriptError{Message: name + ": " + errBytecode, Syntax: true}
+		return nil, &ScriptError{Message: name + ": " + lua51.ErrBytecode, Syntax: true}
 	}
 	fn, err := vm.state.Load(bytes.NewReader(src), name)
 	if err != nil {
-		return nil, &ScriptError{Message: syntaxMessage(err), Syntax: true, Err: err}
+		return nil, &ScriptError{Message: lua51.SyntaxMessage(err), Syntax: true, Err: err}
 	}
 	return fn, nil
-}
-
-// errBytecode is the message for binary chunks, which gopher-lua cannot run.
-const errBytecode = "cannot load a binary chunk: only Lua source is accepted (precompiled bytecode is not supported)"
-
-// syntaxMessage is a compile error's text without gopher-lua's wrapping.
-func syntaxMessage(err error) string {
-	var api *lua.ApiError
-	if errors.As(err, &api) && api.Object != nil && api.Object != lua.LNil {
-		return strings.Join(strings.Fields(api.Object.String()), " ")
-	}
-	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // call runs fn(args...) in protected mode under ctx and returns its results
@@ -376,19 +365,4 @@ func (vm *VM) setPackagePath(dir string) {
 		parts = append(parts, vm.basePath)
 	}
 	vm.state.SetField(pkg, "path", lua.LString(strings.Join(parts, ";")))
-}
-
-// stateOptions are the options of every VM's Lua state. The registry (the
-// value stack) starts at 1,024 slots and grows on demand up to gopher-lua's
-// usual fixed size of 5,120, so that a VM, and each of its coroutines (every
-// fly.parallel task is one), allocates 16 KiB for it up front rather than
-// 80 KiB; the limit scripts meet is the same. (gopher-lua's
-// MinimizeStackMemory would do the same for the call-frame stack, but its
-// overflow then reads "lua callstack overflow" without the script's line.)
-var stateOptions = lua.Options{
-	SkipOpenLibs:     true,
-	RegistrySize:     1024,
-	RegistryMaxSize:  lua.RegistrySize,
-	RegistryGrowStep: 256,
-	CallStackSize:    lua.CallStackSize,
 }

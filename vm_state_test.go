@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The registry starts small and grows (stateOptions): scripts keep the limits
+// The registry starts small and grows (lua51.Options): scripts keep the limits
 // of gopher-lua's fixed-size default, in the main chunk and in coroutines.
 func TestStateGrowsToTheUsualLimits(t *testing.T) {
 	t.Parallel()

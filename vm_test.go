@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 // newVM builds a VM writing to buffers and closes it with the test.
@@ -123,14 +125,14 @@ func TestBytecodeRefused(t *testing.T) {
 	err := vm.RunSource(t.Context(), "bin.luac", []byte("\x1bLua\x51\x00rest"))
 	var se *ScriptError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, "bin.luac: "+errBytecode, se.Message)
+	assert.Equal(t, "bin.luac: "+lua51.ErrBytecode, se.Message)
 
 	vals, err := vm.Eval(t.Context(), `loadstring("\27Lua\81\0")`)
 	require.NoError(t, err)
-	assert.Equal(t, []any{nil, errBytecode}, vals)
+	assert.Equal(t, []any{nil, lua51.ErrBytecode}, vals)
 	vals, err = vm.Eval(t.Context(), `load((function() local s = "\27Lua"; return function() local r = s; s = nil; return r end end)())`)
 	require.NoError(t, err)
-	assert.Equal(t, []any{nil, errBytecode}, vals)
+	assert.Equal(t, []any{nil, lua51.ErrBytecode}, vals)
 }
 
 func TestLoadStillLoadsSource(t *testing.T) {

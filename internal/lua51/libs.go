@@ -1,8 +1,8 @@
-package flyscript
+package lua51
 
 import (
-	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -10,14 +10,33 @@ import (
 	"github.com/flyscript/flyscript/stdlib/luapattern"
 )
 
-// errExit is the cause of the context cancellation that os.exit performs.
-var errExit = errors.New("os.exit")
+// Config is what Open needs from the host.
+type Config struct {
+	// Sandbox leaves out io, debug, channel, loadfile, dofile, the os
+	// functions that touch the host, string.dump and file loading by require.
+	Sandbox bool
+	// Stdin, Stdout and Stderr are the io library's standard streams.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Getenv is what os.getenv looks variables up with.
+	Getenv func(string) (string, bool)
+	// Modules opens the host's modules; it runs after Lua's own libraries
+	// and before os.getenv, load, the sandbox and the io streams are set up.
+	Modules func(L *lua.LState) error
+}
 
-// open loads the libraries: Lua's own, then the host modules and `fly`,
-// then the host's versions of os.exit and os.getenv, and finally the
-// sandbox's restrictions, last so that nothing opened later undoes them.
-func (vm *VM) open() error {
-	L := vm.state
+// opener is one run of Open.
+type opener struct {
+	L   *lua.LState
+	cfg Config
+}
+
+// Open loads the libraries into L: Lua's own, then the host modules
+// (cfg.Modules), then the host's version of os.getenv, and finally the
+// sandbox's restrictions, last so that nothing opened earlier undoes them.
+// It returns gopher-lua's default package.path, for hosts that extend it.
+func Open(L *lua.LState, cfg Config) (basePath string, err error) {
+	o := &opener{L: L, cfg: cfg}
 	libs := []struct {
 		name string
 		fn   lua.LGFunction
@@ -30,7 +49,7 @@ func (vm *VM) open() error {
 		{lua.CoroutineLibName, lua.OpenCoroutine},
 		{lua.OsLibName, lua.OpenOs},
 	}
-	if !vm.cfg.sandbox {
+	if !cfg.Sandbox {
 		libs = append(libs,
 			struct {
 				name string
@@ -54,26 +73,28 @@ func (vm *VM) open() error {
 	luapattern.Install(L) // string.find/match/gmatch/gsub that stop when the context ends
 	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
 		if p, ok := L.GetField(pkg, "path").(lua.LString); ok {
-			vm.basePath = string(p)
+			basePath = string(p)
 		}
 	}
-	if err := vm.openModules(); err != nil {
-		return err
+	if cfg.Modules != nil {
+		if err := cfg.Modules(L); err != nil {
+			return "", err
+		}
 	}
 	os := L.GetGlobal("os").(*lua.LTable)
-	L.SetField(os, "getenv", L.NewFunction(vm.osGetenv))
-	vm.guardLoad()
-	if vm.cfg.sandbox {
-		vm.restrict()
+	L.SetField(os, "getenv", L.NewFunction(o.osGetenv))
+	o.guardLoad()
+	if cfg.Sandbox {
+		o.restrict()
 	} else {
-		vm.redirectIO()
+		o.redirectIO()
 	}
-	return nil
+	return basePath, nil
 }
 
 // osGetenv is os.getenv over the VM's environment (WithEnv, WithGetenv).
-func (vm *VM) osGetenv(L *lua.LState) int {
-	v, ok := vm.cfg.getenv(L.CheckString(1))
+func (o *opener) osGetenv(L *lua.LState) int {
+	v, ok := o.cfg.Getenv(L.CheckString(1))
 	if !ok {
 		L.Push(lua.LNil)
 		return 1
@@ -84,13 +105,13 @@ func (vm *VM) osGetenv(L *lua.LState) int {
 
 // guardLoad wraps load and loadstring so that a binary chunk is refused
 // with a clear message, in every VM.
-func (vm *VM) guardLoad() {
-	L := vm.state
+func (o *opener) guardLoad() {
+	L := o.L
 	if orig, ok := L.GetGlobal("loadstring").(*lua.LFunction); ok {
 		L.SetGlobal("loadstring", L.NewFunction(func(L *lua.LState) int {
 			if strings.HasPrefix(L.CheckString(1), "\x1b") {
 				L.Push(lua.LNil)
-				L.Push(lua.LString(errBytecode))
+				L.Push(lua.LString(ErrBytecode))
 				return 2
 			}
 			return forward(L, orig)
@@ -143,13 +164,13 @@ func luaLoad(L *lua.LState) int {
 	}
 	if strings.HasPrefix(src, "\x1b") {
 		L.Push(lua.LNil)
-		L.Push(lua.LString(errBytecode))
+		L.Push(lua.LString(ErrBytecode))
 		return 2
 	}
 	fn, err := L.Load(strings.NewReader(src), name)
 	if err != nil {
 		L.Push(lua.LNil)
-		L.Push(lua.LString(syntaxMessage(err)))
+		L.Push(lua.LString(SyntaxMessage(err)))
 		return 2
 	}
 	L.Push(fn)
@@ -173,8 +194,8 @@ func sandboxMessage(what string) string {
 }
 
 // denied returns a function that raises the sandbox's error for what.
-func (vm *VM) denied(what string) *lua.LFunction {
-	return vm.state.NewFunction(func(L *lua.LState) int {
+func (o *opener) denied(what string) *lua.LFunction {
+	return o.L.NewFunction(func(L *lua.LState) int {
 		L.RaiseError("%s", sandboxMessage(what))
 		return 0
 	})
@@ -182,8 +203,8 @@ func (vm *VM) denied(what string) *lua.LFunction {
 
 // deniedTable is a stand-in for a library the sandbox leaves out: any use
 // of one of its fields raises a clear error.
-func (vm *VM) deniedTable(lib string) *lua.LTable {
-	L := vm.state
+func (o *opener) deniedTable(lib string) *lua.LTable {
+	L := o.L
 	t := L.NewTable()
 	mt := L.NewTable()
 	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
@@ -200,18 +221,18 @@ func (vm *VM) deniedTable(lib string) *lua.LTable {
 }
 
 // restrict applies WithSandbox.
-func (vm *VM) restrict() {
-	L := vm.state
-	L.SetGlobal("io", vm.deniedTable("io"))
-	L.SetGlobal("debug", vm.deniedTable("debug"))
-	L.SetGlobal("loadfile", vm.denied("loadfile"))
-	L.SetGlobal("dofile", vm.denied("dofile"))
+func (o *opener) restrict() {
+	L := o.L
+	L.SetGlobal("io", o.deniedTable("io"))
+	L.SetGlobal("debug", o.deniedTable("debug"))
+	L.SetGlobal("loadfile", o.denied("loadfile"))
+	L.SetGlobal("dofile", o.denied("dofile"))
 	os := L.GetGlobal("os").(*lua.LTable)
 	for _, name := range []string{"execute", "remove", "rename", "tmpname", "setenv"} {
-		L.SetField(os, name, vm.denied("os."+name))
+		L.SetField(os, name, o.denied("os."+name))
 	}
 	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
-		L.SetField(str, "dump", vm.denied("string.dump"))
+		L.SetField(str, "dump", o.denied("string.dump"))
 	}
 	pkg := L.GetGlobal("package").(*lua.LTable)
 	loaded := L.GetField(pkg, "loaded").(*lua.LTable)
@@ -219,7 +240,7 @@ func (vm *VM) restrict() {
 	L.SetField(loaded, "debug", lua.LNil)
 	L.SetField(pkg, "path", lua.LString(""))
 	L.SetField(pkg, "cpath", lua.LString(""))
-	L.SetField(pkg, "loadlib", vm.denied("package.loadlib"))
+	L.SetField(pkg, "loadlib", o.denied("package.loadlib"))
 	// require finds preloaded modules only.
 	loaders := L.GetField(pkg, "loaders").(*lua.LTable)
 	preload := loaders.RawGetInt(1)

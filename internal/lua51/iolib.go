@@ -1,4 +1,4 @@
-package flyscript
+package lua51
 
 import (
 	"bufio"
@@ -23,8 +23,8 @@ type stream struct {
 // redirectIO points the io library's standard streams at the VM's writers
 // and reader. Files opened with io.open are untouched; io.output(file) and
 // io.input(file) switch io.write and io.read back to gopher-lua's own.
-func (vm *VM) redirectIO() {
-	L := vm.state
+func (o *opener) redirectIO() {
+	L := o.L
 	iot, ok := L.GetGlobal("io").(*lua.LTable)
 	if !ok {
 		return
@@ -56,9 +56,9 @@ func (vm *VM) redirectIO() {
 		L.SetMetatable(ud, mt)
 		return ud
 	}
-	stdin := newStream(&stream{name: "stdin", r: bufio.NewReader(vm.cfg.stdin)})
-	stdout := newStream(&stream{name: "stdout", w: vm.cfg.stdout})
-	stderr := newStream(&stream{name: "stderr", w: vm.cfg.stderr})
+	stdin := newStream(&stream{name: "stdin", r: bufio.NewReader(o.cfg.Stdin)})
+	stdout := newStream(&stream{name: "stdout", w: o.cfg.Stdout})
+	stderr := newStream(&stream{name: "stderr", w: o.cfg.Stderr})
 	L.SetField(iot, "stdin", stdin)
 	L.SetField(iot, "stdout", stdout)
 	L.SetField(iot, "stderr", stderr)
