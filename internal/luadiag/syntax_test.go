@@ -1,0 +1,161 @@
+package luadiag
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// recordings reads dir/lua51.txt, C Lua 5.1's first line of error output
+// for each case (testdata/record.sh writes it).
+func recordings(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", dir, "lua51.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, msg, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			t.Fatalf("bad recording line %q", sc.Text())
+		}
+		out[name] = msg
+	}
+	return out
+}
+
+// acceptedByGopherLua are the cases Lua 5.1 refuses and gopher-lua's
+// parser compiles (docs/lua-compat.md lists them): Syntax never sees them,
+// and the checker accepts them too, so that it never blames a line
+// gopher-lua is content with while the real error is further on.
+var acceptedByGopherLua = map[string]bool{
+	"ambiguous_call":     true,
+	"escape_too_large":   true,
+	"nested_long_string": true,
+}
+
+// TestSyntaxMatchesLua51 compiles every case of testdata/syntax with
+// gopher-lua and checks that Syntax turns the failure into the message C
+// Lua 5.1 gives, word for word.
+func TestSyntaxMatchesLua51(t *testing.T) {
+	want := recordings(t, "syntax")
+	files, _ := filepath.Glob("testdata/syntax/*.lua")
+	if len(files) < 40 {
+		t.Fatalf("%d syntax cases, want at least 40", len(files))
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".lua")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			chunk := name + ".lua"
+			L := lua.NewState()
+			defer L.Close()
+			_, err = L.Load(bytes.NewReader(src), chunk)
+			if err == nil {
+				if !acceptedByGopherLua[name] {
+					t.Fatalf("gopher-lua compiles it; Lua 5.1 says %q", want[name])
+				}
+				return
+			}
+			got := Syntax(chunk, src, err).Error()
+			if got != want[name] {
+				t.Errorf("got  %q\nwant %q (lua5.1)", got, want[name])
+			}
+		})
+	}
+}
+
+// TestCheckAcceptsValidLua reads every Lua file of the repository that
+// gopher-lua compiles, and the Lua 5.1 test suite shipped with gopher-lua
+// when the module cache has it: the checker must find no error in any of
+// them, or Syntax would blame a correct line.
+func TestCheckAcceptsValidLua(t *testing.T) {
+	var files []string
+	filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".lua") && !strings.Contains(path, "luadiag/testdata") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if dir := lua51Tests(); dir != "" {
+		more, _ := filepath.Glob(filepath.Join(dir, "*.lua"))
+		files = append(files, more...)
+	}
+	if len(files) < 10 {
+		t.Fatalf("only %d Lua files found", len(files))
+	}
+	checked := 0
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.HasPrefix(src, []byte("#")) {
+			src = src[bytes.IndexByte(src, '\n'):]
+		}
+		L := lua.NewState()
+		_, err = L.Load(bytes.NewReader(src), file)
+		L.Close()
+		if err != nil {
+			continue
+		}
+		checked++
+		if line, msg, found := check(src); found {
+			t.Errorf("%s:%d: %s (gopher-lua compiles it)", file, line, msg)
+		}
+	}
+	t.Logf("%d files checked", checked)
+}
+
+// lua51Tests is gopher-lua's copy of the Lua 5.1 test suite, or "".
+func lua51Tests() string {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/yuin/gopher-lua").Output()
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(strings.TrimSpace(string(out)), "_lua5.1-tests")
+	if _, err := os.Stat(dir); err != nil {
+		return ""
+	}
+	return dir
+}
+
+// TestSyntaxHostileInput feeds what a careless or hostile author might:
+// deep nesting stops at C Lua's limit instead of exhausting the stack, and
+// huge or binary input gives a message, never a panic.
+func TestSyntaxHostileInput(t *testing.T) {
+	cases := []struct {
+		name, src, want string
+	}{
+		{"deep parens", "x = " + strings.Repeat("(", 100000) + "1", "x:1: chunk has too many syntax levels"},
+		{"deep blocks", strings.Repeat("do ", 100000), "x:1: chunk has too many syntax levels"},
+		{"long operator chain is not deep", "x = 1" + strings.Repeat(" + 1", 100000) + " +", "x:1: unexpected symbol near '<eof>'"},
+		{"control character", "x = \x01", "x:1: unexpected symbol near 'char(1)'"},
+		{"huge unfinished string", "x = '" + strings.Repeat("a", 1<<20), "x:1: unfinished string near '<eof>'"},
+		{"empty", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			line, msg, found := check([]byte(c.src))
+			got := ""
+			if found {
+				got = (&SyntaxError{Chunk: "x", Line: line, Reason: msg}).Error()
+			}
+			if got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}

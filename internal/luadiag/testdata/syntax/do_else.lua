@@ -1,0 +1,4 @@
+do
+  local x = 1
+else
+end

@@ -1,0 +1,3 @@
+for k, v in pairs(t)
+  print(k)
+end

@@ -1,0 +1,4 @@
+local function f()
+  if x then
+    return 1
+  end
