@@ -1,0 +1,85 @@
+package luadiag
+
+import (
+	"reflect"
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// frame is a Lua function's activation as the error path sees it: its
+// function, the index of the instruction running and the values of its
+// registers.
+type frame struct {
+	L   *lua.LState
+	dbg *lua.Debug
+	fn  *lua.LFunction
+	pc  int // index in fn.Proto.Code of the instruction that raised
+}
+
+// luaFrame returns the frame at level of L's stack when it runs a Lua
+// function, with the instruction it is at. ok is false for Go functions
+// and when the instruction cannot be told.
+func luaFrame(L *lua.LState, level int) (f frame, ok bool) {
+	dbg, found := L.GetStack(level)
+	if !found {
+		return f, false
+	}
+	fnv, err := L.GetInfo("f", dbg, lua.LNil)
+	if err != nil {
+		return f, false
+	}
+	fn, isFn := fnv.(*lua.LFunction)
+	if !isFn || fn.IsG || fn.Proto == nil {
+		return f, false
+	}
+	next, known := framePC(dbg)
+	if !known || next < 1 || next > len(fn.Proto.Code) {
+		return f, false
+	}
+	return frame{L: L, dbg: dbg, fn: fn, pc: next - 1}, true
+}
+
+// framePC reads the program counter of the frame behind dbg: the index of
+// the instruction after the one running. gopher-lua v1.1.2 keeps it in
+// the unexported field Debug.frame (a *callFrame) as Pc and offers no
+// accessor; reflection reads it without unsafe. The field's presence and
+// meaning are checked here at every use (ok false when the layout differs)
+// and by TestFramePCMatchesCurrentLine against CurrentLine.
+func framePC(dbg *lua.Debug) (pc int, ok bool) {
+	v := reflect.ValueOf(dbg).Elem().FieldByName("frame")
+	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() {
+		return 0, false
+	}
+	f := v.Elem()
+	if f.Kind() != reflect.Struct {
+		return 0, false
+	}
+	p := f.FieldByName("Pc")
+	if !p.IsValid() || p.Kind() != reflect.Int {
+		return 0, false
+	}
+	return int(p.Int()), true
+}
+
+// inst is the instruction that raised.
+func (f frame) inst() uint32 { return f.fn.Proto.Code[f.pc] }
+
+// reg is the value of register r, or ok false when gopher-lua does not
+// show it.
+func (f frame) reg(r int) (v lua.LValue, ok bool) {
+	name, v := f.L.GetLocal(f.dbg, r+1)
+	return v, name != ""
+}
+
+// where is the "source:line:" prefix gopher-lua gives errors raised at
+// this frame's instruction.
+func (f frame) where() string {
+	p := f.fn.Proto
+	if f.pc >= len(p.DbgSourcePositions) {
+		return ""
+	}
+	return p.SourceName + ":" + itoa(p.DbgSourcePositions[f.pc]) + ":"
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,2 @@
+local c = {}
+print(c.count + 1)

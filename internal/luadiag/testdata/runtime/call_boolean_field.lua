@@ -1,0 +1,2 @@
+local t = {run = false}
+t.run()

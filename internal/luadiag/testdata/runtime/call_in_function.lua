@@ -1,0 +1,4 @@
+local function f()
+  return nope()
+end
+f()

@@ -1,0 +1,3 @@
+local f
+local function g() f() end
+g()

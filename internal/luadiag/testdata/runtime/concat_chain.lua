@@ -1,0 +1,2 @@
+local a, b = 'x', nil
+print(a .. '-' .. b .. '!')

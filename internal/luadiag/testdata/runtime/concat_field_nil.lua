@@ -1,0 +1,2 @@
+local t = {}
+local s = 'a' .. t.name .. 'b'

@@ -1,0 +1,4 @@
+local function check(x)
+  if not x then error('x is required', 2) end
+end
+check(nil)

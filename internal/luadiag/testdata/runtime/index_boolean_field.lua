@@ -1,0 +1,2 @@
+local t = {ok = true}
+print(t.ok.x)

@@ -1,0 +1,1 @@
+print(cfg.x)
