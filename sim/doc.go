@@ -32,6 +32,20 @@
 //   - WithStateFile: no persistence by default.
 //   - WithOrgs: only `personal`, of which the caller is a member.
 //   - WithSeed: seed 1.
+//   - WithAdmin: off. On, the admin endpoint under AdminPrefix (/_sim/)
+//     answers; off, it answers 403.
+//
+// # Test controls
+//
+// Server.Control gives tests of scripts (`flyscript test`) and the admin
+// endpoint (`flyscript sim --admin`) what they need: Advance moves a
+// FakeClock or ShiftClock forward; Fail makes the next requests of an
+// operation, named by its operationId, fail with a status, a dropped
+// connection or a delay, a number of times, optionally for one machine
+// only; Record and Requests keep and read the log of the requests answered
+// (operationId, method, path, status, body); DriveClock makes machine
+// waits and injected delays move a FakeClock instead of blocking on it
+// (virtual time).
 //
 // # What is simulated
 //

@@ -66,6 +66,7 @@ type config struct {
 	orgs       []Org
 	seed       int64
 	logger     *log.Logger
+	admin      bool // the /_sim/ admin endpoint answers (admin.go)
 }
 
 // WithClock sets the clock (default: the wall clock). Tests pass a
@@ -134,6 +135,7 @@ type Server struct {
 	saveMu   sync.Mutex
 	savedGen int64
 	loadErr  error
+	ctl      controls // test controls (control.go)
 }
 
 // New returns a simulator with the organisation `personal`, no apps, and the
@@ -217,6 +219,9 @@ func (s *Server) Close() {
 
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.controlled(w, r) {
+		return
+	}
 	w.Header().Set("fly-request-id", s.requestID())
 	if s.cfg.latency > 0 || s.cfg.jitter > 0 {
 		if !s.sleep(r.Context(), s.faults.latency(s.cfg.latency, s.cfg.jitter)) {

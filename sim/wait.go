@@ -87,6 +87,7 @@ func (s *Server) waitMachine(w http.ResponseWriter, r *http.Request) {
 		}
 		ch := s.changed
 		s.mu.Unlock()
+		s.parked(r)
 		select {
 		case <-ch:
 		case <-expired:

@@ -61,6 +61,7 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	token := fs.String("token", "", "require this API `token` (default: any token is accepted)")
 	seed := fs.Int64("seed", 1, "seed of identifiers and injected faults")
 	instant := fs.Bool("instant", false, "make machine transitions instant instead of a few hundred ms")
+	admin := fs.Bool("admin", false, "serve test controls under /_sim/: move the clock, inject failures, read\nthe requests answered (see the README's \"Testing your scripts\")")
 	fs.Usage = func() {
 		_, _ = io.WriteString(stderr, simUsage)
 		fs.PrintDefaults()
@@ -111,6 +112,9 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *instant {
 		opts = append(opts, sim.WithTimings(sim.InstantTimings()))
 	}
+	if *admin {
+		opts = append(opts, sim.WithAdmin(), sim.WithClock(sim.NewShiftClock()))
+	}
 	srv, err := sim.Listen(*listen, opts...)
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "flyscript sim: %v\n", err)
@@ -126,6 +130,9 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	desc := []string{"rate limits " + rateLimits.String()}
 	if *state != "" {
 		desc = append(desc, "state in "+*state)
+	}
+	if *admin {
+		desc = append(desc, "admin endpoint "+sim.AdminPrefix)
 	}
 	if *latency > 0 {
 		desc = append(desc, fmt.Sprintf("latency %s±%s", *latency, *jitter))
