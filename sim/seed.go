@@ -151,6 +151,31 @@ func (s *Server) seedApp(name string) (*app, error) {
 	return a, nil
 }
 
+// SeedOrganization inserts an organisation the caller is a member of,
+// unless the simulator knows it already (then it does nothing).
+func (s *Server) SeedOrganization(in SeedOrg) error {
+	if in.Slug == "" {
+		return errors.New("sim: seed: an organisation needs a slug")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seedOrg(in)
+	return nil
+}
+
+// seedOrg adds an organisation when it is missing. Called with s.mu held.
+func (s *Server) seedOrg(in SeedOrg) {
+	if _, ok := s.w.Orgs[in.Slug]; ok {
+		return
+	}
+	name := in.Name
+	if name == "" {
+		name = in.Slug
+	}
+	s.w.Orgs[in.Slug] = &orgState{Slug: in.Slug, Name: name, Member: true, NumericID: 100001 + int64(len(s.w.Orgs))}
+	s.commit()
+}
+
 // SeedApp inserts an app, and its organisation when the simulator does not
 // know it (the caller is a member of a seeded organisation).
 func (s *Server) SeedApp(in SeedApp) error {
@@ -166,13 +191,7 @@ func (s *Server) SeedApp(in SeedApp) error {
 	if slug == "" {
 		slug = "personal"
 	}
-	if _, ok := s.w.Orgs[slug]; !ok {
-		name := in.Organization.Name
-		if name == "" {
-			name = slug
-		}
-		s.w.Orgs[slug] = &orgState{Slug: slug, Name: name, Member: true, NumericID: 100001 + int64(len(s.w.Orgs))}
-	}
+	s.seedOrg(SeedOrg{Slug: slug, Name: in.Organization.Name})
 	a := s.newApp(in.Name, slug, in.Network, s.clock.Now())
 	if in.NumericID != 0 {
 		a.NumericID = in.NumericID
