@@ -1,7 +1,9 @@
 package flyscript
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 
@@ -12,12 +14,36 @@ import (
 // Go value.
 var errCycle = errors.New("flyscript: cannot convert a table that contains itself")
 
-// toGo converts a Lua value to Go (see Eval for the mapping).
-func toGo(v lua.LValue) (any, error) {
-	return convert(v, map[*lua.LTable]bool{})
+// maxConvertDepth bounds how deeply nested a table may be to become a Go
+// value. It matches the nesting json.decode accepts, so that anything
+// decoded converts; deeper values (built on purpose to exhaust the Go
+// stack) fail with errTooDeep instead of crashing the host.
+const maxConvertDepth = 10000
+
+// errTooDeep is returned for a table nested more than maxConvertDepth deep.
+var errTooDeep = fmt.Errorf("flyscript: cannot convert a table nested more than %d levels deep", maxConvertDepth)
+
+// checkEvery is how many values a walk converts between two looks at its
+// context, so that converting a huge value stops soon after the deadline.
+const checkEvery = 4096
+
+// toGo converts a Lua value to Go (see Eval for the mapping). ctx bounds
+// the time it takes: a value so large that converting it outlives ctx
+// fails with ctx's error.
+func toGo(ctx context.Context, v lua.LValue) (any, error) {
+	c := converter{ctx: ctx, seen: map[*lua.LTable]bool{}}
+	return c.convert(v, 0)
 }
 
-func convert(v lua.LValue, seen map[*lua.LTable]bool) (any, error) {
+// converter is one conversion: the tables being converted (to find
+// cycles), and a count of values for the context checks.
+type converter struct {
+	ctx   context.Context
+	seen  map[*lua.LTable]bool
+	count int
+}
+
+func (c *converter) convert(v lua.LValue, depth int) (any, error) {
 	switch v := v.(type) {
 	case *lua.LNilType:
 		return nil, nil
@@ -28,7 +54,7 @@ func convert(v lua.LValue, seen map[*lua.LTable]bool) (any, error) {
 	case lua.LNumber:
 		return number(float64(v)), nil
 	case *lua.LTable:
-		return convertTable(v, seen)
+		return c.table(v, depth+1)
 	case *lua.LUserData:
 		if isNull(v) {
 			return nil, nil
@@ -51,12 +77,25 @@ func number(f float64) any {
 	return f
 }
 
-func convertTable(t *lua.LTable, seen map[*lua.LTable]bool) (any, error) {
-	if seen[t] {
+// tick counts one value and, every checkEvery of them, reports the
+// context's error.
+func (c *converter) tick() error {
+	c.count++
+	if c.count%checkEvery == 0 && c.ctx != nil {
+		return c.ctx.Err()
+	}
+	return nil
+}
+
+func (c *converter) table(t *lua.LTable, depth int) (any, error) {
+	if c.seen[t] {
 		return nil, errCycle
 	}
-	seen[t] = true
-	defer delete(seen, t)
+	if depth > maxConvertDepth {
+		return nil, errTooDeep
+	}
+	c.seen[t] = true
+	defer delete(c.seen, t)
 
 	count, maxKey, seq := 0, 0.0, true
 	t.ForEach(func(k, _ lua.LValue) {
@@ -71,7 +110,10 @@ func convertTable(t *lua.LTable, seen map[*lua.LTable]bool) (any, error) {
 	if count > 0 && seq && maxKey == float64(count) {
 		out := make([]any, count)
 		for i := 1; i <= count; i++ {
-			v, err := convert(t.RawGetInt(i), seen)
+			if err := c.tick(); err != nil {
+				return nil, err
+			}
+			v, err := c.convert(t.RawGetInt(i), depth)
 			if err != nil {
 				return nil, err
 			}
@@ -85,8 +127,11 @@ func convertTable(t *lua.LTable, seen map[*lua.LTable]bool) (any, error) {
 		if err != nil {
 			return
 		}
+		if err = c.tick(); err != nil {
+			return
+		}
 		var gv any
-		if gv, err = convert(v, seen); err == nil {
+		if gv, err = c.convert(v, depth); err == nil {
 			out[keyString(k)] = gv
 		}
 	})

@@ -7,6 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/bindings"
 	flylua "github.com/flyscript/flyscript/lua"
 )
 
@@ -234,15 +235,32 @@ func frameLine(dbg *lua.Debug) string {
 
 // tostring renders an error value as tostring() would, through __tostring,
 // without ever failing: a broken __tostring falls back to a description.
+//
+// Nothing of the script runs once the run's context has ended: the `fly`
+// module's errors are rendered in Go, a __tostring of the script runs only
+// under the state's live context (so a deadline or Ctrl-C stops it), and
+// the `message` field is read raw, never through __index.
 func tostring(L *lua.LState, v lua.LValue) (s string) {
 	if str, ok := v.(lua.LString); ok {
 		return string(str)
 	}
-	if L.GetMetaField(v, "__tostring") == lua.LNil {
+	if isFlyError(L, v) {
+		if fe := bindings.AsError(v); fe != nil {
+			return fe.Error()
+		}
+	}
+	mm := L.GetMetaField(v, "__tostring")
+	if ctx := L.Context(); mm != lua.LNil && (ctx == nil || ctx.Err() != nil) {
+		if msg, ok := rawMessage(v); ok {
+			return msg
+		}
+		return fmt.Sprintf("(error object is a %s value; its __tostring was not run: the script's time is over)", v.Type())
+	}
+	if mm == lua.LNil {
 		switch v := v.(type) {
 		case *lua.LTable:
-			if msg, ok := L.GetField(v, "message").(lua.LString); ok {
-				return string(msg)
+			if msg, ok := rawMessage(v); ok {
+				return msg
 			}
 			return "(error object is a table value)"
 		case *lua.LNilType:
@@ -250,7 +268,6 @@ func tostring(L *lua.LState, v lua.LValue) (s string) {
 		}
 		return v.String()
 	}
-	mm := L.GetMetaField(v, "__tostring")
 	top := L.GetTop()
 	defer L.SetTop(top)
 	L.Push(mm)
@@ -262,6 +279,17 @@ func tostring(L *lua.LState, v lua.LValue) (s string) {
 		return string(s)
 	}
 	return fmt.Sprintf("(error object is a %s value; its __tostring returned no string)", v.Type())
+}
+
+// rawMessage is a table's own string field `message`, read without
+// metamethods.
+func rawMessage(v lua.LValue) (string, bool) {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return "", false
+	}
+	msg, ok := t.RawGetString("message").(lua.LString)
+	return string(msg), ok
 }
 
 // hasLocation reports whether a message already starts with "file:line:".

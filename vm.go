@@ -71,6 +71,7 @@ func New(opts ...Option) (*VM, error) {
 		vm.state.Close()
 		return nil, err
 	}
+	vm.harden()
 	return vm, nil
 }
 
@@ -195,7 +196,7 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 	}
 	out := make([]any, len(vals))
 	for i, v := range vals {
-		if out[i], err = toGo(v); err != nil {
+		if out[i], err = toGo(ctx, v); err != nil {
 			return nil, err
 		}
 	}
@@ -261,13 +262,15 @@ func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nr
 	defer func() { vm.cancel = nil }()
 
 	base := L.GetTop()
+	// The context stays on the state until the error value has been
+	// rendered: a __tostring of the script runs under it, never after it.
 	L.SetContext(cctx)
+	defer L.RemoveContext()
 	L.Push(fn)
 	for _, a := range args {
 		L.Push(a)
 	}
 	err := vm.pcall(len(args), nret)
-	L.RemoveContext()
 
 	if vm.exit != nil {
 		L.SetTop(base)
@@ -330,7 +333,7 @@ func (vm *VM) scriptError(ctx context.Context, err error) error {
 			se.Hint = string(h)
 		}
 	}
-	se.Value, _ = toGo(value)
+	se.Value, _ = toGo(ctx, value)
 	if ctx.Err() != nil {
 		se.Err = context.Cause(ctx)
 	} else if isFlyError(vm.state, value) {

@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -283,7 +284,7 @@ const maxDepth = 200
 func (e *encoder) enter(p *path) *fieldError {
 	e.depth++
 	if e.depth > maxDepth {
-		return e.fail(p, "table nested too deeply (a cycle?)")
+		return e.fail(p, fmt.Sprintf("table nested more than %d levels deep (a table that contains itself?)", maxDepth))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -30,7 +31,15 @@ type InspectOptions struct {
 	// L calls __tostring metamethods: of userdata always, of tables when
 	// Tostring is set. Without it userdata print as <userdata>.
 	L *lua.LState
+	// Context, or else the context of L, bounds the time rendering takes:
+	// soon after it ends the text is cut short with "...".
+	Context context.Context
 }
+
+// MaxInspectDepth is how many levels of tables Inspect shows whatever
+// Depth says; deeper tables print as {...}. It keeps the walk's Go stack
+// and the text bounded for values nested on purpose.
+const MaxInspectDepth = 200
 
 // Inspect renders v for people: strings quoted, tables with their sequence
 // part first then the other keys sorted (identifier keys bare, others as
@@ -38,7 +47,7 @@ type InspectOptions struct {
 // as <function source:line>, and never an address. A table that fits in
 // Width stays on one line: { id = "148e", region = "ord" }.
 func Inspect(v lua.LValue, opts InspectOptions) string {
-	p := inspector{opts: opts}
+	p := inspector{opts: opts, visiting: map[*lua.LTable]bool{}}
 	if p.opts.Width == 0 {
 		p.opts.Width = 80
 	}
@@ -52,7 +61,35 @@ func Inspect(v lua.LValue, opts InspectOptions) string {
 
 type inspector struct {
 	opts     InspectOptions
-	visiting []*lua.LTable
+	visiting map[*lua.LTable]bool
+	// count and stopped bound the time a huge value takes: every
+	// checkEvery entries the context of L is looked at.
+	count   int
+	stopped bool
+}
+
+// checkEvery is how many entries a walk renders between two looks at its
+// context.
+const checkEvery = 4096
+
+// interrupted reports whether rendering must stop because L's context
+// has ended.
+func (p *inspector) interrupted() bool {
+	if p.stopped {
+		return true
+	}
+	p.count++
+	if p.count%checkEvery != 0 {
+		return false
+	}
+	ctx := p.opts.Context
+	if ctx == nil && p.opts.L != nil {
+		ctx = p.opts.L.Context()
+	}
+	if ctx != nil && ctx.Err() != nil {
+		p.stopped = true
+	}
+	return p.stopped
 }
 
 type inspectEntry struct {
@@ -77,10 +114,14 @@ func (p *inspector) tree(b *strings.Builder, v lua.LValue, level, avail int) {
 		return
 	}
 	entries := p.entries(t)
-	p.visiting = append(p.visiting, t)
+	p.visiting[t] = true
 	inner := strings.Repeat(p.opts.Indent, level+1)
 	b.WriteString("{\n")
 	for i, e := range entries {
+		if p.interrupted() {
+			b.WriteString(inner + "...\n")
+			break
+		}
 		b.WriteString(inner)
 		b.WriteString(e.prefix)
 		p.tree(b, e.value, level+1, p.opts.Width-len(inner)-len(e.prefix)-1)
@@ -89,7 +130,7 @@ func (p *inspector) tree(b *strings.Builder, v lua.LValue, level, avail int) {
 		}
 		b.WriteByte('\n')
 	}
-	p.visiting = p.visiting[:len(p.visiting)-1]
+	delete(p.visiting, t)
 	b.WriteString(strings.Repeat(p.opts.Indent, level))
 	b.WriteByte('}')
 }
@@ -97,7 +138,7 @@ func (p *inspector) tree(b *strings.Builder, v lua.LValue, level, avail int) {
 // leaf renders the tables that are never opened: cycles, empty ones, those
 // past the depth limit and those shown through __tostring.
 func (p *inspector) leaf(t *lua.LTable, level int) (string, bool) {
-	if slices.Contains(p.visiting, t) {
+	if p.visiting[t] {
 		return "<cycle>", true
 	}
 	if p.opts.Tostring {
@@ -108,7 +149,7 @@ func (p *inspector) leaf(t *lua.LTable, level int) (string, bool) {
 	if k, _ := t.Next(lua.LNil); k == lua.LNil {
 		return "{}", true
 	}
-	if p.opts.Depth > 0 && level >= p.opts.Depth {
+	if (p.opts.Depth > 0 && level >= p.opts.Depth) || level >= MaxInspectDepth || p.stopped {
 		return "{...}", true
 	}
 	return "", false
@@ -126,13 +167,17 @@ func (p *inspector) flat(v lua.LValue, level, budget int) (string, bool) {
 		return s, budget < 0 || len(s) <= budget
 	}
 	entries := p.entries(t)
-	p.visiting = append(p.visiting, t)
-	defer func() { p.visiting = p.visiting[:len(p.visiting)-1] }()
+	p.visiting[t] = true
+	defer delete(p.visiting, t)
 	var b strings.Builder
 	b.WriteString("{ ")
 	for i, e := range entries {
 		if i > 0 {
 			b.WriteString(", ")
+		}
+		if p.interrupted() {
+			b.WriteString("...")
+			break
 		}
 		b.WriteString(e.prefix)
 		rest := -1

@@ -45,6 +45,7 @@ func (in *instance) jsonEncode(L *lua.LState) int {
 			L.RaiseError("%s: indent: expected a number or a string, got %s", name, typeName(v))
 		}
 	}
+	enc.Context = L.Context()
 	out, err := enc.Encode(L.Get(1))
 	if err != nil {
 		L.RaiseError("%s: %s", name, err.Error())

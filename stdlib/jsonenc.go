@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -75,7 +77,15 @@ type Encoder struct {
 	// it returns handled, raw (which must be valid JSON) is written instead.
 	// path is only valid during the call.
 	Hook func(path Path, v lua.LValue) (raw []byte, handled bool, err error)
+	// Context, when set, bounds the time encoding takes: soon after it
+	// ends, Encode fails with its error.
+	Context context.Context
 }
+
+// MaxEncodeDepth is how deeply nested a value may be to encode: as deep as
+// FromJSON decodes, so that whatever was decoded encodes again. Deeper
+// values fail with an error rather than exhaust the Go stack.
+const MaxEncodeDepth = maxDepth
 
 // ToJSON encodes v compactly with the default Encoder:
 //
@@ -98,7 +108,7 @@ func ToJSON(v lua.LValue) ([]byte, error) {
 
 // Encode converts v to JSON.
 func (e *Encoder) Encode(v lua.LValue) ([]byte, error) {
-	st := encodeState{enc: e, buf: make([]byte, 0, 256)}
+	st := encodeState{enc: e, buf: make([]byte, 0, 256), visited: map[*lua.LTable]bool{}}
 	if err := st.value(v); err != nil {
 		return nil, err
 	}
@@ -109,7 +119,9 @@ type encodeState struct {
 	enc     *Encoder
 	buf     []byte
 	path    Path
-	visited []*lua.LTable // the tables being encoded, outermost first
+	visited map[*lua.LTable]bool // the tables being encoded
+	depth   int                  // how many of them
+	count   int                  // values encoded, for the context checks
 	// keyStack holds the sorted keys of the objects being encoded, the
 	// innermost last.
 	keyStack []objectKey
@@ -124,12 +136,18 @@ func (s *encodeState) newline() {
 		return
 	}
 	s.buf = append(s.buf, '\n')
-	for range s.visited {
+	for range s.depth {
 		s.buf = append(s.buf, s.enc.Indent...)
 	}
 }
 
 func (s *encodeState) value(v lua.LValue) error {
+	s.count++
+	if s.count%checkEvery == 0 && s.enc.Context != nil {
+		if err := s.enc.Context.Err(); err != nil {
+			return err
+		}
+	}
 	if s.enc.Hook != nil {
 		raw, handled, err := s.enc.Hook(s.path, v)
 		if err != nil {
@@ -243,10 +261,11 @@ func appendString(b []byte, s string) []byte {
 }
 
 func (s *encodeState) table(t *lua.LTable) error {
-	for _, seen := range s.visited {
-		if seen == t {
-			return s.fail("cycle detected (a table contains itself)")
-		}
+	if s.visited[t] {
+		return s.fail("cycle detected (a table contains itself)")
+	}
+	if s.depth >= MaxEncodeDepth {
+		return &EncodeError{Msg: fmt.Sprintf("cannot encode a table nested more than %d levels deep", MaxEncodeDepth)}
 	}
 	marked := jsonType(t)
 
@@ -310,7 +329,8 @@ func sequenceLen(t *lua.LTable) (int, bool) {
 }
 
 func (s *encodeState) array(t *lua.LTable, n int) error {
-	s.visited = append(s.visited, t)
+	s.visited[t] = true
+	s.depth++
 	s.buf = append(s.buf, '[')
 	for i := 1; i <= n; i++ {
 		if i > 1 {
@@ -323,7 +343,8 @@ func (s *encodeState) array(t *lua.LTable, n int) error {
 		}
 		s.path = s.path[:len(s.path)-1]
 	}
-	s.visited = s.visited[:len(s.visited)-1]
+	delete(s.visited, t)
+	s.depth--
 	if n > 0 {
 		s.newline()
 	}
@@ -378,7 +399,8 @@ func (s *encodeState) keys(t *lua.LTable) ([]objectKey, error) {
 }
 
 func (s *encodeState) object(t *lua.LTable, keys []objectKey) error {
-	s.visited = append(s.visited, t)
+	s.visited[t] = true
+	s.depth++
 	s.buf = append(s.buf, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -396,7 +418,8 @@ func (s *encodeState) object(t *lua.LTable, keys []objectKey) error {
 		}
 		s.path = s.path[:len(s.path)-1]
 	}
-	s.visited = s.visited[:len(s.visited)-1]
+	delete(s.visited, t)
+	s.depth--
 	if len(keys) > 0 {
 		s.newline()
 	}

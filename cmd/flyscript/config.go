@@ -25,6 +25,7 @@ type flags struct {
 	trace    bool
 	logLevel string
 	sandbox  bool
+	envNames []string // --env NAME, repeatable
 	version  bool
 	help     bool
 
@@ -49,6 +50,9 @@ type settings struct {
 	Trace       bool
 	LogLevel    string
 	Sandbox     bool
+	// EnvNames are the variables of --env: when given (and always under
+	// --sandbox) the script sees these and no others.
+	EnvNames []string
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -76,6 +80,7 @@ func resolve(f flags, getenv func(string) string) (settings, error) {
 		Trace:    f.trace,
 		LogLevel: "info",
 		Sandbox:  f.sandbox,
+		EnvNames: f.envNames,
 	}
 	if f.timeout < 0 {
 		return s, &usageError{msg: "--timeout must not be negative"}

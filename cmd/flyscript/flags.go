@@ -27,7 +27,10 @@ Flags (before the script name; everything after it goes to the script):
   --timeout DUR      stop the script after DUR (e.g. 30s, 5m); 0 means no limit
   --trace            print one line per HTTP call on stderr
   --log-level LEVEL  lowest level of log.* lines: debug, info, warn, error, off
-  --sandbox          no files, no processes: io, os.execute, loadfile, require of files...
+  --sandbox          no files, no processes: io, os.execute, loadfile, require of files...,
+                     and no environment variables but those of --env
+  --env NAME         let the script read the variable NAME (repeatable); once given,
+                     os.getenv and env.get see only the variables named
   -e CODE            run CODE; may be repeated
   -i                 open the REPL after the script
   --version          print the versions of flyscript, gopher-lua and Go
@@ -70,8 +73,9 @@ func parseFlags(args []string) (flags, error) {
 	fs.BoolVar(&f.help, "help", false, "")
 	fs.BoolVar(&f.help, "h", false, "")
 	fs.BoolVar(&f.interactive, "i", false, "")
-	var evals multiFlag
+	var evals, envNames multiFlag
 	fs.Var(&evals, "e", "")
+	fs.Var(&envNames, "env", "")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			f.help = true
@@ -80,6 +84,7 @@ func parseFlags(args []string) (flags, error) {
 		return f, &usageError{msg: cleanFlagError(err)}
 	}
 	f.eval = evals
+	f.envNames = envNames
 	if rest := fs.Args(); len(rest) > 0 {
 		f.script, f.args = rest[0], rest[1:]
 	}
@@ -90,7 +95,7 @@ func parseFlags(args []string) (flags, error) {
 // command speaks: "--timeout" rather than "-timeout".
 func cleanFlagError(err error) string {
 	msg := err.Error()
-	for _, long := range []string{"app", "token", "api-url", "sim-state", "sim", "timeout", "trace", "log-level", "sandbox", "version", "help"} {
+	for _, long := range []string{"app", "token", "api-url", "sim-state", "sim", "timeout", "trace", "log-level", "sandbox", "env", "version", "help"} {
 		msg = strings.ReplaceAll(msg, " -"+long, " --"+long)
 	}
 	if strings.HasPrefix(msg, "invalid value") && strings.Contains(msg, "--timeout") {

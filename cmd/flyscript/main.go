@@ -140,7 +140,7 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		flyscript.WithStderr(stderr),
 		flyscript.WithStdin(c.stdin),
 		flyscript.WithLogLevel(s.LogLevel),
-		flyscript.WithEnv(c.env),
+		flyscript.WithEnv(scriptEnv(c.env, s)),
 		flyscript.WithProgress(isTerminal(c.stderr)),
 	}
 	if s.Sandbox {

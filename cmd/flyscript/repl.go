@@ -25,7 +25,11 @@ import (
 // When stdin is not a terminal (flyscript -i < file), its lines are
 // evaluated one after the other as if typed, without line editing.
 func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
-	inspect := func(v lua.LValue) string { return stdlib.Inspect(v, stdlib.InspectOptions{}) }
+	// Values print while the statement's context is still on the state, so
+	// that Ctrl-C cuts the printing of a huge value short.
+	inspect := func(v lua.LValue) string {
+		return stdlib.Inspect(v, stdlib.InspectOptions{Context: vm.LState().Context()})
+	}
 	exec := func(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error) { return vm.Call(ctx, fn) }
 	if !isTerminal(stdin) {
 		ev := &repl.Evaluator{L: vm.LState(), Out: stdout, Err: stderr, Inspect: inspect,

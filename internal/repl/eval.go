@@ -134,7 +134,19 @@ func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) Status {
 		return Done
 	}
 	e.L.SetGlobal("_", values[0])
-	fmt.Fprintln(e.Out, e.render(values))
+	// Printing may call the values' __tostring: it runs as a chunk does,
+	// under ctx, so that Ctrl-C stops a __tostring that never returns.
+	var text string
+	render := e.L.NewFunction(func(*lua.LState) int { text = e.render(values); return 0 })
+	if _, err := exec(ctx, render); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(e.Err, "interrupted")
+			return Done
+		}
+		fmt.Fprintln(e.Err, e.formatError(err))
+		return Done
+	}
+	fmt.Fprintln(e.Out, text)
 	return Done
 }
 

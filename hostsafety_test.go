@@ -1,0 +1,127 @@
+package flyscript
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// deepTable is a chunk building a table nested n levels deep in t.
+func deepTable(n int) string {
+	return fmt.Sprintf("local t = {} local c = t for i = 2, %d do c[1] = {} c = c[1] end ", n)
+}
+
+// within runs f and fails the test when it has not returned after limit,
+// instead of hanging the test binary.
+func within(t *testing.T, limit time.Duration, f func()) time.Duration {
+	t.Helper()
+	done := make(chan struct{})
+	start := time.Now()
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+		return time.Since(start)
+	case <-time.After(limit):
+		t.Fatalf("still running after %v", limit)
+		return 0
+	}
+}
+
+func TestEvalDeepTableFailsCleanly(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	got, err := vm.Eval(t.Context(), deepTable(maxConvertDepth)+"return t")
+	require.NoError(t, err, "as deep as json.decode accepts converts")
+	require.Len(t, got, 1)
+
+	_, err = vm.Eval(t.Context(), deepTable(maxConvertDepth+1)+"return t")
+	require.ErrorIs(t, err, errTooDeep)
+	assert.Contains(t, err.Error(), "nested more than 10000 levels deep")
+}
+
+func TestErrorWithDeepTableFailsCleanly(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	err := vm.RunSource(t.Context(), "deep.lua", []byte(deepTable(3*maxConvertDepth)+"t.message = 'deep' error(t)"))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "deep.lua:1: deep", se.Message)
+	assert.Nil(t, se.Value, "a value too deep to convert is left out")
+}
+
+// A script's __tostring or __index never runs past the run's context: the
+// error path renders the value under it, or without metamethods once it
+// has ended.
+func TestErrorMetamethodsStopAtDeadline(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"__tostring loops": `error(setmetatable({}, {__tostring = function() while true do end end}))`,
+		"__index loops":    `error(setmetatable({}, {__index = function() while true do end end}))`,
+		"__tostring after deadline": `local t = setmetatable({}, {__tostring = function() while true do end end})
+			while true do local ok = pcall(error, t) end`,
+	}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			vm, _, _ := newVM(t)
+			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+			defer cancel()
+			var err error
+			took := within(t, 10*time.Second, func() { err = vm.RunSource(ctx, "mm.lua", []byte(src)) })
+			var se *ScriptError
+			require.ErrorAs(t, err, &se)
+			assert.Less(t, took, 2*time.Second)
+			t.Logf("%s: %q after %v", name, se.Message, took)
+		})
+	}
+}
+
+func TestErrorMessageFieldReadRaw(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	calls := 0
+	require.NoError(t, vm.Expose("count", func() { calls++ }))
+	err := vm.RunSource(t.Context(), "raw.lua", []byte(
+		`error(setmetatable({}, {__index = function(t, k) count() return "from __index" end}))`))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "raw.lua:1: (error object is a table value)", se.Message)
+	assert.Zero(t, calls, "no metamethod runs to render an error")
+	assert.False(t, errors.Is(err, context.DeadlineExceeded))
+}
+
+func TestNoPrintregs(t *testing.T) {
+	t.Parallel()
+	for _, sandbox := range []bool{false, true} {
+		var opts []Option
+		if sandbox {
+			opts = append(opts, WithSandbox())
+		}
+		vm, _, _ := newVM(t, opts...)
+		got, err := vm.Eval(t.Context(), "_printregs == nil")
+		require.NoError(t, err)
+		assert.Equal(t, []any{true}, got, "sandbox=%v", sandbox)
+	}
+}
+
+func TestSandboxCollectGarbageCountOnly(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t, WithSandbox())
+	got, err := vm.Eval(t.Context(), `collectgarbage("count") > 0`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{true}, got)
+	for _, src := range []string{`collectgarbage()`, `collectgarbage("collect")`, `collectgarbage("step")`} {
+		_, err := vm.Eval(t.Context(), src)
+		require.Error(t, err, src)
+		assert.Contains(t, err.Error(), "is not available in the sandbox", src)
+	}
+	// Outside the sandbox collectgarbage still collects.
+	free, _, _ := newVM(t)
+	_, err = free.Eval(t.Context(), `collectgarbage()`)
+	require.NoError(t, err)
+}
