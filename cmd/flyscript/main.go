@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return simCommand(ctx, args[1:], stdout, stderr)
 		case "defs":
 			return defsCommand(ctx, args[1:], stdout, stderr)
+		case "plan":
+			return planCommand(ctx, args[1:], stdin, stdout, stderr, env)
 		}
 	}
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
@@ -70,6 +73,9 @@ type cli struct {
 	// transitions and short retry delays).
 	simOptions    []sim.Option
 	clientOptions []client.Option
+	// plan, when set, puts the plan overlay between the client and the
+	// API (`flyscript plan`).
+	plan *planRun
 }
 
 func (c *cli) main(ctx context.Context, args []string) int {
@@ -233,24 +239,32 @@ func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), erro
 	if s.Trace {
 		opts = append(opts, client.WithObserver(newTracer(stderr)))
 	}
-	if !s.Sim {
-		api, err := client.New(append(opts, client.WithToken(s.Token), client.WithBaseURL(s.APIURL))...)
-		return api, func() {}, err
+	base, closeSim := s.APIURL, func() {}
+	if s.Sim {
+		simOpts := append([]sim.Option{}, c.simOptions...)
+		if s.SimState != "" {
+			simOpts = append(simOpts, sim.WithStateFile(s.SimState))
+		}
+		srv, err := sim.Start(simOpts...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cannot start the simulator: %w", err)
+		}
+		base, closeSim = srv.URL, func() { srv.Close() }
 	}
-	simOpts := append([]sim.Option{}, c.simOptions...)
-	if s.SimState != "" {
-		simOpts = append(simOpts, sim.WithStateFile(s.SimState))
+	if c.plan != nil {
+		rt, err := c.plan.start(base)
+		if err != nil {
+			closeSim()
+			return nil, nil, err
+		}
+		opts = append(opts, client.WithHTTPClient(&http.Client{Transport: rt}))
 	}
-	srv, err := sim.Start(simOpts...)
+	api, err := client.New(append(opts, client.WithToken(s.Token), client.WithBaseURL(base))...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cannot start the simulator: %w", err)
-	}
-	api, err := client.New(append(opts, client.WithToken(s.Token), client.WithBaseURL(srv.URL))...)
-	if err != nil {
-		srv.Close()
+		closeSim()
 		return nil, nil, err
 	}
-	return api, func() { srv.Close() }, nil
+	return api, closeSim, nil
 }
 
 // newTracer returns the --trace observer: one line per HTTP attempt.

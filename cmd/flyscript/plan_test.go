@@ -1,0 +1,300 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/sim"
+)
+
+// prod is a simulator serving real HTTP in the role of the real API. Its
+// clock is two days behind, so that stopped machines are old; it keeps its
+// state in a file, to compare byte for byte, and records every request.
+type prod struct {
+	t     *testing.T
+	url   string
+	sim   *sim.Server
+	state string
+
+	mu   sync.Mutex
+	seen []string
+}
+
+func newProd(t *testing.T) *prod {
+	p := &prod{t: t, state: filepath.Join(t.TempDir(), "prod.json")}
+	clk := sim.NewFakeClock(time.Now().Add(-48 * time.Hour).Truncate(time.Second))
+	p.sim = sim.New(sim.WithClock(clk), sim.WithTimings(sim.InstantTimings()), sim.WithStateFile(p.state))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.seen = append(p.seen, r.Method+" "+r.URL.Path)
+		p.mu.Unlock()
+		p.sim.ServeHTTP(w, r)
+	}))
+	p.url = srv.URL
+	t.Cleanup(func() { srv.Close(); p.sim.Close() })
+	return p
+}
+
+func (p *prod) do(method, path string, body any) map[string]any {
+	p.t.Helper()
+	b, err := json.Marshal(body)
+	require.NoError(p.t, err)
+	req, err := http.NewRequest(method, p.url+path, bytes.NewReader(b))
+	require.NoError(p.t, err)
+	req.Header.Set("Authorization", "Bearer set-up")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(p.t, err)
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	require.NoError(p.t, err)
+	require.Less(p.t, resp.StatusCode, 300, "%s %s: %s", method, path, out)
+	var m map[string]any
+	_ = json.Unmarshal(out, &m)
+	return m
+}
+
+// fleet makes app web: web-1..3 started on nginx:1.27 with 256 MB, and
+// old-1 stopped (two days ago, by the production clock). It returns the
+// ids by name.
+func (p *prod) fleet() map[string]string {
+	p.do("POST", "/v1/apps", map[string]any{"app_name": "web", "org_slug": "personal"})
+	ids := map[string]string{}
+	for _, name := range []string{"web-1", "web-2", "web-3", "old-1"} {
+		ids[name] = p.do("POST", "/v1/apps/web/machines", map[string]any{"name": name, "region": "ord", "config": map[string]any{
+			"image": "nginx:1.27", "guest": map[string]any{"cpu_kind": "shared", "cpus": 1, "memory_mb": 256},
+		}})["id"].(string)
+	}
+	p.do("POST", "/v1/apps/web/machines/"+ids["old-1"]+"/stop", nil)
+	return ids
+}
+
+// freeze forgets the set-up's requests and returns the state file.
+func (p *prod) freeze() []byte {
+	p.mu.Lock()
+	p.seen = nil
+	p.mu.Unlock()
+	b, err := os.ReadFile(p.state)
+	require.NoError(p.t, err)
+	return b
+}
+
+// untouched checks that production received only reads and that its
+// state is byte for byte what frozen was.
+func (p *prod) untouched(frozen []byte) {
+	p.t.Helper()
+	p.mu.Lock()
+	seen := append([]string{}, p.seen...)
+	p.mu.Unlock()
+	require.NotEmpty(p.t, seen)
+	for _, r := range seen {
+		assert.True(p.t, strings.HasPrefix(r, "GET "), "production received %s", r)
+	}
+	p.sim.Close() // writes the state file if anything changed
+	b, err := os.ReadFile(p.state)
+	require.NoError(p.t, err)
+	assert.Equal(p.t, string(frozen), string(b), "production's state changed")
+}
+
+// plan runs `flyscript plan` against p with args after the flags.
+func (p *prod) plan(args ...string) result {
+	p.t.Helper()
+	var out, errOut bytes.Buffer
+	c := []string{"--api-url", p.url, "--token", fakeToken, "--app", "web"}
+	code := planCommandWith(p.t, append(c, args...), &out, &errOut)
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+// planCommandWith is planCommand with the tests' fast retries.
+func planCommandWith(t *testing.T, args []string, stdout, stderr io.Writer) int {
+	c := &cli{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, env: []string{"HOME=" + t.TempDir()},
+		clientOptions: []client.Option{client.WithRetryPolicy(fastRetries)}}
+	return c.runPlan(t.Context(), args)
+}
+
+// planLines are the lines of the plan: from the first change to the summary.
+func planLines(stdout string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(stdout, "\n"), "\n") {
+		if len(out) > 0 || strings.HasPrefix(l, "~ ") || strings.HasPrefix(l, "+ ") || strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "Plan: ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestPlanRollingUpdate(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	frozen := p.freeze()
+	jsonPath := filepath.Join(t.TempDir(), "plan.json")
+	r := p.plan("--plan-json", jsonPath, "testdata/plan/rolling_update.lua", "nginx:1.28", "1024")
+	require.Equal(t, 0, r.code, r)
+	assert.Contains(t, r.stdout, "[3/3] web-3 now runs nginx:1.28\n\n~ Machines_update")
+	var want []string
+	for _, name := range []string{"web-1", "web-2", "web-3"} {
+		want = append(want,
+			"~ Machines_update update machine "+ids[name]+" ("+name+") of web",
+			"    guest.memory_mb: 256 -> 1024",
+			"    image: nginx:1.27 -> nginx:1.28")
+	}
+	want = append(want, "Plan: 3 updates.")
+	assert.Equal(t, want, planLines(r.stdout))
+	assert.NotContains(t, r.stdout, "\x1b[", "colours on a pipe")
+	p.untouched(frozen)
+
+	b, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	var doc struct {
+		Changes []map[string]any `json:"changes"`
+		Summary string           `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal(b, &doc))
+	require.Len(t, doc.Changes, 3)
+	first := doc.Changes[0]
+	assert.Equal(t, "Machines_update", first["op"])
+	assert.Equal(t, "POST", first["method"])
+	assert.Equal(t, "/v1/apps/web/machines/"+ids["web-1"], first["path"])
+	assert.Equal(t, "web", first["app"])
+	assert.Equal(t, ids["web-1"], first["resource"])
+	assert.Equal(t, map[string]any{"from": "nginx:1.27", "to": "nginx:1.28"}, first["diff"].(map[string]any)["image"])
+	assert.Equal(t, "Plan: 3 updates.", doc.Summary)
+}
+
+func TestPlanJSONIsTheSameOnEveryRun(t *testing.T) {
+	p := newProd(t)
+	p.fleet()
+	p.do("POST", "/v1/apps/web/volumes", map[string]any{"name": "data", "region": "ord", "size_gb": 1})
+	src := script(t, `
+		local m = fly.machines.create{ name = "canary", region = "ord", config = { image = "nginx:1.28" } }
+		fly.machines.wait(m.id, "started")
+		fly.volumes.create{ name = "logs", region = "ord", size_gb = 2 }
+		for _, x in ipairs(fly.machines.list{ state = "started" }) do
+			if x.name ~= "canary" then fly.machines.stop(x.id) end
+		end
+	`)
+	var runs []string
+	for range 2 {
+		path := filepath.Join(t.TempDir(), "plan.json")
+		r := p.plan("--plan-json", path, src)
+		require.Equal(t, 0, r.code, r)
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		runs = append(runs, string(b))
+	}
+	assert.Equal(t, runs[0], runs[1])
+	var doc struct {
+		Summary string `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(runs[0]), &doc))
+	assert.Equal(t, "Plan: 2 creates, 3 stops.", doc.Summary)
+	assert.NotRegexp(t, regexp.MustCompile(`20\d\d-\d\d-\d\d`), runs[0], "a timestamp in the plan")
+}
+
+func TestPlanScaleDown(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	frozen := p.freeze()
+	r := p.plan("testdata/plan/scale_down.lua", "1")
+	require.Equal(t, 0, r.code, r)
+	assert.Contains(t, r.stdout, "removed web-3\n2 machines left\n")
+	assert.Equal(t, []string{
+		"~ Machines_stop stop machine " + ids["web-2"] + " (web-2) of web: started -> stopped",
+		"- Machines_delete destroy machine " + ids["web-2"] + " (web-2) of web: stopped -> destroyed",
+		"~ Machines_stop stop machine " + ids["web-3"] + " (web-3) of web: started -> stopped",
+		"- Machines_delete destroy machine " + ids["web-3"] + " (web-3) of web: stopped -> destroyed",
+		"Plan: 2 stops, 2 destroys.",
+	}, planLines(r.stdout))
+	p.untouched(frozen)
+}
+
+func TestPlanCleanUp(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	frozen := p.freeze()
+	r := p.plan("../../examples/cleanup_stopped.lua", "24")
+	require.Equal(t, 0, r.code, r)
+	assert.Contains(t, r.stdout, "1 machines stopped for more than 24 hours")
+	assert.Contains(t, r.stdout, "3 machines left in the app")
+	assert.Equal(t, []string{
+		"- Machines_delete destroy machine " + ids["old-1"] + " (old-1) of web: stopped -> destroyed",
+		"Plan: 1 destroy.",
+	}, planLines(r.stdout))
+	p.untouched(frozen)
+}
+
+func TestPlanStopsAtALeaseHeldInProduction(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	// Held by someone else for a hundred hours of production time, so that
+	// it is still held now.
+	p.do("POST", "/v1/apps/web/machines/"+ids["web-2"]+"/lease", map[string]any{"ttl": 360000, "description": "someone's deploy"})
+	frozen := p.freeze()
+	r := p.plan("testdata/plan/rolling_update.lua", "nginx:1.28")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "409 conflict")
+	assert.Equal(t, []string{
+		"~ Machines_update update machine " + ids["web-1"] + " (web-1) of web",
+		"    image: nginx:1.27 -> nginx:1.28",
+		"Plan: 1 update.",
+	}, planLines(r.stdout))
+	p.untouched(frozen)
+}
+
+func TestPlanRequestsAndRefusals(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	frozen := p.freeze()
+	// A mutating fly.request is planned like any change.
+	r := p.plan("-e", `fly.request("POST", "/v1/apps/web/machines/`+ids["web-1"]+`/stop")`)
+	require.Equal(t, 0, r.code, r)
+	assert.Equal(t, []string{
+		"~ Machines_stop stop machine " + ids["web-1"] + " (web-1) of web: started -> stopped",
+		"Plan: 1 stop.",
+	}, planLines(r.stdout))
+	// What the shadow cannot model is refused, named, and never sent.
+	r = p.plan("-e", `fly.machines.stop("`+ids["web-3"]+`")`, "-e", `fly.machines.exec("`+ids["web-1"]+`", {"ls"})`)
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "not_planned")
+	assert.Contains(t, r.stderr, "Machines_exec")
+	assert.Equal(t, "Plan: 1 stop.", planLines(r.stdout)[len(planLines(r.stdout))-1])
+	p.untouched(frozen)
+}
+
+func TestPlanUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 0, planCommandWith(t, []string{"--help"}, &out, &errOut))
+	assert.Equal(t, planUsage, out.String())
+	for _, args := range [][]string{
+		{}, {"--plan-json"}, {"--plan-json="}, {"-i", "x.lua"}, {"--app", "web"},
+	} {
+		out.Reset()
+		errOut.Reset()
+		assert.Equal(t, 2, planCommandWith(t, args, &out, &errOut), "%q", args)
+		assert.Contains(t, errOut.String(), "flyscript plan", "%q", args)
+	}
+	// The script's own arguments are its own, --plan-json among them.
+	json, rest, _, err := splitPlanFlags([]string{"--app", "web", "--plan-json", "p.json", "s.lua", "--plan-json", "x"})
+	require.NoError(t, err)
+	assert.Equal(t, "p.json", json)
+	assert.Equal(t, []string{"--app", "web", "s.lua", "--plan-json", "x"}, rest)
+	// A plan that cannot be written fails the command.
+	p := newProd(t)
+	p.fleet()
+	r := p.plan("--plan-json", filepath.Join(t.TempDir(), "missing", "plan.json"), "-e", "print(1)")
+	assert.Equal(t, 1, r.code, r)
+	assert.Contains(t, r.stderr, "cannot write --plan-json")
+}
