@@ -8,6 +8,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/lua51"
 	flylua "github.com/flyscript/flyscript/lua"
 )
 
@@ -272,7 +273,7 @@ func tostring(L *lua.LState, v lua.LValue) (s string) {
 	defer L.SetTop(top)
 	L.Push(mm)
 	L.Push(v)
-	if err := L.PCall(1, 1, nil); err != nil {
+	if err := lua51.PCall(L, 1, 1, nil); err != nil {
 		return fmt.Sprintf("(error object is a %s value; its __tostring failed)", v.Type())
 	}
 	if s, ok := L.Get(-1).(lua.LString); ok {

@@ -1,7 +1,6 @@
 package flyscript
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -183,7 +182,7 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 	}
 	defer vm.leave()
 	vm.exit = nil
-	fn, err := vm.state.Load(strings.NewReader("return "+src), "eval")
+	fn, err := lua51.Load(vm.state, []byte("return "+src), "eval")
 	if err != nil {
 		if fn, err = vm.load("eval", []byte(src)); err != nil {
 			return nil, err
@@ -229,22 +228,16 @@ func (vm *VM) enter() error {
 
 func (vm *VM) leave() { vm.busy.Store(false) }
 
-// load compiles a chunk, skipping a first "#" line (keeping line numbers)
-// and refusing bytecode with a clear message.
+// load compiles a chunk (see lua51.Load), skipping a first "#" line
+// (keeping line numbers).
 func (vm *VM) load(name string, src []byte) (*lua.LFunction, error) {
-	if bytes.HasPrefix(src, []byte("#")) {
-		if i := bytes.IndexByte(src, '\n'); i >= 0 {
-			src = src[i:]
-		} else {
-			src = nil
-		}
-	}
-	if bytes.HasPrefix(src, []byte("\x1b")) {
-		return nil, &ScriptError{Message: name + ": " + lua51.ErrBytecode, Syntax: true}
-	}
-	fn, err := vm.state.Load(bytes.NewReader(src), name)
+	fn, err := lua51.Load(vm.state, lua51.SkipHashLine(src), name)
 	if err != nil {
-		return nil, &ScriptError{Message: lua51.SyntaxMessage(err), Syntax: true, Err: err}
+		msg := lua51.SyntaxMessage(err)
+		if msg == lua51.ErrBytecode {
+			msg = name + ": " + msg
+		}
+		return nil, &ScriptError{Message: msg, Syntax: true, Err: err}
 	}
 	return fn, nil
 }
@@ -261,55 +254,27 @@ func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nr
 	vm.cancel, vm.fail, vm.exit = cancel, nil, nil
 	defer func() { vm.cancel = nil }()
 
-	base := L.GetTop()
 	// The context stays on the state until the error value has been
 	// rendered: a __tostring of the script runs under it, never after it.
 	L.SetContext(cctx)
 	defer L.RemoveContext()
-	L.Push(fn)
-	for _, a := range args {
-		L.Push(a)
-	}
-	err := vm.pcall(len(args), nret)
+	vals, err := lua51.Call(L, fn, nret, vm.handler, args...)
 
 	if vm.exit != nil {
-		L.SetTop(base)
 		if vm.exit.Code == 0 {
 			return nil, nil
 		}
 		return nil, vm.exit
 	}
 	if err != nil {
-		L.SetTop(base)
+		var api *lua.ApiError
+		if vm.fail == nil && errors.As(err, &api) && api.Type == lua.ApiErrorPanic && api.StackTrace != "" {
+			// The stack was exhausted before the handler could run.
+			vm.fail = &failure{traceback: api.StackTrace}
+		}
 		return nil, vm.scriptError(ctx, err)
 	}
-	n := L.GetTop() - base
-	vals := make([]lua.LValue, n)
-	for i := range n {
-		vals[i] = L.Get(base + 1 + i)
-	}
-	L.SetTop(base)
 	return vals, nil
-}
-
-// pcall is L.PCall with the message handler, made safe against the errors
-// gopher-lua cannot deliver to a handler: when the Lua stack or registry is
-// full, calling the handler overflows again and gopher-lua panics out of
-// PCall. That panic is turned into the script's error here, so that a
-// script can never crash its host.
-func (vm *VM) pcall(nargs, nret int) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg := fmt.Sprint(r)
-			if api, ok := r.(*lua.ApiError); ok && api.Object != nil {
-				msg = api.Object.String()
-			}
-			first, rest, _ := strings.Cut(msg, "\n")
-			vm.fail = &failure{traceback: strings.TrimSpace(rest)}
-			err = &lua.ApiError{Type: lua.ApiErrorPanic, Object: lua.LString(first + " (the Lua stack is exhausted)")}
-		}
-	}()
-	return vm.state.PCall(nargs, nret, vm.handler)
 }
 
 // scriptError turns what PCall returned into a *ScriptError.

@@ -29,6 +29,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lua51"
+
 	"github.com/flyscript/flyscript/client"
 	flylua "github.com/flyscript/flyscript/lua"
 	"github.com/flyscript/flyscript/stdlib"
@@ -210,13 +212,13 @@ func (f *Fly) wrapped(raw *lua.LFunction) *lua.LFunction {
 		if err != nil {
 			panic(err) // embedded and tested: a build defect
 		}
-		if err := f.vm.CallByParam(lua.P{Fn: m.RawGetString("wrapper"), NRet: 1, Protect: true}, f.sched.fail); err != nil {
+		if err := lua51.Protected(f.vm, m.RawGetString("wrapper"), 1, f.sched.fail); err != nil {
 			panic(err)
 		}
 		f.wrapFn = f.vm.Get(-1).(*lua.LFunction)
 		f.vm.Pop(1)
 	}
-	if err := f.vm.CallByParam(lua.P{Fn: f.wrapFn, NRet: 1, Protect: true}, raw); err != nil {
+	if err := lua51.Protected(f.vm, f.wrapFn, 1, raw); err != nil {
 		panic(err)
 	}
 	w := f.vm.Get(-1).(*lua.LFunction)
@@ -248,7 +250,7 @@ func (f *Fly) luaModule(name string) (*lua.LTable, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bindings: %w", err)
 	}
-	if err := f.vm.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, lua.LString(flylua.ModuleName(name))); err != nil {
+	if err := lua51.Protected(f.vm, fn, 1, lua.LString(flylua.ModuleName(name))); err != nil {
 		return nil, fmt.Errorf("bindings: run %s: %w", name, err)
 	}
 	m, ok := f.vm.Get(-1).(*lua.LTable)

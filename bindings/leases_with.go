@@ -10,6 +10,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lua51"
+
 	"github.com/flyscript/flyscript/client"
 )
 
@@ -209,7 +211,7 @@ func (f *Fly) bindSugar(src string, t *lua.LTable, sc *scope) error {
 		if !ok {
 			return fmt.Errorf("bindings: %s has no parallel function", src)
 		}
-		if err := f.vm.CallByParam(lua.P{Fn: par, NRet: 1, Protect: true}, f.parallelPrimitives(f.vm)); err != nil {
+		if err := lua51.Protected(f.vm, par, 1, f.parallelPrimitives(f.vm)); err != nil {
 			return err
 		}
 		t.RawSetString("parallel", f.vm.Get(-1))
@@ -226,7 +228,7 @@ func (f *Fly) bindSugar(src string, t *lua.LTable, sc *scope) error {
 		args = []lua.LValue{t, f.vm.NewFunction(f.inTask), f.vm.NewFunction(f.leaseHold(sc)),
 			f.wrapped(f.vm.NewFunction(f.leaseBegin(sc))), f.wrapped(f.vm.NewFunction(f.leaseEnd))}
 	}
-	return f.vm.CallByParam(lua.P{Fn: bind, NRet: 0, Protect: true}, args...)
+	return lua51.Protected(f.vm, bind, 0, args...)
 }
 
 const withName = "fly.leases.with"
@@ -368,7 +370,7 @@ func (f *Fly) leaseHold(sc *scope) lua.LGFunction {
 		base := L.GetTop()
 		L.Push(fn)
 		L.Push(lease)
-		err := L.PCall(1, lua.MultRet, nil)
+		err := lua51.PCall(L, 1, lua.MultRet, nil)
 		f.endLease(k)
 		rerr := f.released(k, err == nil)
 		if err != nil {

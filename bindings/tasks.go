@@ -10,6 +10,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lua51"
+
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -145,7 +147,7 @@ func (s *scheduler) complete(L *lua.LState, c completion) {
 func (s *scheduler) pushValues(L *lua.LState, x exchange, res any) []lua.LValue {
 	top := L.GetTop()
 	fn := L.NewFunction(func(L *lua.LState) int { return x.push(L, res) })
-	if err := L.CallByParam(lua.P{Fn: fn, NRet: lua.MultRet, Protect: true}); err != nil {
+	if err := lua51.Protected(L, fn, lua.MultRet); err != nil {
 		return []lua.LValue{s.fail, errorObject(err)}
 	}
 	n := L.GetTop() - top
@@ -291,7 +293,7 @@ func (s *scheduler) install(L *lua.LState) error {
 		L.Push(lua.LBool(s.taskOf(L) != nil))
 		return 1
 	})
-	if err := L.CallByParam(lua.P{Fn: protect, NRet: 2, Protect: true}, inTask, L.GetGlobal("pcall"), L.GetGlobal("xpcall")); err != nil {
+	if err := lua51.Protected(L, protect, 2, inTask, L.GetGlobal("pcall"), L.GetGlobal("xpcall")); err != nil {
 		return err
 	}
 	L.SetGlobal("xpcall", L.Get(-1))
@@ -576,7 +578,7 @@ func (f *Fly) parallelPrimitives(L *lua.LState) *lua.LTable {
 // surfaced: in the scheduler, or at a Lua instruction of fly.parallel.
 func (f *Fly) guard(L *lua.LState) int {
 	L.CheckFunction(1)
-	if err := L.PCall(L.GetTop()-1, lua.MultRet, nil); err != nil {
+	if err := lua51.PCall(L, L.GetTop()-1, lua.MultRet, nil); err != nil {
 		if stateContext(L).Err() != nil {
 			f.settle()
 		}

@@ -6,7 +6,6 @@
 package lua
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -15,7 +14,8 @@ import (
 	"sync"
 
 	glua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 //go:embed *
@@ -63,11 +63,7 @@ func Compile(name string) (*glua.FunctionProto, error) {
 	if err != nil {
 		return nil, err
 	}
-	chunk, err := parse.Parse(bytes.NewReader(src), ChunkName(name))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ChunkName(name), err)
-	}
-	proto, err := glua.Compile(chunk, ChunkName(name))
+	proto, err := lua51.Compile(src, ChunkName(name))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ChunkName(name), err)
 	}

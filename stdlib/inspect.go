@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 // InspectOptions tunes Inspect.
@@ -312,7 +314,7 @@ func (p *inspector) tostring(v lua.LValue) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if err := L.CallByParam(lua.P{Fn: fn, NRet: 1, Protect: true}, v); err != nil {
+	if err := lua51.Protected(L, fn, 1, v); err != nil {
 		return "", false
 	}
 	r := L.Get(-1)

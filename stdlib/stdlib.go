@@ -29,6 +29,8 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 // Config is what the host gives the modules. The zero value works: output
@@ -200,9 +202,9 @@ func Open(L *lua.LState, cfg Config) error {
 func (in *instance) globalFuncs() map[string]lua.LGFunction {
 	return map[string]lua.LGFunction{
 		"inspect": in.inspectFn,
-		"pcall":   in.pcall,
+		"pcall":   lua51.Pcall,
 		"print":   in.print,
-		"xpcall":  in.xpcall,
+		"xpcall":  lua51.Xpcall,
 	}
 }
 
@@ -244,6 +246,10 @@ func (in *instance) print(L *lua.LState) int {
 type ExitError struct {
 	Code int
 }
+
+// Uncatchable makes pcall and xpcall let os.exit through (see
+// lua51.Uncatchable).
+func (e *ExitError) Uncatchable() {}
 
 // Error reads "os.exit(3)".
 func (e *ExitError) Error() string { return fmt.Sprintf("os.exit(%d)", e.Code) }
@@ -308,62 +314,6 @@ func exitValue(v lua.LValue) (*ExitError, bool) {
 		}
 	}
 	return nil, false
-}
-
-// pcall is Lua's pcall, except that the os.exit error passes through.
-func (in *instance) pcall(L *lua.LState) int {
-	L.CheckAny(1)
-	fn := L.Get(1)
-	if fn.Type() != lua.LTFunction && L.GetMetaField(fn, "__call").Type() != lua.LTFunction {
-		L.Push(lua.LFalse)
-		L.Push(lua.LString("attempt to call a " + fn.Type().String() + " value"))
-		return 2
-	}
-	if err := L.PCall(L.GetTop()-1, lua.MultRet, nil); err != nil {
-		return failed(L, err)
-	}
-	L.Insert(lua.LTrue, 1)
-	return L.GetTop()
-}
-
-// xpcall is Lua's xpcall, except that the os.exit error passes through
-// without reaching the handler.
-func (in *instance) xpcall(L *lua.LState) int {
-	fn := L.CheckFunction(1)
-	handler := L.CheckFunction(2)
-	wrapped := L.NewFunction(func(L *lua.LState) int {
-		v := L.Get(1)
-		if _, ok := exitValue(v); ok {
-			L.Push(v)
-			return 1
-		}
-		L.Push(handler)
-		L.Push(v)
-		L.Call(1, 1)
-		return 1
-	})
-	top := L.GetTop()
-	L.Push(fn)
-	if err := L.PCall(0, lua.MultRet, wrapped); err != nil {
-		return failed(L, err)
-	}
-	L.Insert(lua.LTrue, top+1)
-	return L.GetTop() - top
-}
-
-// failed pushes pcall's `false, err`, or raises again when err is os.exit.
-func failed(L *lua.LState, err error) int {
-	var obj lua.LValue = lua.LString(err.Error())
-	var ae *lua.ApiError
-	if errors.As(err, &ae) {
-		obj = ae.Object
-	}
-	if _, ok := exitValue(obj); ok {
-		L.Error(obj, 0)
-	}
-	L.Push(lua.LFalse)
-	L.Push(obj)
-	return 2
 }
 
 // argError raises "name: bad argument #n (msg)".

@@ -256,3 +256,14 @@ func streamClose(L *lua.LState) int {
 	L.Push(lua.LString("cannot close standard file"))
 	return 2
 }
+
+// forward calls fn with the current arguments and returns all its results.
+func forward(L *lua.LState, fn *lua.LFunction) int {
+	n := L.GetTop()
+	L.Push(fn)
+	for i := 1; i <= n; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(n, lua.MultRet)
+	return L.GetTop() - n
+}

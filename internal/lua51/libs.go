@@ -3,7 +3,6 @@ package lua51
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -83,7 +82,7 @@ func Open(L *lua.LState, cfg Config) (basePath string, err error) {
 	}
 	os := L.GetGlobal("os").(*lua.LTable)
 	L.SetField(os, "getenv", L.NewFunction(o.osGetenv))
-	o.guardLoad()
+	o.openBase()
 	if cfg.Sandbox {
 		o.restrict()
 	} else {
@@ -101,91 +100,6 @@ func (o *opener) osGetenv(L *lua.LState) int {
 	}
 	L.Push(lua.LString(v))
 	return 1
-}
-
-// guardLoad wraps load and loadstring so that a binary chunk is refused
-// with a clear message, in every VM.
-func (o *opener) guardLoad() {
-	L := o.L
-	if orig, ok := L.GetGlobal("loadstring").(*lua.LFunction); ok {
-		L.SetGlobal("loadstring", L.NewFunction(func(L *lua.LState) int {
-			if strings.HasPrefix(L.CheckString(1), "\x1b") {
-				L.Push(lua.LNil)
-				L.Push(lua.LString(ErrBytecode))
-				return 2
-			}
-			return forward(L, orig)
-		}))
-	}
-	if _, ok := L.GetGlobal("load").(*lua.LFunction); ok {
-		L.SetGlobal("load", L.NewFunction(luaLoad))
-	}
-}
-
-// luaLoad is load(func [, chunkname]) (and, as in Lua 5.2, load(string [,
-// chunkname])), refusing binary chunks.
-func luaLoad(L *lua.LState) int {
-	var src string
-	name := L.OptString(2, "=(load)")
-	switch v := L.Get(1).(type) {
-	case lua.LString:
-		src = string(v)
-		if L.GetTop() < 2 {
-			name = src
-		}
-	case *lua.LFunction:
-		var b strings.Builder
-		for {
-			L.Push(v)
-			L.Call(0, 1)
-			piece := L.Get(-1)
-			L.Pop(1)
-			if piece == lua.LNil {
-				break
-			}
-			s, ok := piece.(lua.LString)
-			if !ok {
-				if n, isNum := piece.(lua.LNumber); isNum {
-					s = lua.LString(n.String())
-				} else {
-					L.Push(lua.LNil)
-					L.Push(lua.LString("reader function must return a string"))
-					return 2
-				}
-			}
-			if s == "" {
-				break
-			}
-			b.WriteString(string(s))
-		}
-		src = b.String()
-	default:
-		L.ArgError(1, "function or string expected, got "+v.Type().String())
-	}
-	if strings.HasPrefix(src, "\x1b") {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(ErrBytecode))
-		return 2
-	}
-	fn, err := L.Load(strings.NewReader(src), name)
-	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(SyntaxMessage(err)))
-		return 2
-	}
-	L.Push(fn)
-	return 1
-}
-
-// forward calls fn with the current arguments and returns all its results.
-func forward(L *lua.LState, fn *lua.LFunction) int {
-	n := L.GetTop()
-	L.Push(fn)
-	for i := 1; i <= n; i++ {
-		L.Push(L.Get(i))
-	}
-	L.Call(n, lua.MultRet)
-	return L.GetTop() - n
 }
 
 // sandboxMessage is the error of everything WithSandbox leaves out.

@@ -1,9 +1,6 @@
 package lua51
 
 import (
-	"errors"
-	"strings"
-
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -24,12 +21,3 @@ var Options = lua.Options{
 
 // ErrBytecode is the message for binary chunks, which gopher-lua cannot run.
 const ErrBytecode = "cannot load a binary chunk: only Lua source is accepted (precompiled bytecode is not supported)"
-
-// SyntaxMessage is a compile error's text without gopher-lua's wrapping.
-func SyntaxMessage(err error) string {
-	var api *lua.ApiError
-	if errors.As(err, &api) && api.Object != nil && api.Object != lua.LNil {
-		return strings.Join(strings.Fields(api.Object.String()), " ")
-	}
-	return strings.Join(strings.Fields(err.Error()), " ")
-}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 // luaKeywords complete at the start of an expression, after the globals.
@@ -119,7 +121,7 @@ func (c *Completer) call(fn *lua.LFunction, arg string) (lua.LValue, error) {
 	base := L.GetTop()
 	L.Push(fn)
 	L.Push(lua.LString(arg))
-	if err := L.PCall(1, 1, nil); err != nil {
+	if err := lua51.PCall(L, 1, 1, nil); err != nil {
 		L.SetTop(base)
 		return lua.LNil, err
 	}

@@ -17,6 +17,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lua51"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -86,11 +87,11 @@ func (e *Evaluator) Line(ctx context.Context, line string) Status {
 	// As an expression first. `select(1, ...)` passes every value on, and
 	// keeps a call typed at the prompt from being a tail call, so that an
 	// error it raises is located at stdin:1 rather than inside a library.
-	fn, err := e.L.Load(strings.NewReader("return select(1, "+src+"\n)"), ChunkName)
+	fn, err := lua51.Load(e.L, []byte("return select(1, "+src+"\n)"), ChunkName)
 	var exprErr error
 	if err != nil {
-		_, exprErr = e.L.Load(strings.NewReader("return "+src), ChunkName)
-		fn, err = e.L.Load(strings.NewReader(src), ChunkName)
+		_, exprErr = lua51.Load(e.L, []byte("return "+src), ChunkName)
+		fn, err = lua51.Load(e.L, []byte(src), ChunkName)
 	}
 	if err != nil {
 		// Incomplete as an expression (`{`) or as a statement (`for ...
@@ -156,7 +157,7 @@ func (e *Evaluator) pcall(ctx context.Context, fn *lua.LFunction) ([]lua.LValue,
 	base := L.GetTop()
 	L.Push(fn)
 	L.SetContext(ctx)
-	err := L.PCall(0, lua.MultRet, nil)
+	err := lua51.PCall(L, 0, lua.MultRet, nil)
 	L.RemoveContext()
 	if err != nil {
 		L.SetTop(base)
@@ -236,12 +237,10 @@ func Incomplete(err error) bool {
 	return !strings.Contains(msg, "unterminated string")
 }
 
+// syntaxMessage is a syntax error's one line, without the chunk name
+// gopher-lua puts in front: "stdin line:1(column:10) near '2': syntax error".
 func syntaxMessage(err error) string {
-	msg := strings.TrimSpace(err.Error())
-	// Keep the message on one line and collapse gopher-lua's double
-	// spaces: "stdin line:1(column:10) near '2': syntax error".
-	msg = strings.Join(strings.Fields(msg), " ")
-	return strings.TrimPrefix(msg, "<"+ChunkName+"> ")
+	return strings.TrimPrefix(lua51.SyntaxMessage(err), "<"+ChunkName+"> ")
 }
 
 func hasToString(L *lua.LState, t *lua.LTable) bool {

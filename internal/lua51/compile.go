@@ -1,0 +1,62 @@
+package lua51
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// Compile turns Lua source into a gopher-lua function prototype: parse,
+// the rewrites of rewrite.go, then gopher-lua's compiler. Every chunk the
+// project runs (scripts, -e, Eval, REPL lines, load, loadstring, loadfile,
+// dofile, require, the embedded modules) is compiled here.
+//
+// A chunk starting with ESC (precompiled bytecode) is refused with
+// ErrBytecode. A syntax error is returned by syntaxError, the one place
+// where syntax errors are made.
+func Compile(src []byte, name string) (*lua.FunctionProto, error) {
+	if bytes.HasPrefix(src, []byte("\x1b")) {
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(ErrBytecode)}
+	}
+	chunk, err := parse.Parse(bytes.NewReader(src), name)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	proto, err := lua.Compile(rewriteBlock(chunk), name)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	return proto, nil
+}
+
+// Load compiles src (see Compile) into a function of L with L's globals as
+// its environment.
+func Load(L *lua.LState, src []byte, name string) (*lua.LFunction, error) {
+	proto, err := Compile(src, name)
+	if err != nil {
+		return nil, err
+	}
+	return L.NewFunctionFromProto(proto), nil
+}
+
+// syntaxError is the error of a chunk that does not compile: a
+// *lua.ApiError of type ApiErrorSyntax whose Object is the one-line
+// message. Every syntax error of the project is made here (the one place
+// where its wording is decided).
+func syntaxError(err error) error {
+	return &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(oneLine(err.Error())), Cause: err}
+}
+
+// SyntaxMessage is a compile error's text without gopher-lua's wrapping.
+func SyntaxMessage(err error) string {
+	var api *lua.ApiError
+	if errors.As(err, &api) && api.Object != nil && api.Object != lua.LNil {
+		return oneLine(api.Object.String())
+	}
+	return oneLine(err.Error())
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,185 @@
+package lua51
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// openBase replaces the base functions that compile or protect: load,
+// loadstring, loadfile, dofile, pcall, xpcall, and require's loader of Lua
+// files, so that every chunk goes through Compile and every protected call
+// through PCall.
+func (o *opener) openBase() {
+	L := o.L
+	L.SetGlobal("pcall", L.NewFunction(Pcall))
+	L.SetGlobal("xpcall", L.NewFunction(Xpcall))
+	L.SetGlobal("load", L.NewFunction(luaLoad))
+	L.SetGlobal("loadstring", L.NewFunction(loadString))
+	L.SetGlobal("loadfile", L.NewFunction(o.loadFile))
+	L.SetGlobal("dofile", L.NewFunction(o.doFile))
+	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
+		if loaders, ok := L.GetField(pkg, "loaders").(*lua.LTable); ok {
+			loaders.RawSetInt(2, L.NewFunction(loadModule))
+		}
+	}
+}
+
+// pushLoaded pushes what load and its relatives return: the function, or
+// nil and the message.
+func pushLoaded(L *lua.LState, fn *lua.LFunction, err error) int {
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(SyntaxMessage(err)))
+		return 2
+	}
+	L.Push(fn)
+	return 1
+}
+
+// loadString is loadstring(s [, chunkname]).
+func loadString(L *lua.LState) int {
+	src := L.CheckString(1)
+	fn, err := Load(L, []byte(src), L.OptString(2, "<string>"))
+	return pushLoaded(L, fn, err)
+}
+
+// luaLoad is load(func [, chunkname]) (and, as in Lua 5.2, load(string [,
+// chunkname])).
+func luaLoad(L *lua.LState) int {
+	var src string
+	name := L.OptString(2, "=(load)")
+	switch v := L.Get(1).(type) {
+	case lua.LString:
+		src = string(v)
+		if L.GetTop() < 2 {
+			name = src
+		}
+	case *lua.LFunction:
+		var b strings.Builder
+		for {
+			L.Push(v)
+			L.Call(0, 1)
+			piece := L.Get(-1)
+			L.Pop(1)
+			if piece == lua.LNil {
+				break
+			}
+			s, ok := piece.(lua.LString)
+			if !ok {
+				if n, isNum := piece.(lua.LNumber); isNum {
+					s = lua.LString(n.String())
+				} else {
+					L.Push(lua.LNil)
+					L.Push(lua.LString("reader function must return a string"))
+					return 2
+				}
+			}
+			if s == "" {
+				break
+			}
+			b.WriteString(string(s))
+		}
+		src = b.String()
+	default:
+		L.ArgError(1, "function or string expected, got "+v.Type().String())
+	}
+	fn, err := Load(L, []byte(src), name)
+	return pushLoaded(L, fn, err)
+}
+
+// LoadFile compiles a file of Lua source, skipping a first line that
+// starts with "#" (keeping the line numbers), as lua.c does.
+func LoadFile(L *lua.LState, path string) (*lua.LFunction, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &lua.ApiError{Type: lua.ApiErrorFile, Object: lua.LString(fmt.Sprintf("cannot open %s", path)), Cause: err}
+	}
+	return Load(L, SkipHashLine(src), path)
+}
+
+// SkipHashLine blanks a first line starting with "#" (a #! line), keeping
+// its newline so that line numbers stay right.
+func SkipHashLine(src []byte) []byte {
+	if !bytes.HasPrefix(src, []byte("#")) {
+		return src
+	}
+	if i := bytes.IndexByte(src, '\n'); i >= 0 {
+		return src[i:]
+	}
+	return nil
+}
+
+// loadFile is loadfile([filename]): the standard input without a name.
+func (o *opener) loadFile(L *lua.LState) int {
+	if L.GetTop() == 0 || L.Get(1) == lua.LNil {
+		fn, err := o.loadStdin(L)
+		return pushLoaded(L, fn, err)
+	}
+	fn, err := LoadFile(L, L.CheckString(1))
+	return pushLoaded(L, fn, err)
+}
+
+func (o *opener) loadStdin(L *lua.LState) (*lua.LFunction, error) {
+	var src []byte
+	if o.cfg.Stdin != nil {
+		var err error
+		if src, err = io.ReadAll(o.cfg.Stdin); err != nil {
+			return nil, &lua.ApiError{Type: lua.ApiErrorFile, Object: lua.LString("cannot read stdin: " + err.Error()), Cause: err}
+		}
+	}
+	return Load(L, SkipHashLine(src), "stdin")
+}
+
+// doFile is dofile([filename]): the chunk runs unprotected, its errors
+// reach the caller.
+func (o *opener) doFile(L *lua.LState) int {
+	var fn *lua.LFunction
+	var err error
+	if L.GetTop() == 0 || L.Get(1) == lua.LNil {
+		fn, err = o.loadStdin(L)
+	} else {
+		fn, err = LoadFile(L, L.CheckString(1))
+	}
+	if err != nil {
+		L.RaiseError("%s", SyntaxMessage(err))
+	}
+	top := L.GetTop()
+	L.Push(fn)
+	L.Call(0, lua.MultRet)
+	return L.GetTop() - top
+}
+
+// loadModule is require's loader of Lua files: it searches package.path
+// and compiles the file it finds, or returns why it found none.
+func loadModule(L *lua.LState) int {
+	name := L.CheckString(1)
+	path, ok := L.GetField(L.GetGlobal("package"), "path").(lua.LString)
+	if !ok {
+		L.RaiseError("package.path must be a string")
+	}
+	file := strings.ReplaceAll(name, ".", string(os.PathSeparator))
+	var tried strings.Builder
+	for _, pattern := range strings.Split(string(path), ";") {
+		if pattern == "" {
+			continue
+		}
+		candidate := strings.ReplaceAll(pattern, "?", file)
+		if st, err := os.Stat(candidate); err != nil || st.IsDir() {
+			fmt.Fprintf(&tried, "\n\tno file '%s'", candidate)
+			continue
+		}
+		fn, err := LoadFile(L, candidate)
+		if err != nil {
+			L.RaiseError("error loading module '%s' from file '%s':\n\t%s", name, candidate, SyntaxMessage(err))
+		}
+		L.Push(fn)
+		return 1
+	}
+	L.Push(lua.LString(tried.String()))
+	return 1
+}

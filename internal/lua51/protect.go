@@ -1,0 +1,273 @@
+package lua51
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// PCall calls the function below the nargs arguments on top of L's stack in
+// protected mode, as L.PCall does, leaving nret results (all of them with
+// lua.MultRet) in its place, or nothing and an error. It is the one
+// protected-call entry point of the project: the host's runs, the `fly`
+// module's and the scheduler's calls, the REPL, and Lua's pcall and xpcall
+// all go through it.
+//
+// Unlike L.PCall, on an error it closes exactly the upvalues of the frames
+// it unwinds (the stack slots at or above the called function), as Lua
+// 5.1's luaD_pcall does: gopher-lua closes the upvalues of every frame of
+// the state when no handler is given, and none when one is. Every error
+// passes through messageHandler, then through handler when it is not nil;
+// the error's value is what handler returns. A Go panic inside a Go
+// function is an error like any other, and so is a panic escaping
+// gopher-lua's PCall when the stack is exhausted.
+func PCall(L *lua.LState, nargs, nret int, handler *lua.LFunction) error {
+	return pcall(L, nargs, nret, handler, handler == nil)
+}
+
+// pcall is PCall; with trace, the error carries the traceback of the
+// failing stack in StackTrace, as gopher-lua's PCall without a handler
+// gives (Lua's pcall does not pay for one).
+//
+// The upvalues are closed by the handler, at the point of the error and
+// after the handlers ran: once gopher-lua has unwound, the stack slots they
+// point to are cleared. When the handler could not run (the stack was
+// exhausted), they are closed after the unwinding.
+func pcall(L *lua.LState, nargs, nret int, handler *lua.LFunction, trace bool) (err error) {
+	mustLayout()
+	flag := hasErrorFunc(L)
+	saved := *flag
+	mark := lastOpen(L)
+	var tb string
+	defer func() {
+		*flag = saved
+		if r := recover(); r != nil {
+			err = escaped(r)
+		}
+		if err != nil {
+			closeAfter(L, mark)
+			var api *lua.ApiError
+			if trace && errors.As(err, &api) && api.StackTrace == "" {
+				api.StackTrace = tb
+			}
+		}
+	}()
+	h := L.NewFunction(func(L *lua.LState) int {
+		defer closeAfter(L, mark)
+		messageHandler(L)
+		if trace {
+			tb = Traceback(L, 1)
+		}
+		switch {
+		case handler == nil:
+			return 1
+		case handler.IsG:
+			return handler.GFunction(L)
+		}
+		v := L.Get(1)
+		L.SetTop(0)
+		L.Push(handler)
+		L.Push(v)
+		L.Call(1, 1)
+		return 1
+	})
+	return L.PCall(nargs, nret, h)
+}
+
+// escaped turns a panic that came out of gopher-lua's PCall (the handler
+// could not be called because the stack was full) into an error.
+func escaped(r any) error {
+	msg := fmt.Sprint(r)
+	if api, ok := r.(*lua.ApiError); ok && api.Object != nil {
+		msg = api.Object.String()
+	}
+	first, rest, _ := strings.Cut(msg, "\n")
+	return &lua.ApiError{Type: lua.ApiErrorPanic, Object: lua.LString(first + " (the Lua stack is exhausted)"), StackTrace: strings.TrimSpace(rest)}
+}
+
+// Traceback is the Lua stack from level up (1 is the caller of the running
+// Go function), in gopher-lua's "stack traceback:" form.
+func Traceback(L *lua.LState, level int) string {
+	var b strings.Builder
+	b.WriteString("stack traceback:")
+	for ; ; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			break
+		}
+		if _, err := L.GetInfo("Sln", dbg, lua.LNil); err != nil {
+			continue
+		}
+		b.WriteString("\n\t")
+		switch {
+		case dbg.What == "G":
+			b.WriteString("[G]:")
+		default:
+			fmt.Fprintf(&b, "%s:%d:", dbg.Source, dbg.CurrentLine)
+		}
+		switch {
+		case dbg.What == "main":
+			b.WriteString(" in main chunk")
+		case dbg.Name != "" && dbg.Name != "?":
+			fmt.Fprintf(&b, " in function '%s'", dbg.Name)
+		case dbg.What == "G":
+			b.WriteString(" ?")
+		default:
+			fmt.Fprintf(&b, " in function <%s:%d>", dbg.Source, dbg.LineDefined)
+		}
+	}
+	return b.String()
+}
+
+// messageHandler runs at the point of every runtime error, before the stack
+// unwinds: every runtime error of the project passes through this one
+// function (the place where messages are completed). It returns the error
+// value, with gopher-lua's "lua callstack overflow" (raised without a
+// location when the call stack is full) made Lua's "stack overflow" at the
+// line that overflowed.
+func messageHandler(L *lua.LState) int {
+	v := L.Get(1)
+	if s, ok := v.(lua.LString); ok && strings.HasPrefix(string(s), callstackOverflow) {
+		v = lua.LString(Where(L, 1) + "stack overflow")
+	}
+	L.SetTop(0)
+	L.Push(v)
+	return 1
+}
+
+// callstackOverflow is the text of gopher-lua's panic when a growing call
+// stack reaches its limit.
+const callstackOverflow = "lua callstack overflow"
+
+// Where is "chunk:line: " of the innermost Lua function at or above level
+// (1 is the function that called the running Go function), or "" when
+// there is none.
+func Where(L *lua.LState, level int) string {
+	for ; ; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return ""
+		}
+		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
+			continue
+		}
+		if dbg.What == "G" || dbg.CurrentLine <= 0 {
+			continue
+		}
+		return fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
+	}
+}
+
+// ErrorValue is the Lua value a failed protected call raised.
+func ErrorValue(err error) lua.LValue {
+	var api *lua.ApiError
+	if errors.As(err, &api) && api.Object != nil {
+		return api.Object
+	}
+	return lua.LString(err.Error())
+}
+
+// Call calls fn with args in protected mode (see PCall) and returns its
+// results, nret of them or all with lua.MultRet. L's stack is as before
+// either way.
+func Call(L *lua.LState, fn lua.LValue, nret int, handler *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	base := L.GetTop()
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	if err := PCall(L, len(args), nret, handler); err != nil {
+		L.SetTop(base)
+		return nil, err
+	}
+	n := L.GetTop() - base
+	vals := make([]lua.LValue, n)
+	for i := range n {
+		vals[i] = L.Get(base + 1 + i)
+	}
+	L.SetTop(base)
+	return vals, nil
+}
+
+// Uncatchable is implemented by the Go value of an error userdata that
+// Lua's pcall and xpcall must let through (os.exit's): they raise it again
+// instead of returning it, and xpcall's handler does not see it.
+type Uncatchable interface {
+	// Uncatchable marks the type; it is never called.
+	Uncatchable()
+}
+
+// isUncatchable reports whether v is an error value pcall must not catch.
+func isUncatchable(v lua.LValue) bool {
+	ud, ok := v.(*lua.LUserData)
+	if !ok {
+		return false
+	}
+	_, ok = ud.Value.(Uncatchable)
+	return ok
+}
+
+// Pcall is Lua's pcall(f, ...) over PCall.
+func Pcall(L *lua.LState) int {
+	fn := L.CheckAny(1)
+	if fn.Type() != lua.LTFunction && L.GetMetaField(fn, "__call").Type() != lua.LTFunction {
+		L.Push(lua.LFalse)
+		L.Push(lua.LString("attempt to call a " + fn.Type().String() + " value"))
+		return 2
+	}
+	if err := pcall(L, L.GetTop()-1, lua.MultRet, nil, false); err != nil {
+		return caught(L, err)
+	}
+	L.Insert(lua.LTrue, 1)
+	return L.GetTop()
+}
+
+// Xpcall is Lua's xpcall(f, handler) over PCall: the handler runs at
+// the point of the error, before the stack unwinds.
+func Xpcall(L *lua.LState) int {
+	L.CheckAny(1)
+	handler := L.CheckFunction(2)
+	L.SetTop(1)
+	guarded := L.NewFunction(func(L *lua.LState) int {
+		if isUncatchable(L.Get(1)) {
+			return 1
+		}
+		L.Push(handler)
+		L.Push(L.Get(1))
+		if err := pcall(L, 1, 1, nil, false); err != nil {
+			L.Push(lua.LString("error in error handling"))
+		}
+		return 1
+	})
+	if err := pcall(L, 0, lua.MultRet, guarded, false); err != nil {
+		return caught(L, err)
+	}
+	L.Insert(lua.LTrue, 1)
+	return L.GetTop()
+}
+
+// caught pushes pcall's `false, err`, or raises err again when it must not
+// be caught.
+func caught(L *lua.LState, err error) int {
+	v := ErrorValue(err)
+	if isUncatchable(v) {
+		L.Error(v, 0)
+	}
+	L.SetTop(0)
+	L.Push(lua.LFalse)
+	L.Push(v)
+	return 2
+}
+
+// Protected pushes fn and args and calls fn in protected mode (see PCall),
+// leaving its nret results (all with lua.MultRet) on the stack, as
+// L.CallByParam with Protect does.
+func Protected(L *lua.LState, fn lua.LValue, nret int, args ...lua.LValue) error {
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	return PCall(L, len(args), nret, nil)
+}
