@@ -148,9 +148,10 @@ func TestHostModulesInEveryVM(t *testing.T) {
 		vm, out, _ := newVM(t, opts...)
 		src := `local t = require("assert")
 t.equal(json.encode({ b = 1, a = { 1, 2 } }), '{"a":[1,2],"b":1}')
-print(inspect({ x = 1 }), type(time.now()), env.get("NOPE", "dflt"), require("json") == json)`
+print(inspect({ x = 1 }), type(time.now()), env.get("NOPE", "dflt"), require("json") == json)
+print(#crypto.random_hex(16), base64.encode("hi"), hex.decode("6869"), require("crypto") == crypto)`
 		require.NoError(t, vm.RunSource(t.Context(), "mods.lua", []byte(src)))
-		assert.Equal(t, "{ x = 1 }\tnumber\tdflt\ttrue\n", out.String())
+		assert.Equal(t, "{ x = 1 }\tnumber\tdflt\ttrue\n32\taGk=\thi\ttrue\n", out.String())
 	}
 }
 

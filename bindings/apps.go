@@ -1,10 +1,11 @@
 package bindings
 
-var appName = idParam("name", "path:app_name", "app name")
+var appName = refParam("name", "path:app_name", "fly.App", "app name")
 
 var appsFuncs = []Func{
-	{Name: "fly.apps.create", Doc: "Create an app.",
-		Params:  []Param{bodyParam("CreateAppRequest", false, "name, org_slug, network, ...")},
+	{Name: "fly.apps.create", Doc: "Create an app (in the \"personal\" organization unless org_slug says otherwise).",
+		Params:  []Param{bodyParam("CreateAppRequest", false, "name, org_slug (default \"personal\"), network, ...")},
+		impl:    appsCreateImpl,
 		Returns: ret("app", "fly.CreateAppResponse", "{id, created_at}"),
 		Ops:     []string{"POST /v1/apps"}},
 	{Name: "fly.apps.deploy_token", Doc: "Create a deploy token for an app.",

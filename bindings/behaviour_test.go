@@ -373,10 +373,10 @@ func TestWaitLoops(t *testing.T) {
 	L, _ := newVM(t, api.srv.URL, "web", client.WithClock(&stepClock{now: time.Unix(1e9, 0)}))
 	assert.Equal(t, "stopped", evalString(t, L, `fly.machines.wait("m1", {"stopped", "suspended"}, {timeout = "5m"}).state`))
 	assert.Equal(t, 3, calls)
-	assert.Equal(t, "state=stopped&state=suspended&timeout=60", api.last().Query)
+	assert.Equal(t, "state=stopped&state=suspended&state=failed&state=destroyed&timeout=60", api.last().Query, "the terminal states are asked for too")
 	assert.Equal(t, "destroyed", evalString(t, L, `fly.machines.wait("gone", "destroyed").state`))
 	require.Equal(t, "", runErr(L, `fly.machines.wait("m1", {timeout = 5, version = "v1"})`))
-	assert.Equal(t, "state=started&timeout=5&version=v1", api.last().Query)
+	assert.Equal(t, "state=started&state=failed&timeout=5&version=v1", api.last().Query, "an old version counts as destroyed: not asked for")
 }
 
 // leases.with: acquire, fn, release; the nonce rides on mutations; the

@@ -2,7 +2,7 @@ package bindings
 
 const certPath = "/v1/apps/{app_name}/certificates/{hostname}"
 
-var hostname = idParam("hostname", "path:hostname", "the certificate's hostname")
+var hostname = refParam("hostname", "path:hostname", "fly.CertificateDetail", "the certificate's hostname")
 
 var certificatesFuncs = []Func{
 	{Name: "fly.certificates.acme_destroy", Doc: "Remove a hostname's ACME certificates.",

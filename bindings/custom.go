@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -12,18 +13,29 @@ import (
 	"github.com/flyscript/flyscript/client"
 )
 
-// existsImpl is fly.apps.exists: a 404 is false.
+// existsImpl is fly.apps.exists and fly.machines.exists: a 404 is false,
+// and so is a machine that is destroyed (the API still shows those for a
+// while). A machine in an app that does not exist raises.
 func existsImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
 	c := f.build(L, fn, app)
+	machine := c.req.Params["machine_id"] != ""
 	return f.do(L, exchange{
 		op: fn.Name,
 		run: func(ctx context.Context) (any, error) {
-			_, err := f.send(ctx, c.req)
+			resp, err := f.send(ctx, c.req)
 			if err == nil {
+				if machine {
+					var m struct {
+						State string `json:"state"`
+					}
+					_ = json.Unmarshal(resp.Body, &m)
+					return m.State != "destroyed", nil
+				}
 				return true, nil
 			}
 			var ce *client.Error
-			if errors.As(err, &ce) && ce.StatusCode == http.StatusNotFound {
+			if errors.As(err, &ce) && ce.StatusCode == http.StatusNotFound &&
+				!(machine && strings.Contains(strings.ToLower(ce.Message), "app not found")) {
 				return false, nil
 			}
 			return nil, err
@@ -92,6 +104,37 @@ func metadataGetImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
 	return f.do(L, x)
 }
 
+// leaseGetImpl is fly.leases.get(id): nil when the machine holds no lease.
+func leaseGetImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
+	x := f.restExchange(f.build(L, fn, app))
+	run := x.run
+	x.run = func(ctx context.Context) (any, error) {
+		res, err := run(ctx)
+		var ce *client.Error
+		if errors.As(err, &ce) && ce.StatusCode == http.StatusNotFound && strings.Contains(strings.ToLower(ce.Message), "lease not found") {
+			return []*client.Response(nil), nil
+		}
+		return res, err
+	}
+	return f.do(L, x)
+}
+
+// appsCreateImpl is fly.apps.create(body): org_slug defaults to "personal",
+// as it does for fly.apps.list.
+func appsCreateImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
+	if t, ok := L.Get(1).(*lua.LTable); ok && t.RawGetString("org_slug") == lua.LNil {
+		body := L.NewTable()
+		t.ForEach(func(k, v lua.LValue) { body.RawSet(k, v) })
+		body.RawSetString("org_slug", lua.LString(defaultOrg))
+		L.Replace(1, body)
+	}
+	return generic(f, L, fn, app)
+}
+
+// defaultOrg is the organization of fly.apps.list and fly.apps.create when
+// none is given.
+const defaultOrg = "personal"
+
 // missingParent reports whether a 404's message is about the machine or the
 // app rather than the key.
 func missingParent(msg string) bool {
@@ -115,7 +158,7 @@ func metadataSetImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
 
 // useImpl is fly.use(name).
 func useImpl(f *Fly, L *lua.LState, fn *Func, _ string) int {
-	name := checkID(L, 1, fn.Name, L.Get(1))
+	name := checkRef(L, 1, fn.Name, L.Get(1), "name")
 	f.app = name
 	return f.pushHandle(L, name)
 }
@@ -128,7 +171,7 @@ func appImpl(f *Fly, L *lua.LState, fn *Func, _ string) int {
 		}
 		return f.pushHandle(L, f.app)
 	}
-	return f.pushHandle(L, checkID(L, 1, fn.Name, L.Get(1)))
+	return f.pushHandle(L, checkRef(L, 1, fn.Name, L.Get(1), "name"))
 }
 
 func (f *Fly) pushHandle(L *lua.LState, app string) int {

@@ -2,7 +2,7 @@ package bindings
 
 const machinePath = "/v1/apps/{app_name}/machines/{machine_id}"
 
-var machineID = idParam("id", "path:machine_id", "machine ID")
+var machineID = refParam("id", "path:machine_id", "fly.Machine", "machine ID")
 
 // nonceOnly is the options table of machine mutations that take nothing but
 // the lease nonce.
@@ -33,6 +33,10 @@ var machinesFuncs = []Func{
 		opts: optSpec{body: true, omit: []string{"command", "cmd"}, extra: []Field{
 			{Name: "timeout", Type: "duration", Doc: "how long the command may run", enc: "seconds"}}},
 		Ops: []string{"POST " + machinePath + "/exec"}},
+	{Name: "fly.machines.exists", Doc: "Whether a machine exists (a 404 or a destroyed machine is false; a missing app raises).",
+		Params: []Param{machineID}, AppScoped: true, impl: existsImpl,
+		Returns: ret("exists", "boolean", "true when the machine exists and is not destroyed"),
+		Ops:     []string{"GET " + machinePath}},
 	{Name: "fly.machines.get", Doc: "Get a machine.",
 		Params: []Param{machineID, optsParam("version, include_leases")}, AppScoped: true,
 		opts:    optSpec{query: true},
@@ -40,13 +44,22 @@ var machinesFuncs = []Func{
 		Ops:     []string{"GET " + machinePath}},
 	{Name: "fly.machines.list", Doc: "List the app's machines (every page unless opts.limit).",
 		Params:    []Param{optsParam("state, region, metadata = {key = value}, include_deleted, summary, limit, cursor")},
-		AppScoped: true, opts: optSpec{query: true}, paging: pageHeader,
+		AppScoped: true, opts: optSpec{query: true, extra: []Field{stateFilter}}, paging: pageHeader,
 		Returns: ret("machines", "fly.Machine[]", "the machines"),
 		Ops:     []string{"GET /v1/apps/{app_name}/machines"}},
 	{Name: "fly.machines.memory", Doc: "Get a machine's memory limit and availability.",
 		Params: []Param{machineID}, AppScoped: true,
 		Returns: ret("memory", "fly.main.memoryResponse", "{limit_mb, available_mb}"),
 		Ops:     []string{"GET " + machinePath + "/memory"}},
+	{Name: "fly.machines.patch", Doc: "Change part of a machine's config: read it, deep-merge changes (tables merge, arrays replace, json.null deletes), update with current_version, re-read and retry if it changed meanwhile; a machine that is not running stays so.",
+		Params: []Param{machineID,
+			{Name: "changes", Type: "fly.UpdateMachineRequest", Doc: "what changes: config = {image = ...}, skip_launch, min_secrets_version, ...", Schema: "UpdateMachineRequest", In: "body"},
+			optsParam("retries, nonce")},
+		AppScoped: true, impl: patchImpl,
+		opts: optSpec{extra: []Field{nonceOpt,
+			{Name: "retries", Type: "integer", Doc: "how many times to re-read and retry when the machine changed meanwhile (a 409 on current_version)", Default: "3"}}},
+		Returns: ret("machine", "fly.Machine", "the updated machine"),
+		Ops:     []string{"POST " + machinePath, "GET " + machinePath}},
 	{Name: "fly.machines.processes", Doc: "List the processes running in a machine.",
 		Params: []Param{machineID, optsParam("sort_by, order")}, AppScoped: true, opts: optSpec{query: true},
 		Returns: ret("processes", "fly.ProcessStat[]", "the processes"),
@@ -83,8 +96,8 @@ var machinesFuncs = []Func{
 	{Name: "fly.machines.uncordon", Doc: "Put a machine's services back on the Fly Proxy.",
 		Params: []Param{machineID, optsParam("nonce")}, AppScoped: true, opts: nonceOnly,
 		Ops: []string{"POST " + machinePath + "/uncordon"}},
-	{Name: "fly.machines.update", Doc: "Update a machine's config (a new version; a running machine reboots).",
-		Params: []Param{machineID, bodyParam("UpdateMachineRequest", false, "config, region, skip_launch, current_version, ..."),
+	{Name: "fly.machines.update", Doc: "Replace a machine's whole config (a new version; a running machine reboots, a stopped one starts unless skip_launch): fields left out are dropped, so pass the full config or use fly.machines.patch.",
+		Params: []Param{machineID, bodyParam("UpdateMachineRequest", false, "the complete new config, region, skip_launch, current_version, ..."),
 			optsParam("nonce")},
 		AppScoped: true, opts: nonceOnly,
 		Returns: ret("machine", "fly.Machine", "the updated machine"),

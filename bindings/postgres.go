@@ -3,7 +3,7 @@ package bindings
 const pgPath = "/v1/postgres/{postgres_cluster_id}"
 
 var (
-	pgID     = idParam("id", "path:postgres_cluster_id", "cluster ID")
+	pgID     = refParam("id", "path:postgres_cluster_id", "fly.PostgresCluster", "cluster ID")
 	pgDB     = idParam("database", "path:database_name", "database name")
 	pgUser   = idParam("username", "path:username", "user name")
 	pgFields = optSpec{query: true}

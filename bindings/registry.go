@@ -79,10 +79,27 @@ type Field struct {
 	// `"personal"`), empty when the API decides.
 	Default string
 
-	in  string // "query", "body", "header" (the lease nonce), "local"
-	enc string // durations: "seconds" or "string"
-	def lua.LValue
+	in   string   // "query", "body", "header" (the lease nonce), "local"
+	enc  string   // durations: "seconds" or "string"
+	enum []string // the values accepted (comma-separated lists and arrays of them too), checked before sending
+	def  lua.LValue
 }
+
+// MachineStates are the states a machine can be in. Persistent: created,
+// started, stopped, suspended, failed. Transient: creating, starting,
+// stopping, restarting, suspending, destroying, updating, replacing,
+// launch_failed. Terminal: destroyed (and failed until someone acts, see
+// client.TerminalStates); replaced and migrated are seen only on old
+// versions.
+var MachineStates = []string{
+	"created", "creating", "destroyed", "destroying", "failed", "launch_failed", "migrated",
+	"replaced", "replacing", "restarting", "started", "starting", "stopped", "stopping",
+	"suspended", "suspending", "updating",
+}
+
+// stateFilter is the state option of machine lists, checked against
+// MachineStates so that a typo raises instead of matching nothing.
+var stateFilter = Field{Name: "state", Type: "string|string[]", Doc: "only machines in these states (comma-separated or a list)", enum: MachineStates}
 
 // Options returns the keys the function's options table accepts (the
 // operation's query parameters, body fields passed as options, and the
@@ -194,6 +211,12 @@ func ClassName(schema string) string {
 
 func idParam(name, in, doc string) Param {
 	return Param{Name: name, Type: "string", Doc: doc, In: in}
+}
+
+// refParam is an identifier parameter that a record of type rec may stand
+// in for (see refFields).
+func refParam(name, in, rec, doc string) Param {
+	return Param{Name: name, Type: "string|" + rec, Doc: doc + " (or the " + rec + " record)", In: in}
 }
 
 func bodyParam(schema string, optional bool, doc string) Param {

@@ -95,7 +95,7 @@ func TestOptions(t *testing.T) {
 	for _, f := range fn.Options() {
 		byName[f.Name] = f
 	}
-	assert.Equal(t, "string", byName["state"].Type)
+	assert.Equal(t, "string|string[]", byName["state"].Type, "a state or a list of them, checked against MachineStates")
 	assert.Equal(t, "integer", byName["limit"].Type)
 	assert.Equal(t, "table<string, string>", byName["metadata"].Type)
 	assert.NotContains(t, byName, "metadata.{key}")

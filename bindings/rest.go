@@ -65,9 +65,13 @@ func (f *Fly) build(L *lua.LState, fn *Func, app string) *call {
 		kind, name, _ := strings.Cut(p.In, ":")
 		switch kind {
 		case "path":
-			c.req.Params[name] = checkID(L, n, fn.Name, v)
+			if field, ok := refFields[name]; ok {
+				c.req.Params[name] = checkRef(L, n, fn.Name, v, field)
+			} else {
+				c.req.Params[name] = checkID(L, n, fn.Name, v)
+			}
 		case "header":
-			c.req.Nonce = checkID(L, n, fn.Name, v)
+			c.req.Nonce = checkRef(L, n, fn.Name, v, "nonce")
 		case "query":
 			if v == lua.LNil {
 				if !p.Optional {
@@ -153,6 +157,32 @@ func checkID(L *lua.LState, n int, fn string, v lua.LValue) string {
 	return string(s)
 }
 
+// refFields name the field of a record that stands in for an identifier:
+// a machine, volume or cluster record gives its id, an app its name, a
+// certificate its hostname. Other path parameters take strings only.
+var refFields = map[string]string{
+	"machine_id":          "id",
+	"volume_id":           "id",
+	"postgres_cluster_id": "id",
+	"app_name":            "name",
+	"hostname":            "hostname",
+}
+
+// checkRef checks an identifier argument that a record may stand in for:
+// a non-empty string, or a table whose field (a record's "id", "name", a
+// lease's "nonce") is one. fly.machines.stop(m) is fly.machines.stop(m.id).
+func checkRef(L *lua.LState, n int, fn string, v lua.LValue, field string) string {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return checkID(L, n, fn, v)
+	}
+	s, ok := t.RawGetString(field).(lua.LString)
+	if !ok || s == "" {
+		argError(L, n, fn, "string or record with "+field+" expected, got table without "+field)
+	}
+	return string(s)
+}
+
 // checkField checks a positional argument that becomes the body field name.
 // Its mistakes read as Lua's argument errors; an integer out of range also
 // names the field ("limit_mb: expected integer, got number 9e+18 (out of
@@ -229,6 +259,11 @@ func (f *Fly) setOption(c *call, field *Field, s *Schema, v lua.LValue) error {
 			s = nil
 		}
 	}
+	if len(field.enum) > 0 {
+		if err := checkEnum(v, field.enum); err != nil {
+			return err
+		}
+	}
 	switch field.in {
 	case "query":
 		if strings.HasPrefix(field.Type, "table<") {
@@ -258,6 +293,33 @@ func (f *Fly) setOption(c *call, field *Field, s *Schema, v lua.LValue) error {
 			c.local = map[string]lua.LValue{}
 		}
 		c.local[field.Name] = v
+	}
+	return nil
+}
+
+// checkEnum checks an option with known values: a string (a
+// comma-separated list of values) or a list of strings.
+func checkEnum(v lua.LValue, enum []string) error {
+	var vals []string
+	switch x := v.(type) {
+	case lua.LString:
+		vals = strings.Split(string(x), ",")
+	case *lua.LTable:
+		n, _ := arrayLen(x)
+		for i := 1; i <= n; i++ {
+			s, ok := x.RawGetInt(i).(lua.LString)
+			if !ok {
+				return fmt.Errorf("[%d]: expected string, got %s", i, luaTypeName(x.RawGetInt(i)))
+			}
+			vals = append(vals, string(s))
+		}
+	default:
+		return nil // the type check that follows names the mistake
+	}
+	for _, s := range vals {
+		if !contains(enum, strings.TrimSpace(s)) {
+			return fmt.Errorf("%s", enumMessage(s, enum))
+		}
 	}
 	return nil
 }

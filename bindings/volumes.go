@@ -2,7 +2,7 @@ package bindings
 
 const volumePath = "/v1/apps/{app_name}/volumes/{volume_id}"
 
-var volumeID = idParam("id", "path:volume_id", "volume ID")
+var volumeID = refParam("id", "path:volume_id", "fly.Volume", "volume ID")
 
 var volumesFuncs = []Func{
 	{Name: "fly.volumes.create", Doc: "Create a volume.",

@@ -31,7 +31,7 @@ type waitRequest struct {
 
 // waitImpl is fly.machines.wait(id, state?, opts?).
 func waitImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
-	w := &waitRequest{app: app, id: checkID(L, 1, fn.Name, L.Get(1)), timeout: waitDefault}
+	w := &waitRequest{app: app, id: checkRef(L, 1, fn.Name, L.Get(1), "id"), timeout: waitDefault}
 	stateArg, optsArg := L.Get(2), L.Get(3)
 	if t, ok := stateArg.(*lua.LTable); ok && optsArg == lua.LNil && t.RawGetInt(1) == lua.LNil && t.Len() == 0 {
 		if _, bad := sortedStringKeys(t); bad == nil && firstKey(t) != lua.LNil {

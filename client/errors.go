@@ -40,6 +40,9 @@ const (
 	CodeUnavailable        = "unavailable"
 	CodeInternal           = "internal"
 	CodeTooLarge           = "response_too_large"
+	// CodeTerminalState is a wait that found the machine failed or
+	// destroyed, states it does not leave by itself.
+	CodeTerminalState = "terminal_state"
 )
 
 // Error is the one error type of the client: every failed call returns a
@@ -147,7 +150,11 @@ func (e *Error) Hint() string {
 		return "choose another name (app names are global across Fly.io)"
 	case strings.Contains(msg, "lease currently held"):
 		return "another holder leases this machine: wait for its lease to end, or pass its nonce"
-	case strings.Contains(msg, "lease not found") || strings.Contains(msg, "nonce"):
+	case strings.Contains(msg, "lease not found") && e.Method == http.MethodGet:
+		return "the machine holds no lease"
+	case strings.Contains(msg, "lease not found"):
+		return "the lease has expired or was released: acquire a new one (fly.leases.acquire, or fly.leases.with)"
+	case strings.Contains(msg, "nonce"):
 		return "acquire a lease first, and pass its nonce"
 	case strings.Contains(msg, "getting replaced"):
 		return "the machine is being updated: wait for it to settle, then try again"
@@ -161,7 +168,9 @@ func (e *Error) Hint() string {
 		return "check the app name (fly apps list)"
 	case e.StatusCode == http.StatusConflict && strings.Contains(msg, "version"):
 		return "the machine changed since it was read: get it again and retry"
-	case e.StatusCode == http.StatusPreconditionFailed:
+	case e.StatusCode == http.StatusPreconditionFailed && strings.Contains(msg, "force"):
+		return "stop the machines first (fly.machines.stop, then wait for \"stopped\"), or pass force = true"
+	case e.StatusCode == http.StatusPreconditionFailed && strings.Contains(msg, "version"):
 		return "the resource changed since it was read: get it again and retry"
 	case e.Code == CodeRateLimited:
 		return "too many requests for this action: slow down (client-side rate limits are on by default)"
@@ -169,6 +178,10 @@ func (e *Error) Hint() string {
 		return "check whether the request took effect (e.g. list the machines) before trying again"
 	case e.Code == CodeNetwork:
 		return "check the network connection and the API endpoint (FLY_FLAPS_BASE_URL)"
+	case e.Code == CodeTerminalState && strings.Contains(msg, "is failed"):
+		return "see why in fly.machines.events(id); start or update it again, or destroy it"
+	case e.Code == CodeTerminalState:
+		return "the machine is gone: create a new one"
 	case e.Code == CodeTooLarge:
 		return "the response exceeded the client's size limit (WithMaxResponseBytes)"
 	}

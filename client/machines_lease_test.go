@@ -83,7 +83,30 @@ func TestLeaseConflictAndMissing(t *testing.T) {
 	assert.Contains(t, err.(*Error).Hint(), "another holder")
 	_, err = c.Machines.GetLease(t.Context(), "web", "m1")
 	require.ErrorIs(t, err, ErrNotFound)
-	assert.Contains(t, err.(*Error).Hint(), "acquire a lease")
+	assert.Equal(t, "the machine holds no lease", err.(*Error).Hint(), "a read is not told to pass a nonce")
+	err = c.Machines.ReleaseLease(t.Context(), "web", "m1", "stale")
+	require.ErrorIs(t, err, ErrConflict)
+}
+
+func TestHintsSayTheTruth(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		method  string
+		status  int
+		message string
+		hint    string
+	}{
+		{"DELETE", 404, "lease not found", "the lease has expired or was released: acquire a new one (fly.leases.acquire, or fly.leases.with)"},
+		{"GET", 404, "lease not found", "the machine holds no lease"},
+		{"DELETE", 412, "failed_precondition: app has 2 machines that are not stopped; stop them first or use force=true",
+			"stop the machines first (fly.machines.stop, then wait for \"stopped\"), or pass force = true"},
+		{"PUT", 412, "machine_version mismatch", "the resource changed since it was read: get it again and retry"},
+		{"POST", 412, "something else entirely", ""},
+	}
+	for _, tc := range cases {
+		e := &Error{Method: tc.method, StatusCode: tc.status, Message: tc.message}
+		assert.Equal(t, tc.hint, e.Hint(), "%s %d %s", tc.method, tc.status, tc.message)
+	}
 }
 
 func TestDecodeLeaseRejectsAFailedEnvelope(t *testing.T) {

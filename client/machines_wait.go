@@ -34,10 +34,41 @@ type WaitOptions struct {
 	FromEventID string
 }
 
+// TerminalStates are the states a machine does not leave by itself:
+// `destroyed` for good, and `failed` until someone starts, updates or
+// destroys it. Wait asks for them as well as for the states it waits for,
+// and fails at once (CodeTerminalState) when the machine is in one it was
+// not asked to wait for, instead of sitting out its timeout.
+var TerminalStates = []string{"failed", "destroyed"}
+
+// terminalQuery returns the states to send: those waited for, plus the
+// terminal states they do not cover. `settled` covers them already. With a
+// version, `destroyed` is left out: an older version counts as destroyed as
+// soon as the machine is updated, which is not the machine's end.
+func terminalQuery(states []string, version string) (query []string, extra map[string]bool) {
+	query = slices.Clone(states)
+	if slices.Contains(states, "settled") {
+		return query, nil
+	}
+	for _, t := range TerminalStates {
+		if slices.Contains(states, t) || (t == "destroyed" && version != "") {
+			continue
+		}
+		if extra == nil {
+			extra = map[string]bool{}
+		}
+		extra[t] = true
+		query = append(query, t)
+	}
+	return query, extra
+}
+
 // Wait waits until a machine reaches one of opts.States, for up to
 // opts.Timeout however long that is: it loops the API's long poll in slices
 // of at most 60 s, treating 408 as "not yet". Waiting for "destroyed", a
-// machine that is gone (404) counts as destroyed. When the wait times out the
+// machine that is gone (404) counts as destroyed. A machine found in a
+// terminal state that was not asked for (`failed` while waiting for
+// `started`) ends the wait at once with Code CodeTerminalState. When the wait times out the
 // error's Code is "timeout"; when ctx ends it is "canceled" or "timeout" and
 // wraps ctx's error.
 //
@@ -65,7 +96,8 @@ func (s *MachinesService) Wait(ctx context.Context, app, id string, opts *WaitOp
 		}
 		slice := min(remaining, MaxWaitSlice)
 		secs := max(1, int((slice+time.Second-1)/time.Second))
-		q := query{"state": slices.Clone(o.States)}
+		states, extra := terminalQuery(o.States, version)
+		q := query{"state": states}
 		q.str("timeout", strconv.Itoa(secs))
 		q.str("version", version)
 		q.str("from_event_id", o.FromEventID)
@@ -74,6 +106,9 @@ func (s *MachinesService) Wait(ctx context.Context, app, id string, opts *WaitOp
 		began := clk.Now()
 		_, err := s.client.call(ctx, r, nil, out)
 		if err == nil {
+			if extra[out.State] {
+				return nil, s.terminal(app, id, o, out)
+			}
 			return out, nil
 		}
 		var e *Error
@@ -107,6 +142,14 @@ func (s *MachinesService) Wait(ctx context.Context, app, id string, opts *WaitOp
 		}
 		return nil, err
 	}
+}
+
+// terminal is the error of a wait that found the machine in a terminal
+// state it was not waiting for.
+func (s *MachinesService) terminal(app, id string, o WaitOptions, out *WaitMachineResponse) error {
+	path, _ := expand(waitPattern, machineParams(app, id))
+	return s.client.sanitize(&Error{Op: "GET " + waitPattern, Method: http.MethodGet, Path: path, Code: CodeTerminalState,
+		Message: fmt.Sprintf("machine %s is %s and will not reach %v by itself", id, out.State, o.States)})
 }
 
 func (s *MachinesService) waitTimeout(app, id string, o WaitOptions, last *Error) error {

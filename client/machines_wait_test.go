@@ -68,7 +68,7 @@ func TestWaitSlicesAnyTimeoutAndTimesOut(t *testing.T) {
 	for _, r := range s.Requests() {
 		q, _ := url.ParseQuery(r.RawQuery)
 		slices = append(slices, q.Get("timeout"))
-		assert.Equal(t, []string{"started"}, q["state"], "started by default")
+		assert.Equal(t, []string{"started", "failed", "destroyed"}, q["state"], "started by default, and the terminal states")
 	}
 	assert.Equal(t, []string{"60", "60", "30"}, slices)
 }
@@ -169,4 +169,42 @@ func TestDoReturnsTheWaits408AtOnce(t *testing.T) {
 	require.Error(t, err)
 	assert.Len(t, s.Requests(), 1)
 	assert.Empty(t, clk.Sleeps())
+}
+
+func TestWaitFailsAtOnceOnATerminalState(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, jsonReply(200, `{"ok":true,"state":"failed","event_id":"e3"}`))
+	c, clk := newTestClient(t, s)
+	_, err := c.Machines.Wait(t.Context(), "web", "m1", &WaitOptions{States: []string{"started"}, Timeout: time.Hour})
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, CodeTerminalState, e.Code)
+	assert.Equal(t, "machine m1 is failed and will not reach [started] by itself", e.Message)
+	assert.Contains(t, e.Hint(), "fly.machines.events")
+	assert.False(t, e.Retryable())
+	assert.Len(t, s.Requests(), 1, "one request, no waiting out the hour")
+	assert.Empty(t, clk.Sleeps())
+
+	r, err := c.Machines.Wait(t.Context(), "web", "m1", &WaitOptions{States: []string{"started", "failed"}})
+	require.NoError(t, err, "a wait that asks for failed gets it")
+	assert.Equal(t, "failed", r.State)
+	q, _ := url.ParseQuery(s.Requests()[1].RawQuery)
+	assert.Equal(t, []string{"started", "failed", "destroyed"}, q["state"])
+
+	_, err = c.Machines.Wait(t.Context(), "web", "m1", &WaitOptions{States: []string{"settled"}})
+	require.NoError(t, err, "settled covers the terminal states")
+	q, _ = url.ParseQuery(s.Requests()[2].RawQuery)
+	assert.Equal(t, []string{"settled"}, q["state"])
+}
+
+func TestWaitReportsADestroyedMachine(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, jsonReply(200, `{"ok":true,"state":"destroyed"}`))
+	c, _ := newTestClient(t, s)
+	_, err := c.Machines.Wait(t.Context(), "web", "m1", &WaitOptions{States: []string{"stopped"}})
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, CodeTerminalState, e.Code)
+	assert.Equal(t, "machine m1 is destroyed and will not reach [stopped] by itself", e.Message)
+	assert.Equal(t, "the machine is gone: create a new one", e.Hint())
 }

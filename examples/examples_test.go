@@ -35,6 +35,7 @@ var runs = map[string][]string{
 	"volume_snapshot_extend.lua": {"data", "20"},
 	"rotate_secrets.lua":         {"SESSION_KEY", "API_SIGNING_KEY"},
 	"exec_report.lua":            {"printenv", "APP_ENV"},
+	"rolling_image_update.lua":   {"registry.fly.io/demo:v2"},
 }
 
 // shortTimings keep every transient state for a little while.
@@ -189,4 +190,24 @@ func TestExamplesAreDocumented(t *testing.T) {
 		assert.True(t, strings.HasPrefix(lines[1], "-- "+f+": "), "%s: the second line names the file and says what it does", f)
 		assert.Contains(t, string(src), "flyscript ", "%s: the header shows how to run it", f)
 	}
+}
+
+// A machine that fails on the new image is rolled back at once (the wait
+// does not sit out its timeout), and the script stops there.
+func TestRollingImageUpdateRollsBack(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, true)
+	_, _, err := w.run(t, filepath.Join("testdata", "rolling_image_update.setup.lua"))
+	require.NoError(t, err)
+	start := time.Now()
+	out, errOut, err := w.run(t, "rolling_image_update.lua", "registry.fly.io/sim-fail:v2", "10m")
+	assert.Less(t, time.Since(start), time.Minute, "a failed machine ends the wait at once")
+	var exit *flyscript.ExitError
+	require.ErrorAs(t, err, &exit, errOut)
+	assert.Equal(t, 1, exit.Code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 4, out)
+	assert.Regexp(t, `^\[1/3\] \w+ ord: registry.fly.io/demo:v1 -> registry.fly.io/sim-fail:v2 \(stopped, 2 env vars kept\)$`, lines[1], "the stopped machine is patched and stays stopped")
+	assert.Regexp(t, `^\[2/3\] \w+ ord: terminal_state, rolled back to registry.fly.io/demo:v1 \(started\)$`, lines[2])
+	assert.Equal(t, "stopped: the remaining machines keep their image", lines[3])
 }

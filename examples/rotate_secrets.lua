@@ -11,20 +11,14 @@ if #arg == 0 then
   os.exit(2)
 end
 
--- 32 random bytes as hex, from the VM's generator seeded with the clock.
-math.randomseed(time.now_ms())
-local function random_hex(n)
-  local out = {}
-  for i = 1, n do out[i] = ("%02x"):format(math.random(0, 255)) end
-  return table.concat(out)
-end
-
 local values = {}
 for _, name in ipairs(arg) do
   if not name:match("^[%u_][%u%d_]*$") then
     error(("%q is not a secret name (use UPPER_CASE)"):format(name), 0)
   end
-  values[name] = random_hex(32)
+  -- 32 bytes from the operating system's secure generator, as 64 hex
+  -- digits (never math.random for secrets: it is predictable).
+  values[name] = crypto.random_hex(32)
 end
 
 local res = fly.secrets.set(values)
@@ -36,16 +30,12 @@ print(("rotated %s (secrets version %d)"):format(table.concat(names, ", "), res.
 local machines = fly.machines.list()
 table.sort(machines, function(a, b) return a.id < b.id end)
 for i, m in ipairs(machines) do
-  fly.leases.with(m.id, { ttl = 120, description = "secrets rotation" }, function()
-    -- A stopped machine stays stopped: it reads the new values when it
-    -- next starts.
-    fly.machines.update(m.id, {
-      config = m.config,
-      min_secrets_version = res.version,
-      skip_launch = m.state ~= "started",
-    })
+  fly.leases.with(m, { ttl = 120, description = "secrets rotation" }, function()
+    -- patch keeps the machine's config as it is and a stopped machine
+    -- stopped: it reads the new values when it next starts.
+    local updated = fly.machines.patch(m, { min_secrets_version = res.version })
     if m.state == "started" then
-      fly.machines.wait(m.id, "started", { timeout = "2m" })
+      fly.machines.wait(m, "started", { timeout = "2m", version = updated.version })
     end
   end)
   print(("[%d/%d] %s %s picks up the new secrets"):format(i, #machines, m.id, m.region))

@@ -1,5 +1,6 @@
-// Package stdlib holds flyscript's host Lua modules: json, time, log and env,
-// the global inspect, a print that writes to the host's writer and an
+// Package stdlib holds flyscript's host Lua modules: json, time, log, env,
+// crypto (secure random bytes, SHA-256, HMAC), base64 and hex, the global
+// inspect, a print that writes to the host's writer and an
 // os.exit that ends the script through the host instead of the process.
 //
 // Open registers everything in one gopher-lua state:
@@ -149,9 +150,9 @@ func (in *instance) configure(cfg Config) {
 	in.exit = cfg.Exit
 }
 
-// Open registers the modules json, time, log and env (as globals and in
-// package.loaded, so require finds them), the global inspect, print writing
-// to cfg.Stdout, and os.exit raising an ExitError. pcall and xpcall are
+// Open registers the modules json, time, log, env, crypto, base64 and hex
+// (as globals and in package.loaded, so require finds them), the global
+// inspect, print writing to cfg.Stdout, and os.exit raising an ExitError. pcall and xpcall are
 // replaced by versions that let that error through, so os.exit ends the
 // script even inside them, as it ends the process in standard Lua.
 //
@@ -169,7 +170,10 @@ func Open(L *lua.LState, cfg Config) error {
 		name  string
 		funcs map[string]lua.LGFunction
 	}{
+		{"base64", in.base64Funcs()},
+		{"crypto", in.cryptoFuncs()},
 		{"env", in.envFuncs()},
+		{"hex", in.hexFuncs()},
 		{"json", in.jsonFuncs()},
 		{"log", in.logFuncs()},
 		{"time", in.timeFuncs()},

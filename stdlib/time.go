@@ -91,7 +91,9 @@ func secondsToDuration(f float64, shown string) (time.Duration, error) {
 }
 
 // timeFuncs is the time module. Times are numbers of seconds since the Unix
-// epoch (with fractions), durations numbers of seconds.
+// epoch (with fractions), durations numbers of seconds. As arguments, numbers
+// from MillisThreshold up are read as milliseconds (the API's event
+// timestamps).
 func (in *instance) timeFuncs() map[string]lua.LGFunction {
 	return map[string]lua.LGFunction{
 		"format":         in.timeFormat,
@@ -148,13 +150,28 @@ func (in *instance) timeSince(L *lua.LState) int {
 	return 1
 }
 
-// checkTime reads argument n as a time: seconds since the epoch or an RFC
-// 3339 timestamp.
+// MillisThreshold is where a number given to time.* as a time stops being
+// seconds and starts being milliseconds since the epoch. The API gives some
+// times in milliseconds (MachineEvent.timestamp, 1.7e12 today) and time.*
+// works in seconds (time.now, 1.7e9 today): 1e11 seconds is the year 5138
+// and 1e11 milliseconds March 1973, so no time a script meets is ambiguous,
+// and time.since(event.timestamp) is right either way.
+const MillisThreshold = 1e11
+
+// checkTime reads argument n as a time: seconds since the epoch,
+// milliseconds since the epoch (numbers from MillisThreshold up), or an
+// RFC 3339 timestamp.
 func (in *instance) checkTime(L *lua.LState, name string, n int) time.Time {
 	switch v := L.Get(n).(type) {
 	case lua.LNumber:
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			argError(L, name, n, "invalid time "+v.String())
+		}
+		if math.Abs(float64(v)) >= MillisThreshold {
+			if math.Abs(float64(v)) >= 1e17 { // beyond year 5e6 even in milliseconds
+				argError(L, name, n, "invalid time "+v.String()+" (out of range)")
+			}
+			return time.UnixMilli(int64(v)).Add(time.Duration((float64(v) - math.Trunc(float64(v))) * 1e6)).UTC()
 		}
 		return fromUnixSeconds(float64(v))
 	case lua.LString:

@@ -30,11 +30,11 @@ import (
 
 // HostModules are the host module tables (and the global inspect function)
 // that fly.d.lua declares next to fly.
-var HostModules = []string{"env", "inspect", "json", "log", "time"}
+var HostModules = []string{"base64", "crypto", "env", "hex", "inspect", "json", "log", "time"}
 
 // Globals are the globals a script finds: fly and the host modules. The
 // .luarc.json declares them for LuaLS's undefined-global check.
-var Globals = []string{"env", "fly", "inspect", "json", "log", "time"}
+var Globals = []string{"base64", "crypto", "env", "fly", "hex", "inspect", "json", "log", "time"}
 
 // fn is one documented Lua function, from either registry.
 type fn struct {

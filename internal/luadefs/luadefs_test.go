@@ -77,7 +77,7 @@ func TestLuarcFresh(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &cfg), "valid JSON: %s", data)
 	assert.Equal(t, "Lua 5.1", cfg.Runtime.Version)
 	assert.Equal(t, []string{LibraryDir}, cfg.Workspace.Library)
-	assert.ElementsMatch(t, []string{"fly", "json", "time", "log", "env", "inspect"}, cfg.Diagnostics.Globals)
+	assert.ElementsMatch(t, []string{"fly", "json", "time", "log", "env", "inspect", "crypto", "base64", "hex"}, cfg.Diagnostics.Globals)
 }
 
 func TestLuarcKeepsTheUsersSettings(t *testing.T) {
@@ -96,7 +96,7 @@ func TestLuarcKeepsTheUsersSettings(t *testing.T) {
 	assert.NotContains(t, cfg, "workspace", "no second, nested library setting")
 	diag := cfg["diagnostics"].(map[string]any)
 	assert.Equal(t, []any{"lowercase-global"}, diag["disable"])
-	assert.Equal(t, []any{"vim", "fly", "env", "inspect", "json", "log", "time"}, diag["globals"])
+	assert.Equal(t, []any{"vim", "fly", "base64", "crypto", "env", "hex", "inspect", "json", "log", "time"}, diag["globals"])
 	assert.Equal(t, "Lua 5.1", cfg["runtime"].(map[string]any)["version"])
 
 	again, err := GenerateLuarc(data, LibraryDir)

@@ -31,7 +31,7 @@ function M.bind(ns, in_task, hold, begin, finish)
       fn = opts
       opts = nil
     end
-    check(type(id) == "string", 1, "string", id)
+    check(type(id) == "string" or type(id) == "table", 1, "string", id)
     check(opts == nil or type(opts) == "table", 2, "table", opts)
     check(type(fn) == "function", 3, "function", fn)
     if not in_task() then

@@ -87,6 +87,14 @@ function M.parallel(prim)
   local run
   local function parallel(items, fn, opts)
     if type(items) ~= "table" then arg_error(1, "table", items) end
+    local n = #items
+    for k in pairs(items) do
+      if type(k) ~= "number" or k < 1 or k > n or k % 1 ~= 0 then
+        -- a map would run nothing and return {}: say so (level 4 as in arg_error)
+        error(string.format("bad argument #1 to 'fly.parallel' (list expected, got a table with key %s)",
+          type(k) == "string" and string.format("%q", k) or tostring(k)), 4)
+      end
+    end
     if type(fn) ~= "function" then arg_error(2, "function", fn) end
     if opts ~= nil and type(opts) ~= "table" then arg_error(3, "table", opts) end
     opts = opts or {}
