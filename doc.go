@@ -63,6 +63,19 @@
 // deadline. What the `fly` module may do is the client's token's business:
 // give sandboxed scripts a token scoped to what they may touch.
 //
+// # Plan mode
+//
+// A Planner runs scripts against a shadow of the real fleet: its Client
+// sends the first read of each resource to the API and every change to an
+// in-process simulator seeded with what was read, and Plan returns what the
+// script would have changed, in order, with config diffs:
+//
+//	p, err := flyscript.NewPlanner("", nil)
+//	c, err := p.Client(client.WithToken(token))
+//	vm, err := flyscript.New(flyscript.WithClient(c), flyscript.WithApp("web"))
+//	err = vm.Run(ctx, "deploy.lua")
+//	fmt.Println(p.Plan().Summary()) // Plan: 3 updates, 1 stop, 1 create.
+//
 // # Goroutines
 //
 // A VM belongs to one goroutine at a time; a call made while another is

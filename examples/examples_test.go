@@ -29,6 +29,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden with the curr
 var runs = map[string][]string{
 	"quickstart.lua":             nil,
 	"rolling_restart.lua":        {"1m"},
+	"rolling_update.lua":         {"nginx:1.28", "1024"},
 	"blue_green.lua":             {"registry.fly.io/demo:v2"},
 	"scale_regions.lua":          {"ord=1,ams=2,syd=0,fra=1"},
 	"cleanup_stopped.lua":        {"24"},

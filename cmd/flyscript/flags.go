@@ -16,6 +16,7 @@ Usage:
   flyscript [flags] -                      run the script read from stdin
   flyscript [flags]                        a REPL on a terminal, else run stdin
   flyscript sim [flags]                    serve the Machines API simulator
+  flyscript plan [flags] script.lua        print what a script would change, changing nothing
   flyscript defs [--out DIR]               write editor definitions (lua-language-server)
 
 Flags (before the script name; everything after it goes to the script):

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -141,11 +143,13 @@ func TestPlanRollingUpdate(t *testing.T) {
 	ids := p.fleet()
 	frozen := p.freeze()
 	jsonPath := filepath.Join(t.TempDir(), "plan.json")
-	r := p.plan("--plan-json", jsonPath, "testdata/plan/rolling_update.lua", "nginx:1.28", "1024")
+	r := p.plan("--plan-json", jsonPath, "../../examples/rolling_update.lua", "nginx:1.28", "1024")
 	require.Equal(t, 0, r.code, r)
-	assert.Contains(t, r.stdout, "[3/3] web-3 now runs nginx:1.28\n\n~ Machines_update")
+	assert.Contains(t, r.stdout, "done: every started machine runs nginx:1.28\n\n~ Machines_update")
+	names := []string{"web-1", "web-2", "web-3"}
+	sort.Slice(names, func(i, j int) bool { return ids[names[i]] < ids[names[j]] }) // the script's order
 	var want []string
-	for _, name := range []string{"web-1", "web-2", "web-3"} {
+	for _, name := range names {
 		want = append(want,
 			"~ Machines_update update machine "+ids[name]+" ("+name+") of web",
 			"    guest.memory_mb: 256 -> 1024",
@@ -167,9 +171,10 @@ func TestPlanRollingUpdate(t *testing.T) {
 	first := doc.Changes[0]
 	assert.Equal(t, "Machines_update", first["op"])
 	assert.Equal(t, "POST", first["method"])
-	assert.Equal(t, "/v1/apps/web/machines/"+ids["web-1"], first["path"])
+	assert.Equal(t, "/v1/apps/web/machines/"+ids[names[0]], first["path"])
 	assert.Equal(t, "web", first["app"])
-	assert.Equal(t, ids["web-1"], first["resource"])
+	assert.Equal(t, ids[names[0]], first["resource"])
+	assert.Equal(t, names[0], first["name"])
 	assert.Equal(t, map[string]any{"from": "nginx:1.27", "to": "nginx:1.28"}, first["diff"].(map[string]any)["image"])
 	assert.Equal(t, "Plan: 3 updates.", doc.Summary)
 }
@@ -239,17 +244,23 @@ func TestPlanCleanUp(t *testing.T) {
 func TestPlanStopsAtALeaseHeldInProduction(t *testing.T) {
 	p := newProd(t)
 	ids := p.fleet()
-	// Held by someone else for a hundred hours of production time, so that
-	// it is still held now.
-	p.do("POST", "/v1/apps/web/machines/"+ids["web-2"]+"/lease", map[string]any{"ttl": 360000, "description": "someone's deploy"})
+	names := []string{"web-1", "web-2", "web-3"}
+	sort.Slice(names, func(i, j int) bool { return ids[names[i]] < ids[names[j]] }) // the script's order
+	// The last machine is held by someone else for a hundred hours of
+	// production time, so that it is still held now.
+	p.do("POST", "/v1/apps/web/machines/"+ids[names[2]]+"/lease", map[string]any{"ttl": 360000, "description": "someone's deploy"})
 	frozen := p.freeze()
-	r := p.plan("testdata/plan/rolling_update.lua", "nginx:1.28")
+	r := p.plan("../../examples/rolling_update.lua", "nginx:1.28")
 	assert.Equal(t, 1, r.code, r)
 	assert.Contains(t, r.stderr, "409 conflict")
+	assert.Contains(t, r.stderr, "lease currently held")
+	// The plan ends where the script did.
 	assert.Equal(t, []string{
-		"~ Machines_update update machine " + ids["web-1"] + " (web-1) of web",
+		"~ Machines_update update machine " + ids[names[0]] + " (" + names[0] + ") of web",
 		"    image: nginx:1.27 -> nginx:1.28",
-		"Plan: 1 update.",
+		"~ Machines_update update machine " + ids[names[1]] + " (" + names[1] + ") of web",
+		"    image: nginx:1.27 -> nginx:1.28",
+		"Plan: 2 updates.",
 	}, planLines(r.stdout))
 	p.untouched(frozen)
 }
@@ -297,4 +308,49 @@ func TestPlanUsage(t *testing.T) {
 	r := p.plan("--plan-json", filepath.Join(t.TempDir(), "missing", "plan.json"), "-e", "print(1)")
 	assert.Equal(t, 1, r.code, r)
 	assert.Contains(t, r.stderr, "cannot write --plan-json")
+}
+
+func TestPlanParallelAndInterrupt(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	frozen := p.freeze()
+	// Tasks of fly.parallel go through the overlay one request at a time.
+	r := p.plan("-e", `
+		local ms = fly.machines.list{ state = "started" }
+		fly.parallel(ms, function(m) fly.machines.stop(m.id); fly.machines.wait(m.id, "stopped") end, { concurrency = 3 })
+		print(#fly.machines.list{ state = "stopped" })`)
+	require.Equal(t, 0, r.code, r)
+	assert.True(t, strings.HasPrefix(r.stdout, "4\n\n"), r.stdout)
+	lines := planLines(r.stdout)
+	require.Len(t, lines, 4)
+	sort.Strings(lines[:3])
+	var want []string
+	for _, name := range []string{"web-1", "web-2", "web-3"} {
+		want = append(want, "~ Machines_stop stop machine "+ids[name]+" ("+name+") of web: started -> stopped")
+	}
+	sort.Strings(want)
+	assert.Equal(t, append(want, "Plan: 3 stops."), lines)
+	assert.NotContains(t, r.stdout+r.stderr, "SECRETSECRET")
+
+	// Ctrl-C: the script stops, and the plan up to there is printed.
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	out := &syncBuffer{}
+	var errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		c := &cli{stdin: strings.NewReader(""), stdout: out, stderr: &errOut, env: []string{"HOME=" + t.TempDir()}}
+		done <- c.runPlan(ctx, []string{"--api-url", p.url, "--token", fakeToken, "--app", "web", "-e",
+			`fly.machines.stop("` + ids["web-1"] + `") print("stopped") while true do end`})
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "stopped\n") }, 10*time.Second, 5*time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, 130, code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("plan did not stop on interrupt")
+	}
+	assert.Contains(t, out.String(), "~ Machines_stop stop machine "+ids["web-1"]+" (web-1) of web: started -> stopped\nPlan: 1 stop.\n")
+	p.untouched(frozen)
 }

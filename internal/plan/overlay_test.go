@@ -308,3 +308,36 @@ func TestAppListShowsProductionAndThePlan(t *testing.T) {
 	assert.Equal(t, "Apps_delete", plan.Changes[1].Op)
 	assert.Equal(t, "destroy app api", plan.Changes[1].Summary)
 }
+
+func TestBadUpstreamAnswersAreErrors(t *testing.T) {
+	var posts int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != "GET" {
+			posts++
+		}
+		switch r.URL.Path {
+		case "/v1/apps/web":
+			_, _ = w.Write([]byte(`{"name":"web","organization":{"slug":"personal"}}`))
+		case "/v1/apps/web/machines":
+			_, _ = w.Write([]byte(`[{"id": 12}]`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	o, err := New(srv.URL, nil)
+	require.NoError(t, err)
+	defer o.Close()
+	hc := &http.Client{Transport: o}
+	_, err = hc.Get(srv.URL + "/v1/apps/web/machines")
+	assert.ErrorContains(t, err, "plan: unexpected answer to GET /v1/apps/web/machines")
+	req, _ := http.NewRequest("POST", srv.URL+"/v1/apps/web/machines", strings.NewReader(`{"config":{"image":"x"}}`))
+	_, err = hc.Do(req)
+	assert.ErrorContains(t, err, "unexpected answer")
+	huge := bytes.Repeat([]byte("x"), maxBody+1)
+	req, _ = http.NewRequest("POST", srv.URL+"/v1/apps", bytes.NewReader(huge))
+	_, err = hc.Do(req)
+	assert.ErrorContains(t, err, "larger than")
+	assert.Zero(t, posts)
+	assert.Empty(t, o.Plan().Changes)
+}

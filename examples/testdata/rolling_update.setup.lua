@@ -1,0 +1,6 @@
+local c = require("common")
+c.app()
+c.machine("ord")
+c.machine("ams")
+c.machine("ord")
+c.stopped("syd")
