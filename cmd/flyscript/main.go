@@ -74,8 +74,9 @@ type cli struct {
 	simOptions    []sim.Option
 	clientOptions []client.Option
 	// plan, when set, puts the plan overlay between the client and the
-	// API (`flyscript plan`).
-	plan *planRun
+	// API (`flyscript plan`); replPlan is the REPL's switch for `.plan`.
+	plan     *planRun
+	replPlan *planSwitch
 }
 
 func (c *cli) main(ctx context.Context, args []string) int {
@@ -125,6 +126,10 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 
+	if replMode && c.plan == nil {
+		c.replPlan = newPlanSwitch()
+		c.replPlan.color = isTerminal(c.stdout) && getenv("NO_COLOR") == ""
+	}
 	api, closeAPI, err := c.client(s, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "flyscript: %v\n", err)
@@ -183,7 +188,7 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		}
 	}
 	if replMode {
-		return interactive(ctx, vm, s, c.stdin, stdout, stderr, c.env)
+		return interactive(ctx, vm, s, c.stdin, stdout, stderr, c.env, c.replPlan)
 	}
 	return exitOK
 }
@@ -258,6 +263,9 @@ func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), erro
 			return nil, nil, err
 		}
 		opts = append(opts, client.WithHTTPClient(&http.Client{Transport: rt}))
+	} else if c.replPlan != nil {
+		c.replPlan.base = base
+		opts = append(opts, client.WithHTTPClient(&http.Client{Transport: c.replPlan}))
 	}
 	api, err := client.New(append(opts, client.WithToken(s.Token), client.WithBaseURL(base))...)
 	if err != nil {

@@ -82,7 +82,7 @@ func splitPlanFlags(args []string) (jsonPath string, rest []string, help bool, e
 		case name == "h" || name == "help":
 			help = true
 		case name == "i":
-			return "", nil, false, errors.New("plan runs scripts; it has no REPL (-i)")
+			return "", nil, false, errors.New("plan runs scripts; in the REPL, .plan plans what follows")
 		}
 		rest = append(rest, a)
 		if runnerValueFlags[name] && !hasValue && i+1 < len(args) {

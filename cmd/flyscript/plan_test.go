@@ -354,3 +354,57 @@ func TestPlanParallelAndInterrupt(t *testing.T) {
 	assert.Contains(t, out.String(), "~ Machines_stop stop machine "+ids["web-1"]+" (web-1) of web: started -> stopped\nPlan: 1 stop.\n")
 	p.untouched(frozen)
 }
+
+func TestREPLPlanWithPipedInput(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	frozen := p.freeze()
+	id := ids["web-1"]
+	r := cmd(t, invocation{stdin: strings.Join([]string{
+		`.plan show`,
+		`.plan`,
+		`.plan`,
+		`fly.machines.stop("` + id + `")`,
+		`print(fly.machines.get("` + id + `").state)`,
+		`.plan show`,
+		`.plan bogus`,
+		`.plan end`,
+		`print(fly.machines.get("` + id + `").state)`,
+		`.plan end`,
+	}, "\n")}, "--api-url", p.url, "--token", fakeToken, "--app", "web", "-i")
+	require.Equal(t, 0, r.code, r)
+	stop := "~ Machines_stop stop machine " + id + " (web-1) of web: started -> stopped\nPlan: 1 stop.\n"
+	assert.Regexp(t, "^plan: from now on changes go to a shadow[^\n]*\n"+
+		"\\{ ok = true \\}\nstopped\n"+regexp.QuoteMeta(stop+stop)+"plan ended: changes go to the API again[^\n]*\nstarted\n$", r.stdout)
+	assert.Equal(t, "no plan is on: .plan starts one\n"+
+		"a plan is already on: .plan show lists it, .plan end ends it\n"+
+		"unknown .plan command \"bogus\": use .plan, .plan show or .plan end\n"+
+		"no plan is on: .plan starts one\n", r.stderr)
+	p.untouched(frozen)
+}
+
+func TestREPLPlanOnATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	p := newProd(t)
+	ids := p.fleet()
+	frozen := p.freeze()
+	bin := buildFlyscript(t)
+	env := []string{"TERM=xterm", "HOME=" + t.TempDir(), "XDG_STATE_HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+	term := startTerminal(t, bin, env, "--api-url", p.url, "--token", "sim-token", "--app", "web")
+	m := term.expect(0, "> ", 10*time.Second)
+	term.typeText(".help\r")
+	m = term.expect(m, ".plan  .plan show  .plan end", 5*time.Second)
+	term.typeText(".plan\r")
+	m = term.expect(m, "plan> ", 5*time.Second)
+	term.typeText(`fly.machines.destroy("` + ids["old-1"] + `")` + "\r")
+	m = term.expect(m, "plan> ", 5*time.Second)
+	term.typeText(".plan end\r")
+	m = term.expect(m, "\x1b[31m-\x1b[0m \x1b[1mMachines_delete\x1b[0m destroy machine "+ids["old-1"]+" (old-1) of web: stopped -> destroyed", 5*time.Second)
+	m = term.expect(m, "plan ended", 5*time.Second)
+	term.expect(m, "\n> ", 5*time.Second)
+	term.typeText("\x04")
+	assert.Equal(t, 0, term.wait(10*time.Second))
+	p.untouched(frozen)
+}

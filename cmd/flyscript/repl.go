@@ -24,7 +24,12 @@ import (
 //
 // When stdin is not a terminal (flyscript -i < file), its lines are
 // evaluated one after the other as if typed, without line editing.
-func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
+func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Reader, stdout, stderr io.Writer, env []string, plan *planSwitch) int {
+	var cmds []repl.Command
+	prompt := func() string { return "" }
+	if plan != nil {
+		cmds, prompt = plan.commands(stdout, stderr), plan.prompt
+	}
 	// Values print while the statement's context is still on the state, so
 	// that Ctrl-C cuts the printing of a huge value short.
 	inspect := func(v lua.LValue) string {
@@ -37,6 +42,9 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		sc := bufio.NewScanner(stdin)
 		sc.Buffer(make([]byte, 64*1024), 4<<20)
 		for sc.Scan() {
+			if !ev.Pending() && repl.RunCommand(cmds, sc.Text()) {
+				continue
+			}
 			if ev.Line(ctx, sc.Text()) == repl.Exit {
 				code, _ := vm.Exited()
 				return code
@@ -60,6 +68,8 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		Exited:      vm.Exited,
 		Docs:        luadefs.Docs(),
 		PureCalls:   map[string]bool{"fly.app": true},
+		Commands:    cmds,
+		Prompt:      prompt,
 	}
 	if err := repl.Run(context.WithoutCancel(ctx), cfg); err != nil {
 		fmt.Fprintf(stderr, "flyscript: %v\n", err)

@@ -35,6 +35,35 @@ type Config struct {
 	Docs []Doc
 	// PureCalls are the functions completion may call (see Completer).
 	PureCalls map[string]bool
+	// Commands are dot commands beyond .help, .clear and .exit.
+	Commands []Command
+	// Prompt, when set, is shown in front of the prompts: "plan" gives
+	// "plan> " and "plan>> ".
+	Prompt func() string
+}
+
+// Command is a dot command of the session: a line ".name args..." runs Run
+// with the words after the name.
+type Command struct {
+	Name string // ".plan"
+	Help string // its line in .help: ".plan [show|end]   ..."
+	Run  func(args []string)
+}
+
+// RunCommand runs the dot command line names, if there is one, and
+// reports whether it did.
+func RunCommand(cmds []Command, line string) bool {
+	words := strings.Fields(line)
+	if len(words) == 0 || !strings.HasPrefix(words[0], ".") {
+		return false
+	}
+	for _, c := range cmds {
+		if c.Name == words[0] {
+			c.Run(words[1:])
+			return true
+		}
+	}
+	return false
 }
 
 // Run reads, evaluates and prints until Ctrl-D, `.exit` or ctx ends. The
@@ -103,6 +132,9 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		if ev.Pending() {
 			prompt = ">> "
 		}
+		if cfg.Prompt != nil {
+			prompt = cfg.Prompt() + prompt
+		}
 		line, perr := ln.Prompt(prompt)
 		switch {
 		case errors.Is(perr, liner.ErrPromptAborted):
@@ -122,9 +154,15 @@ func Run(ctx context.Context, cfg Config) (err error) {
 				return nil
 			case ".help":
 				fmt.Fprintln(cfg.Stdout, help.Overview())
+				for _, c := range cfg.Commands {
+					fmt.Fprintln(cfg.Stdout, "  "+c.Help)
+				}
 				continue
 			case ".clear":
 				fmt.Fprint(cfg.Stdout, "\x1b[H\x1b[2J")
+				continue
+			}
+			if RunCommand(cfg.Commands, line) {
 				continue
 			}
 		}
