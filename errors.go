@@ -9,6 +9,7 @@ import (
 
 	"github.com/flyscript/flyscript/bindings"
 	"github.com/flyscript/flyscript/internal/lua51"
+	"github.com/flyscript/flyscript/internal/luadiag"
 	flylua "github.com/flyscript/flyscript/lua"
 )
 
@@ -108,131 +109,11 @@ func (vm *VM) handleError(L *lua.LState) int {
 // embedded Lua modules (the `fly` module's wrappers in lua/fly/...), so
 // that an error raised by a library points at the script's line that
 // called it. When only embedded frames run Lua, the innermost one is used.
-func luaWhere(L *lua.LState) string {
-	first := ""
-	for level := 1; ; level++ {
-		dbg, ok := L.GetStack(level)
-		if !ok {
-			return first
-		}
-		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
-			continue
-		}
-		if dbg.What == "G" || dbg.CurrentLine <= 0 {
-			continue
-		}
-		where := fmt.Sprintf("%s:%d", dbg.Source, dbg.CurrentLine)
-		if !isEmbedded(dbg.Source) {
-			return where
-		}
-		if first == "" {
-			first = where
-		}
-	}
-}
+func luaWhere(L *lua.LState) string { return luadiag.Location(L, 1, flylua.IsChunk) }
 
-// isEmbedded reports whether a chunk name is one of the embedded Lua
-// modules ("lua/fly/leases.lua").
-func isEmbedded(source string) bool {
-	name, ok := strings.CutPrefix(source, "lua/")
-	if !ok {
-		return false
-	}
-	for _, f := range flylua.Files() {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
-
-// callerIsEmbedded reports whether the frame below level runs one of the
-// embedded Lua modules.
-func callerIsEmbedded(L *lua.LState, level int) bool {
-	dbg, ok := L.GetStack(level + 1)
-	if !ok {
-		return false
-	}
-	if _, err := L.GetInfo("S", dbg, lua.LNil); err != nil {
-		return false
-	}
-	return isEmbedded(dbg.Source)
-}
-
-// maxTraceback bounds the number of frames printed; deeper stacks keep
-// their first and last frames, as lua.c does.
-const maxTraceback = 22
-
-// traceback renders the stack above the message handler. A frame that was
-// entered by a tail call is followed by a "(tail call)" line, as in lua.c:
-// gopher-lua counts the calls it replaced as levels of their own, which
-// GetStack answers with the bottom frame.
-//
-// The frames of the embedded Lua modules at the top of the stack (the
-// `fly` module's wrappers, and the Go functions they call) are left out:
-// an error raised by the library is shown from the script's line that
-// called it. Library frames further down, such as fly.leases.with calling
-// the script's function, are kept.
-func traceback(L *lua.LState) string {
-	var lines []string
-	top := true
-	for level := 1; ; level++ {
-		dbg, ok := L.GetStack(level)
-		if !ok {
-			break
-		}
-		if _, err := L.GetInfo("Sln", dbg, lua.LNil); err != nil {
-			continue
-		}
-		if top {
-			if isEmbedded(dbg.Source) || (dbg.What == "G" && callerIsEmbedded(L, level)) {
-				continue
-			}
-			top = false
-		}
-		if dbg.What == "main" {
-			if _, more := L.GetStack(level + 1); more {
-				lines = append(lines, "\t(tail call): ?")
-				continue
-			}
-		}
-		lines = append(lines, "\t"+frameLine(dbg))
-	}
-	if len(lines) > maxTraceback {
-		head := lines[:maxTraceback/2]
-		tail := lines[len(lines)-maxTraceback/2:]
-		lines = append(append(append([]string{}, head...), "\t..."), tail...)
-	}
-	if len(lines) == 0 {
-		return ""
-	}
-	return "stack traceback:\n" + strings.Join(lines, "\n")
-}
-
-// frameLine is one traceback line: "file:12: in function 'name'".
-func frameLine(dbg *lua.Debug) string {
-	var where string
-	switch {
-	case dbg.What == "G":
-		where = "[G]:"
-	case dbg.CurrentLine > 0:
-		where = fmt.Sprintf("%s:%d:", dbg.Source, dbg.CurrentLine)
-	default:
-		where = dbg.Source + ":"
-	}
-	switch {
-	case dbg.What == "main":
-		return where + " in main chunk"
-	case strings.HasPrefix(dbg.Name, "<"):
-		return fmt.Sprintf("%s in function %s", where, dbg.Name)
-	case dbg.Name != "" && dbg.Name != "?":
-		return fmt.Sprintf("%s in function '%s'", where, dbg.Name)
-	case dbg.What == "G":
-		return where + " ?"
-	default:
-		return fmt.Sprintf("%s in function <%s:%d>", where, dbg.Source, dbg.LineDefined)
-	}
-}
+// traceback renders the stack above the message handler, without the
+// frames of the embedded Lua modules at its top (see luadiag.Traceback).
+func traceback(L *lua.LState) string { return luadiag.Traceback(L, 1, flylua.IsChunk) }
 
 // tostring renders an error value as tostring() would, through __tostring,
 // without ever failing: a broken __tostring falls back to a description.

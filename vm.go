@@ -289,6 +289,13 @@ func (vm *VM) scriptError(ctx context.Context, err error) error {
 		se.Where, se.Traceback = vm.fail.where, vm.fail.traceback
 		vm.fail = nil
 	}
+	if vm.fly != nil {
+		if tb := vm.fly.TaskTraceback(value); tb != "" {
+			// The error of a fly.spawn or fly.parallel task: where the task
+			// failed first, then where the error surfaced.
+			se.Traceback = strings.Replace(tb, "stack traceback:", "task stack traceback:", 1) + "\n" + se.Traceback
+		}
+	}
 	se.Message = tostring(vm.state, value)
 	if _, isString := value.(lua.LString); !isString && se.Where != "" && !hasLocation(se.Message, se.Where) {
 		se.Message = se.Where + ": " + se.Message

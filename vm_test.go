@@ -14,6 +14,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/internal/lua51"
+	flylua "github.com/flyscript/flyscript/lua"
 )
 
 // newVM builds a VM writing to buffers and closes it with the test.
@@ -390,9 +391,9 @@ func TestWhereSkipsEmbeddedModules(t *testing.T) {
 	assert.Equal(t, "check.lua:3", se.Where)
 	// The library's own frames at the top are left out of the traceback.
 	assert.Equal(t, "stack traceback:\n\tcheck.lua:3: in main chunk", se.Traceback)
-	assert.True(t, isEmbedded("lua/assert.lua"))
-	assert.False(t, isEmbedded("lua/mine.lua"))
-	assert.False(t, isEmbedded("assert.lua"))
+	assert.True(t, flylua.IsChunk("lua/assert.lua"))
+	assert.False(t, flylua.IsChunk("lua/mine.lua"))
+	assert.False(t, flylua.IsChunk("assert.lua"))
 }
 
 // Filling the Lua stack makes gopher-lua panic out of a protected call (its

@@ -17,6 +17,9 @@ import (
 const (
 	codeInvalidArgument = "invalid_argument"
 	codeInternal        = "internal"
+	// codeTaskFailed is fly.parallel's code when its first failed item's
+	// error is not a fly error.
+	codeTaskFailed = "task_failed"
 )
 
 // noAppMessage is the contract's message when an app-scoped function has no app.
@@ -57,7 +60,7 @@ func (e *Error) Error() string {
 		b.WriteString(strconv.Itoa(e.Status))
 		b.WriteByte(' ')
 	}
-	showCode := e.Code != "" && !(e.Status == 0 && e.Code == codeInvalidArgument)
+	showCode := e.Code != "" && !(e.Status == 0 && (e.Code == codeInvalidArgument || e.Code == codeTaskFailed))
 	if showCode {
 		b.WriteString(e.Code)
 	}

@@ -46,7 +46,9 @@ type task struct {
 	waiters []waiter
 	results []lua.LValue
 	errv    lua.LValue // the error value when it failed
-	handle  *lua.LUserData
+	// traceback is where it failed (see raiseInTask).
+	traceback string
+	handle    *lua.LUserData
 }
 
 // waiter is a task waiting for another: for it (any < 0) or for any of a
@@ -78,6 +80,9 @@ type scheduler struct {
 	notify chan struct{}
 
 	fail      *lua.LUserData // the (fail, err) marker of a failed call
+	entry     *lua.LFunction // starts a task: entry(arm, fn, ...)
+	armFn     *lua.LFunction // s.arm
+	failures  []failure      // the last failed tasks, for TaskTraceback
 	taskMeta  *lua.LTable
 	installed bool
 }
@@ -182,7 +187,7 @@ func (s *scheduler) step(L *lua.LState, t *task) {
 	var vals []lua.LValue
 	if !t.started {
 		t.started = true
-		st, err, vals = L.Resume(t.th, t.fn, args...)
+		st, err, vals = L.Resume(t.th, s.entry, append([]lua.LValue{s.armFn, t.fn}, args...)...)
 	} else {
 		st, err, vals = L.Resume(t.th, nil, args...)
 	}
@@ -202,6 +207,9 @@ func (s *scheduler) step(L *lua.LState, t *task) {
 func (s *scheduler) finish(t *task, results []lua.LValue, errv lua.LValue) {
 	t.state = taskDone
 	t.results, t.errv = results, errv
+	if errv != nil {
+		s.remember(errv, t.traceback)
+	}
 	if t.results == nil && errv == nil {
 		t.results = []lua.LValue{}
 	}
@@ -286,9 +294,11 @@ func (s *scheduler) install(L *lua.LState) error {
 		return err
 	}
 	protect, ok := m.RawGetString("protect").(*lua.LFunction)
-	if !ok {
-		return fmt.Errorf("bindings: fly/tasks.lua has no protect")
+	entry, ok2 := m.RawGetString("entry").(*lua.LFunction)
+	if !ok || !ok2 {
+		return fmt.Errorf("bindings: fly/tasks.lua has no protect or entry")
 	}
+	s.entry, s.armFn = entry, L.NewFunction(s.arm)
 	inTask := L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LBool(s.taskOf(L) != nil))
 		return 1
@@ -548,26 +558,7 @@ func (f *Fly) parallelPrimitives(L *lua.LState) *lua.LTable {
 		L.Push(t)
 		return 1
 	}))
-	prim.RawSetString("failure", L.NewFunction(func(L *lua.LState) int {
-		errs := L.CheckTable(1)
-		failed, total := L.CheckInt(2), L.CheckInt(3)
-		first, firstIdx := lua.LValue(lua.LNil), 0
-		errs.ForEach(func(k, v lua.LValue) {
-			if i, ok := k.(lua.LNumber); ok && (firstIdx == 0 || int(i) < firstIdx) {
-				first, firstIdx = v, int(i)
-			}
-		})
-		e := &Error{Op: "fly.parallel", Code: "parallel",
-			Message: fmt.Sprintf("%d of %d calls failed; item %d: %s", failed, total, firstIdx, errorText(first))}
-		if fe := AsError(first); fe != nil {
-			e.Code = fe.Code
-			e.Retryable = fe.Retryable
-		}
-		v := f.errorValue(e)
-		v.RawSetString("errors", errs)
-		L.Push(v)
-		return 1
-	}))
+	prim.RawSetString("failure", L.NewFunction(s.parallelFailure))
 	return prim
 }
 

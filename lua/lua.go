@@ -29,6 +29,18 @@ func Source(name string) ([]byte, error) { return files.ReadFile(name) }
 // repository, so that error messages and tracebacks name a real file.
 func ChunkName(name string) string { return "lua/" + name }
 
+// IsChunk reports whether a chunk name is that of an embedded file
+// ("lua/fly/leases.lua"): tracebacks and error locations skip such frames
+// to point at the script's own line.
+func IsChunk(chunk string) bool {
+	name, ok := strings.CutPrefix(chunk, "lua/")
+	if !ok {
+		return false
+	}
+	_, err := fs.Stat(files, name)
+	return err == nil && strings.HasSuffix(name, ".lua")
+}
+
 // ModuleName turns a file name into the module name require() knows it by:
 // "assert.lua" is "assert", "fly/leases.lua" is "fly.leases".
 func ModuleName(name string) string {

@@ -27,6 +27,15 @@ function M.wrapper(fail)
   end
 end
 
+-- entry(arm, fn, ...) is how every task starts: arm() has the task's
+-- coroutine describe an error it raises, and keep its traceback, while the
+-- stack is still there (bindings/taskerrors.go); fn(...) then runs as a tail
+-- call, so that entry leaves no frame of its own.
+function M.entry(arm, fn, ...)
+  arm()
+  return fn(...)
+end
+
 -- protect(in_task, raw_pcall, raw_xpcall) returns pcall and xpcall that let
 -- a fly call inside them yield the task: gopher-lua cannot yield across its
 -- native pcall, so inside a task the protected function runs in a coroutine
