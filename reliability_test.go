@@ -143,7 +143,7 @@ func TestSandboxEscapes(t *testing.T) {
 		{"io through package.loaded._G", `package.loaded._G.io.open(victim, "w")`, "io.open is not available in the sandbox"},
 		{"io through getfenv", `getfenv(0).io.lines(victim)`, "io.lines is not available in the sandbox"},
 		{"io's metatable removed", `setmetatable(io, nil) io.open(victim, "w")`, "cannot change a protected metatable"},
-		{"io's stand-in overwritten with rawset", `rawset(io, "open", 1) io.open(victim, "w")`, "attempt to call a non-function object"},
+		{"io's stand-in overwritten with rawset", `rawset(io, "open", 1) io.open(victim, "w")`, "attempt to call field 'open' (a number value)"},
 		{"os through require", `require("os").execute("touch " .. victim .. ".x")`, "os.execute is not available in the sandbox"},
 		{"os through package.loaded", `package.loaded.os.remove(victim)`, "os.remove is not available in the sandbox"},
 		{"os.rename through getfenv", `getfenv(1).os.rename(victim, victim .. ".moved")`, "os.rename is not available in the sandbox"},

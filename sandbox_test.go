@@ -77,7 +77,7 @@ local co = coroutine.wrap(function() coroutine.yield(1) end)
 print(co(), os.getenv("HOME"))
 `
 	require.NoError(t, vm.RunSource(t.Context(), "ok.lua", []byte(src)))
-	assert.Equal(t, "01,02,03\t5\ttrue\tnumber\t1970\n2\tok.lua:5: caught\n1\tnil\n", out.String())
+	assert.Equal(t, "01,02,03\t5\ttrue\tnumber\t1970\n2\tcaught\n1\tnil\n", out.String())
 }
 
 func TestSandboxEnvironment(t *testing.T) {

@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/luadiag"
+
 	"github.com/flyscript/flyscript/client"
 	"github.com/flyscript/flyscript/stdlib"
 )
@@ -85,6 +87,7 @@ func newVM(t testing.TB, base, app string, opts ...client.Option) (*lua.LState, 
 	L := lua.NewState()
 	t.Cleanup(L.Close)
 	require.NoError(t, stdlib.Open(L, stdlib.Config{Stdout: io.Discard, Stderr: io.Discard}))
+	L.SetGlobal("error", L.NewFunction(luadiag.Error)) // the VM's error (internal/lua51), with the Lua 5.1 levels the embedded modules count on
 	f, err := Open(L, Config{Client: newTestClient(t, base, opts...), App: app})
 	require.NoError(t, err)
 	return L, f

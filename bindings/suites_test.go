@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/luadiag"
+
 	"github.com/flyscript/flyscript/client"
 	flylua "github.com/flyscript/flyscript/lua"
 	"github.com/flyscript/flyscript/sim"
@@ -32,6 +34,7 @@ func simVM(t testing.TB, stderr io.Writer, opts ...client.Option) (*lua.LState, 
 	L := lua.NewState()
 	t.Cleanup(L.Close)
 	require.NoError(t, stdlib.Open(L, stdlib.Config{Stdout: io.Discard, Stderr: io.Discard}))
+	L.SetGlobal("error", L.NewFunction(luadiag.Error)) // the VM's error (internal/lua51), with the Lua 5.1 levels the embedded modules count on
 	flylua.Preload(L)
 	c := newTestClient(t, srv.URL, opts...)
 	f, err := Open(L, Config{Client: c, Stderr: stderr})

@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/luadiag"
 	"go.uber.org/goleak"
 
 	"github.com/flyscript/flyscript/client"
@@ -25,6 +27,7 @@ func taskVM(t *testing.T, n int, simOpts []sim.Option, clientOpts ...client.Opti
 	L := lua.NewState()
 	t.Cleanup(L.Close)
 	require.NoError(t, stdlib.Open(L, stdlib.Config{Stdout: io.Discard, Stderr: io.Discard}))
+	L.SetGlobal("error", L.NewFunction(luadiag.Error)) // the VM's error (internal/lua51), with the Lua 5.1 levels the embedded modules count on
 	flylua.Preload(L)
 	var stderr strings.Builder
 	f, err := Open(L, Config{Client: newTestClient(t, srv.URL, clientOpts...), App: "tasks-app", Stderr: &stderr})

@@ -23,15 +23,14 @@ local function show(v)
 end
 
 -- fail raises "assert.<name>: <what>[: msg]" at the caller of the public
--- function. That is level 3 in Lua 5.1 (fail, the assertion, its caller),
--- but gopher-lua counts one more for levels above 1, hence 4; the tests
--- check the position.
+-- function: level 3 (fail, the assertion, its caller); the tests check the
+-- position.
 local function fail(name, what, msg)
   local text = "assert." .. name .. ": " .. what
   if msg ~= nil then
     text = text .. ": " .. tostring(msg)
   end
-  error(text, 4)
+  error(text, 3)
 end
 
 --- equal(actual, expected, msg?): actual == expected.

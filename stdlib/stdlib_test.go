@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/luadiag"
+
 	embedded "github.com/flyscript/flyscript/lua"
 	"github.com/flyscript/flyscript/stdlib"
 )
@@ -40,6 +42,7 @@ func newVM(t testing.TB, cfg stdlib.Config) *vm {
 		cfg.Getenv = func(k string) (string, bool) { s, ok := testEnv[k]; return s, ok }
 	}
 	require.NoError(t, stdlib.Open(v.L, cfg))
+	v.L.SetGlobal("error", v.L.NewFunction(luadiag.Error)) // the VM's error (internal/lua51), with the Lua 5.1 levels the embedded modules count on
 	embedded.Preload(v.L)
 	return v
 }

@@ -7,6 +7,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/flyscript/flyscript/internal/luadiag"
 )
 
 // Compile turns Lua source into a gopher-lua function prototype: parse,
@@ -23,11 +25,11 @@ func Compile(src []byte, name string) (*lua.FunctionProto, error) {
 	}
 	chunk, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
-		return nil, syntaxError(err)
+		return nil, syntaxError(name, src, err)
 	}
 	proto, err := lua.Compile(rewriteBlock(chunk), name)
 	if err != nil {
-		return nil, syntaxError(err)
+		return nil, syntaxError(name, src, err)
 	}
 	return proto, nil
 }
@@ -44,10 +46,12 @@ func Load(L *lua.LState, src []byte, name string) (*lua.LFunction, error) {
 
 // syntaxError is the error of a chunk that does not compile: a
 // *lua.ApiError of type ApiErrorSyntax whose Object is the one-line
-// message. Every syntax error of the project is made here (the one place
-// where its wording is decided).
-func syntaxError(err error) error {
-	return &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(oneLine(err.Error())), Cause: err}
+// message and whose Cause is a *luadiag.SyntaxError. Every syntax error of
+// the project is made here; luadiag.Syntax words it as C Lua 5.1 does
+// ("chunk:4: 'end' expected (to close 'if' at line 2) near '<eof>'").
+func syntaxError(name string, src []byte, err error) error {
+	se := luadiag.Syntax(name, src, err)
+	return &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(oneLine(se.Error())), Cause: se}
 }
 
 // SyntaxMessage is a compile error's text without gopher-lua's wrapping.

@@ -8,14 +8,18 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/luadiag"
 )
 
 // openBase replaces the base functions that compile or protect: load,
 // loadstring, loadfile, dofile, pcall, xpcall, and require's loader of Lua
 // files, so that every chunk goes through Compile and every protected call
-// through PCall.
+// through PCall; and error, whose levels count as Lua 5.1's do
+// (luadiag.Error).
 func (o *opener) openBase() {
 	L := o.L
+	L.SetGlobal("error", L.NewFunction(luadiag.Error))
 	L.SetGlobal("pcall", L.NewFunction(Pcall))
 	L.SetGlobal("xpcall", L.NewFunction(Xpcall))
 	L.SetGlobal("load", L.NewFunction(luaLoad))

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/luadiag"
 )
 
 // PCall calls the function below the nargs arguments on top of L's stack in
@@ -132,6 +134,7 @@ func messageHandler(L *lua.LState) int {
 	if s, ok := v.(lua.LString); ok && strings.HasPrefix(string(s), callstackOverflow) {
 		v = lua.LString(Where(L, 1) + "stack overflow")
 	}
+	v = luadiag.Runtime(L, v)
 	L.SetTop(0)
 	L.Push(v)
 	return 1

@@ -223,22 +223,19 @@ func (e *Evaluator) formatError(err error) string {
 
 // Incomplete reports whether a compile error only says the chunk ended too
 // early, so that another line may complete it: a block, call, table or long
-// string still open at the end of input. An unfinished quoted string is an
-// error, as in lua.c.
+// string still open at the end of input, which the message says with
+// "near '<eof>'", as lua.c tells. An unfinished quoted string is an error.
 func Incomplete(err error) bool {
 	var apiErr *lua.ApiError
 	if !errors.As(err, &apiErr) || apiErr.Type != lua.ApiErrorSyntax {
 		return false
 	}
-	msg := err.Error()
-	if !strings.Contains(msg, "at EOF:") {
-		return false
-	}
-	return !strings.Contains(msg, "unterminated string")
+	msg := lua51.SyntaxMessage(err)
+	return strings.HasSuffix(msg, "near '<eof>'") && !strings.Contains(msg, "unfinished string")
 }
 
-// syntaxMessage is a syntax error's one line, without the chunk name
-// gopher-lua puts in front: "stdin line:1(column:10) near '2': syntax error".
+// syntaxMessage is a syntax error's one line: "stdin:1: '<eof>' expected
+// near '2'", the line counted from the first line of the chunk typed.
 func syntaxMessage(err error) string {
 	return strings.TrimPrefix(lua51.SyntaxMessage(err), "<"+ChunkName+"> ")
 }

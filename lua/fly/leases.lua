@@ -19,8 +19,8 @@ end
 
 local function check(cond, n, want, got)
   if not cond then
-    -- level 4: the caller of with (gopher-lua counts one more than Lua 5.1)
-    error(string.format("bad argument #%d to 'fly.leases.with' (%s expected, got %s)", n, want, type(got)), 4)
+    -- level 3: the caller of with
+    error(string.format("bad argument #%d to 'fly.leases.with' (%s expected, got %s)", n, want, type(got)), 3)
   end
 end
 

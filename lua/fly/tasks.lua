@@ -81,8 +81,8 @@ function M.protect(in_task, raw_pcall, raw_xpcall)
 end
 
 local function arg_error(n, want, got)
-  -- level 4: the caller of fly.parallel (gopher-lua counts one more than Lua 5.1)
-  error(string.format("bad argument #%d to 'fly.parallel' (%s expected, got %s)", n, want, type(got)), 4)
+  -- level 3: the caller of fly.parallel
+  error(string.format("bad argument #%d to 'fly.parallel' (%s expected, got %s)", n, want, type(got)), 3)
 end
 
 -- parallel(prim) returns fly.parallel written over the Go primitives:
