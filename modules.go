@@ -39,6 +39,7 @@ func (vm *VM) openModules() error {
 		LogLevel: vm.cfg.logLevel,
 		Getenv:   vm.cfg.getenv,
 		Now:      vm.cfg.now,
+		Sleep:    vm.sleepFunc(),
 		Exit:     vm.onExit,
 	})
 	if err != nil {
@@ -50,6 +51,7 @@ func (vm *VM) openModules() error {
 		App:      vm.cfg.app,
 		Stderr:   vm.cfg.stderr,
 		Progress: vm.cfg.progress,
+		Clock:    vm.cfg.clock,
 	})
 	return err
 }

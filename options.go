@@ -25,6 +25,7 @@ type config struct {
 	progress bool
 	path     []string
 	now      func() time.Time
+	clock    Clock
 }
 
 // WithClient sets the Machines API client the `fly` module calls through.

@@ -48,6 +48,22 @@ type Config struct {
 	Stderr io.Writer
 	// Progress is set when Stderr is a terminal, so progress bars may be drawn.
 	Progress bool
+	// Clock, when set, replaces the wall clock for time.sleep (in tasks
+	// too) and the lease refreshes of fly.leases.with: the virtual time of
+	// `flyscript test`. Nil means real time.
+	Clock Clock
+}
+
+// Clock is a source of time other than the wall clock (Config.Clock).
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// Sleep returns once d has passed on the clock, or ctx's error.
+	Sleep(ctx context.Context, d time.Duration) error
+	// Ticker ticks every d until stop is called. A zero time on the channel
+	// is a barrier, not a tick: the ticker sends one after each tick to learn
+	// that the refresh it caused has been answered.
+	Ticker(d time.Duration) (ticks <-chan time.Time, stop func())
 }
 
 // Fly is the fly module installed in one Lua state. It belongs to the
@@ -71,6 +87,7 @@ type Fly struct {
 	wrapFn *lua.LFunction // tasks.lua's wrap(raw), made on first use
 
 	ticker  func(d time.Duration) (<-chan time.Time, func()) // lease refresh ticks; replaced in tests
+	clock   Clock                                            // Config.Clock; nil for real time
 	keepMu  sync.Mutex                                       // keepers start on the goroutines of task calls
 	keepers map[*keeper]struct{}                             // leases of fly.leases.with not yet released
 	warnMu  sync.Mutex                                       // keepers warn from their goroutines
@@ -100,6 +117,9 @@ func Open(L *lua.LState, cfg Config) (*Fly, error) {
 	}
 	if f.stderr == nil {
 		f.stderr = io.Discard
+	}
+	if cfg.Clock != nil {
+		f.clock, f.ticker = cfg.Clock, cfg.Clock.Ticker
 	}
 	f.errMeta = f.newErrorMeta()
 	f.sched = newScheduler(f)

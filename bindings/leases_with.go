@@ -86,7 +86,10 @@ func (f *Fly) keep(holder, root context.Context, app, id, nonce string, ttl time
 			case <-ctx.Done():
 				k.err = f.releaseLease(ctx, k)
 				return
-			case <-ticks:
+			case t := <-ticks:
+				if t.IsZero() {
+					continue // a virtual clock's barrier (Clock.Ticker)
+				}
 				req := &client.Request{Method: "POST", Pattern: leasePath,
 					Params: map[string]string{"app_name": app, "machine_id": id},
 					Query:  url.Values{}, Body: body, Nonce: nonce}

@@ -74,6 +74,9 @@ type scheduler struct {
 	tasks   map[*lua.LState]*task // running coroutines
 	ready   []*task
 	pending int // exchanges in flight
+	// sleepers are the tasks in time.sleep on a virtual clock (clock.go),
+	// counted in pending.
+	sleepers []sleeper
 
 	mu     sync.Mutex
 	queue  []completion
@@ -270,6 +273,9 @@ func (s *scheduler) run(L *lua.LState, done func() bool) error {
 			}
 			continue
 		}
+		if s.wakeVirtual(L) {
+			continue
+		}
 		if s.pending == 0 {
 			return fmt.Errorf("waiting for tasks that cannot finish (they wait for each other)")
 		}
@@ -317,7 +323,13 @@ func (s *scheduler) install(L *lua.LState) error {
 func (s *scheduler) sleep(L *lua.LState, d time.Duration) int {
 	t := s.taskOf(L)
 	if t == nil {
+		if s.f.clock != nil {
+			return s.f.virtualSleep(L, d)
+		}
 		return stdlib.BlockingSleep(L, d)
+	}
+	if s.f.clock != nil {
+		return s.sleepVirtual(L, t, d)
 	}
 	return s.await(L, t, exchange{
 		op: "time.sleep",

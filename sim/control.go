@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -517,4 +518,20 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// SaveState writes the simulator's state to path in the format of
+// WithStateFile (a file New can load), atomically.
+func (c *Control) SaveState(path string) error {
+	s := c.s
+	s.mu.Lock()
+	b, err := json.MarshalIndent(s.w, "", " ")
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("sim: encode state: %w", err)
+	}
+	if err := writeFileAtomic(path, b); err != nil {
+		return fmt.Errorf("sim: write state: %w", err)
+	}
+	return nil
 }

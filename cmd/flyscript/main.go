@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return defsCommand(ctx, args[1:], stdout, stderr)
 		case "plan":
 			return planCommand(ctx, args[1:], stdin, stdout, stderr, env)
+		case "test":
+			return testCommand(ctx, args[1:], stdout, stderr, env)
 		}
 	}
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: env}

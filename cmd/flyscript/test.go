@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"runtime"
+	"time"
+
+	"github.com/flyscript/flyscript/internal/testrun"
+)
+
+const testUsage = `usage: flyscript test [flags] [path ...]
+
+Runs the tests of *_test.lua files under each path (default: the current
+folder; hidden folders are skipped), each test against a fresh simulator in
+virtual time. Exit status: 0 when every test passes, 1 when any fails, 2 for
+a usage error or when no test file is found.
+
+In a test file: test(name, fn), sim.advance(d), sim.fail{...},
+sim.requests(op?), sim.load(file), sim.save(file), sim.options{...},
+run(path, args..., opts?) and the assert module (require("assert")).
+See the README's "Testing your scripts".
+
+flags:
+`
+
+// testCommand is `flyscript test [flags] [path ...]`.
+func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) int {
+	fs := flag.NewFlagSet("flyscript test", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	runPattern := fs.String("run", "", "run only the tests whose name matches this `regexp`")
+	verbose := fs.Bool("v", false, "print every test, not only failures")
+	junit := fs.String("junit", "", "write JUnit XML to this `file`")
+	jsonOut := fs.Bool("json", false, "write one JSON object per test on stdout instead of text")
+	parallel := fs.Int("parallel", runtime.NumCPU(), "run this many test files at once")
+	timeout := fs.Duration("timeout", time.Minute, "fail a test that runs longer than this in real time (0: no limit)")
+	fs.Usage = func() {
+		_, _ = io.WriteString(stderr, testUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "flyscript test: "+format+"\n", a...)
+		return exitUsage
+	}
+	var match *regexp.Regexp
+	if *runPattern != "" {
+		re, err := regexp.Compile(*runPattern)
+		if err != nil {
+			return usageErr("invalid --run: %v", err)
+		}
+		match = re
+	}
+	if *parallel < 1 {
+		return usageErr("invalid --parallel %d: must be at least 1", *parallel)
+	}
+	if *timeout < 0 {
+		return usageErr("invalid --timeout %v: must not be negative", *timeout)
+	}
+	files, err := testrun.Discover(fs.Args())
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if len(files) == 0 {
+		return usageErr("no test files (*%s) found", testrun.Suffix)
+	}
+	var junitFile *os.File
+	if *junit != "" {
+		// Created up front, so that a bad path is a usage error before
+		// anything runs.
+		junitFile, err = os.Create(*junit)
+		if err != nil {
+			return usageErr("cannot write --junit file: %v", err)
+		}
+		defer junitFile.Close()
+	}
+	start := time.Now()
+	opts := testrun.Options{Match: match, Parallel: *parallel, Env: env, Timeout: *timeout}
+	if !*jsonOut {
+		opts.Report = func(file string, rs []testrun.Result) { testrun.WriteText(stdout, file, rs, *verbose) }
+	}
+	results := testrun.Run(ctx, files, opts)
+	took := time.Since(start)
+	sum := testrun.Summarize(results, len(files), took)
+	if *jsonOut {
+		if err := testrun.WriteJSON(stdout, results); err != nil {
+			fmt.Fprintf(stderr, "flyscript test: %v\n", err)
+			return exitFailure
+		}
+	} else {
+		testrun.WriteSummary(stdout, sum)
+	}
+	if junitFile != nil {
+		if err := testrun.WriteJUnit(junitFile, results, took); err == nil {
+			err = junitFile.Close()
+		} else {
+			fmt.Fprintf(stderr, "flyscript test: write %s: %v\n", *junit, err)
+			return exitFailure
+		}
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "flyscript test: interrupted")
+		return exitInterrupted
+	}
+	if sum.Tests == 0 && sum.OK() {
+		fmt.Fprintf(stderr, "flyscript test: no test matches --run %q\n", *runPattern)
+		return exitUsage
+	}
+	if !sum.OK() {
+		return exitFailure
+	}
+	return exitOK
+}
