@@ -82,7 +82,6 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		if err != nil {
 			return usageErr("cannot write --junit file: %v", err)
 		}
-		defer junitFile.Close()
 	}
 	start := time.Now()
 	opts := testrun.Options{Match: match, Parallel: *parallel, Env: env, Timeout: *timeout}
@@ -101,9 +100,11 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		testrun.WriteSummary(stdout, sum)
 	}
 	if junitFile != nil {
-		if err := testrun.WriteJUnit(junitFile, results, took); err == nil {
-			err = junitFile.Close()
-		} else {
+		err := testrun.WriteJUnit(junitFile, results, took)
+		if cerr := junitFile.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "flyscript test: write %s: %v\n", *junit, err)
 			return exitFailure
 		}

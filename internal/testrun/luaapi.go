@@ -42,6 +42,20 @@ func (f *fileRun) install() {
 	}
 	L.SetGlobal("sim", mod)
 	L.SetGlobal("run", L.NewFunction(f.luaRun))
+	if orig, ok := L.GetGlobal("assert").(*lua.LFunction); ok {
+		L.SetGlobal("assert", L.NewFunction(func(L *lua.LState) int {
+			if !lua.LVAsBool(L.Get(1)) {
+				f.asserted = lua.LVAsString(L.Get(2))
+				if L.Get(2) == lua.LNil {
+					f.asserted = "assertion failed!"
+				}
+			}
+			top := L.GetTop()
+			L.Insert(orig, 1)
+			L.Call(top, lua.MultRet)
+			return L.GetTop()
+		}))
+	}
 }
 
 // test(name, fn) registers a test; only the file's top level may call it.

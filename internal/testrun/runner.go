@@ -104,6 +104,9 @@ type fileRun struct {
 	out     *syncBuffer
 	tests   []*testCase
 	current *testCase
+	// asserted is the message of the last failed Lua assert, so that an
+	// error carrying it counts as a failure, not an error.
+	asserted string
 }
 
 func runFile(ctx context.Context, path string, opts Options) []Result {
@@ -173,7 +176,7 @@ func (f *fileRun) runTest(ctx context.Context, t *testCase, timeout time.Duratio
 	began, vbegan := time.Now(), f.world.clock.Now()
 	tctx, cancel := withTimeout(ctx, timeout)
 	defer cancel()
-	f.current = t
+	f.current, f.asserted = t, ""
 	_, err := f.vm.Call(tctx, t.fn)
 	f.current = nil
 	r := Result{File: f.path, Name: t.name, Outcome: Pass}
@@ -208,7 +211,7 @@ func (f *fileRun) result(name string, err error, ctx context.Context, timeout ti
 	if loc, rest, ok := cutLocation(msg); ok {
 		where, msg = loc, rest
 	}
-	if strings.HasPrefix(msg, "assert.") || strings.HasPrefix(msg, "assertion failed!") {
+	if strings.HasPrefix(msg, "assert.") || (f.asserted != "" && msg == f.asserted) {
 		r.Outcome = Fail
 	}
 	if r.Message == err.Error() {

@@ -161,4 +161,3 @@ func unwrapPath(err error) error {
 	}
 	return err
 }
-

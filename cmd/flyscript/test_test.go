@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func flyscriptTest(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append([]string{"test"}, args...), strings.NewReader(""), &stdout, &stderr, nil)
+	return code, stdout.String(), stderr.String()
+}
+
+func testDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	}
+	return dir
+}
+
+func TestTestCommandExitCodes(t *testing.T) {
+	pass := testDir(t, map[string]string{"a_test.lua": `test("one", function() require("assert").equal(1, 1) end)`})
+	code, out, errOut := flyscriptTest(t, pass)
+	require.Equal(t, 0, code, "%s%s", out, errOut)
+	require.Contains(t, out, "ok    "+filepath.Join(pass, "a_test.lua")+"\t1 test")
+	require.Contains(t, out, "PASS: 1 test in 1 file")
+
+	fail := testDir(t, map[string]string{
+		"a_test.lua":     `test("one", function() require("assert").equal(1, 2) end)`,
+		"sub/b_test.lua": `test("two", function() end)`,
+	})
+	code, out, _ = flyscriptTest(t, fail)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "--- FAIL: one")
+	require.Contains(t, out, filepath.Join(fail, "a_test.lua")+":1: assert.equal: expected 2, got 1")
+	require.Contains(t, out, "FAIL: 1 failed, 0 errors, 1 passed, in 2 files")
+
+	code, _, errOut = flyscriptTest(t, t.TempDir())
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "no test files")
+	code, _, errOut = flyscriptTest(t, "--run", "(", pass)
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "invalid --run")
+	code, _, errOut = flyscriptTest(t, "--run", "nothing", pass)
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, `no test matches --run "nothing"`)
+	code, _, errOut = flyscriptTest(t, filepath.Join(pass, "missing"))
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "missing")
+	code, _, _ = flyscriptTest(t, "--parallel", "0", pass)
+	require.Equal(t, 2, code)
+
+	empty := testDir(t, map[string]string{"e_test.lua": `local x = 1`})
+	code, out, _ = flyscriptTest(t, empty)
+	require.Equal(t, 1, code)
+	require.Contains(t, out, "--- ERROR: "+filepath.Join(empty, "e_test.lua"))
+	require.Contains(t, out, "no tests")
+}
+
+func TestTestCommandReports(t *testing.T) {
+	dir := testDir(t, map[string]string{"a_test.lua": `
+test("passes", function() print("quiet") end)
+test("fails", function() assert(false, "boom") end)
+test("errors", function() error("bad") end)
+`})
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	code, out, _ := flyscriptTest(t, "-v", "--junit", junit, dir)
+	require.Equal(t, 1, code)
+	require.Contains(t, out, "--- PASS: passes")
+	require.Contains(t, out, "    | quiet")
+	raw, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+	}
+	require.NoError(t, xml.Unmarshal(raw, &doc), string(raw))
+	require.Equal(t, 3, doc.Tests)
+	require.Equal(t, 1, doc.Failures, "Lua's assert is a failure")
+	require.Equal(t, 1, doc.Errors)
+	require.Contains(t, string(raw), `<failure message="boom" type="assertion">`)
+
+	code, out, _ = flyscriptTest(t, "--json", "--run", "passes", dir)
+	require.Equal(t, 0, code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 1)
+	require.Contains(t, lines[0], `"name":"passes","outcome":"pass"`)
+
+	code, _, errOut := flyscriptTest(t, "--junit", filepath.Join(dir, "no", "such", "dir.xml"), dir)
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "cannot write --junit file")
+}

@@ -1,0 +1,2 @@
+-- registers no test
+local x = 1

@@ -1,0 +1,8 @@
+local M = {}
+
+function M.broken()
+  local cfg = nil
+  return cfg.image
+end
+
+return M
