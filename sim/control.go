@@ -279,8 +279,20 @@ func (s *Server) controlled(w http.ResponseWriter, r *http.Request) bool {
 		entry.Body = body
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	// The entry is logged once the answer is written, or before the
+	// connection is dropped: a client that sees the reset may ask for the
+	// log at once.
+	logged := false
 	rec := &statusWriter{ResponseWriter: w}
-	defer func() { entry.Status = rec.status(); k.add(entry) }()
+	finish := func() {
+		if !logged {
+			logged = true
+			entry.Status = rec.status()
+			k.add(entry)
+		}
+	}
+	rec.beforeReset = finish
+	defer finish()
 	if f := k.take(op, machine); f != nil {
 		rec.Header().Set("fly-request-id", s.requestID())
 		if f.Delay > 0 && !s.delay(r.Context(), f.Delay, drive) {
@@ -291,8 +303,7 @@ func (s *Server) controlled(w http.ResponseWriter, r *http.Request) bool {
 		}
 		switch {
 		case f.Reset:
-			rec.reset = true
-			resetConn(w)
+			resetConn(rec)
 			return true
 		case f.Status != 0:
 			if f.Status == http.StatusTooManyRequests || f.Status == http.StatusServiceUnavailable {
@@ -380,8 +391,9 @@ func (c *FakeClock) next() (time.Time, bool) {
 // through (resetConn) and unwraps for http.ResponseController.
 type statusWriter struct {
 	http.ResponseWriter
-	code  int
-	reset bool
+	code        int
+	reset       bool
+	beforeReset func() // called before the connection is dropped
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -406,6 +418,9 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, errors.New("sim: connection cannot be hijacked")
 	}
 	w.reset = true
+	if w.beforeReset != nil {
+		w.beforeReset()
+	}
 	return hj.Hijack()
 }
 
