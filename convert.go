@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 // errCycle is returned when a table refers to itself and cannot become a
@@ -96,6 +98,9 @@ func (c *converter) table(t *lua.LTable, depth int) (any, error) {
 	}
 	c.seen[t] = true
 	defer delete(c.seen, t)
+	if err := lazy.Force(t); err != nil { // a record whose members were kept aside
+		return nil, err
+	}
 
 	count, maxKey, seq := 0, 0.0, true
 	t.ForEach(func(k, _ lua.LValue) {

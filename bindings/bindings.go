@@ -32,6 +32,7 @@ import (
 	"github.com/flyscript/flyscript/internal/lua51"
 
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/internal/lazy"
 	flylua "github.com/flyscript/flyscript/lua"
 	"github.com/flyscript/flyscript/stdlib"
 )
@@ -82,6 +83,8 @@ type Fly struct {
 	leases  map[string][]*keeper // "app/machine" -> leases held by fly.leases.with, innermost last
 	luaMods map[string]*lua.LTable
 	arrayMT *lua.LTable
+	lazy    *lazy.Set  // records' members decoded on first access
+	decEnv  *decodeEnv // made on first use
 
 	sched  *scheduler
 	wrapFn *lua.LFunction // tasks.lua's wrap(raw), made on first use
@@ -122,6 +125,8 @@ func Open(L *lua.LState, cfg Config) (*Fly, error) {
 		f.clock, f.ticker = cfg.Clock, cfg.Clock.Ticker
 	}
 	f.errMeta = f.newErrorMeta()
+	f.lazy = lazy.NewSet(L)
+	lazy.Wrap(L)
 	f.sched = newScheduler(f)
 	mod, err := f.buildNamespace(&scope{fly: f, dynamic: true}, true)
 	if err != nil {
@@ -301,6 +306,14 @@ func (f *Fly) arrayMeta() *lua.LTable {
 		}
 	}
 	return f.arrayMT
+}
+
+// decodeEnv is what decodeJSON needs from this VM.
+func (f *Fly) decodeEnv() *decodeEnv {
+	if f.decEnv == nil {
+		f.decEnv = &decodeEnv{records: f.recordMeta, arrayMT: f.arrayMeta(), lazy: f.lazy}
+	}
+	return f.decEnv
 }
 
 // context returns the state's context, or Background when it has none.

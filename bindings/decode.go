@@ -8,33 +8,46 @@ import (
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 // decoder turns a JSON document into Lua values in one pass: objects and
 // arrays become plain tables, null and absent fields nil, and objects whose
 // schema is a record kind (Machine, Volume, App, ...) get that kind's shared
-// metatable.
+// metatable. With a lazy set, the objects and arrays inside a record are
+// only checked and kept aside (see lazyRecord): they are decoded when the
+// script first reads them.
 type decoder struct {
 	data    []byte
 	pos     int
+	env     *decodeEnv
+	members []member // scratch stack of object members and array elements
+}
+
+// decodeEnv is what a decoder needs from its VM.
+type decodeEnv struct {
 	records func(schema string) *lua.LTable // metatable for a schema name, or nil
-	members []member                        // scratch stack of object members and array elements
 	arrayMT *lua.LTable                     // metatable marking arrays, or nil
+	lazy    *lazy.Set                       // where records keep their pending members; nil decodes everything at once
 }
 
 var errSyntax = errors.New("invalid JSON")
 
 // member is an object member or array element being decoded: tables are
 // made once their size is known (gopher-lua sizes a table's hash part for 32
-// keys otherwise).
+// keys otherwise). A pending member of a record has no value (v is nil) but
+// the place of its bytes and its schema.
 type member struct {
-	key string
-	v   lua.LValue
+	key        string
+	v          lua.LValue
+	start, end int
+	s          *Schema
 }
 
 // decodeJSON decodes data guided by s (which may be nil).
-func decodeJSON(data []byte, s *Schema, records func(string) *lua.LTable, array *lua.LTable) (lua.LValue, error) {
-	d := &decoder{data: data, records: records, arrayMT: array}
+func decodeJSON(data []byte, s *Schema, env *decodeEnv) (lua.LValue, error) {
+	d := &decoder{data: data, env: env}
 	d.skip()
 	if d.pos >= len(d.data) {
 		return lua.LNil, nil
@@ -101,6 +114,16 @@ func (d *decoder) literal(word string, v lua.LValue) (lua.LValue, error) {
 }
 
 func (d *decoder) number() (lua.LValue, error) {
+	f, err := d.float()
+	if err != nil {
+		return nil, err
+	}
+	return lua.LNumber(f), nil
+}
+
+// float reads a number: the characters a JSON number may hold, as
+// strconv.ParseFloat reads them.
+func (d *decoder) float() (float64, error) {
 	start := d.pos
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
@@ -113,9 +136,9 @@ func (d *decoder) number() (lua.LValue, error) {
 	f, err := strconv.ParseFloat(string(d.data[start:d.pos]), 64)
 	if err != nil {
 		d.pos = start
-		return nil, d.syntax()
+		return 0, d.syntax()
 	}
-	return lua.LNumber(f), nil
+	return f, nil
 }
 
 // str reads a JSON string; the fast path has no escapes.
@@ -137,6 +160,21 @@ func (d *decoder) str() (string, error) {
 
 // escaped reads a string with escapes through encoding/json.
 func (d *decoder) escaped() (string, error) {
+	end := d.escapedEnd()
+	if end >= len(d.data) {
+		return "", d.syntax()
+	}
+	var s string
+	if err := json.Unmarshal(d.data[d.pos:end+1], &s); err != nil {
+		return "", d.syntax()
+	}
+	d.pos = end + 1
+	return s, nil
+}
+
+// escapedEnd is the index of the closing quote of the string at d.pos, or
+// len(d.data) when it has none.
+func (d *decoder) escapedEnd() int {
 	end := d.pos + 1
 	for end < len(d.data) {
 		c := d.data[end]
@@ -149,25 +187,22 @@ func (d *decoder) escaped() (string, error) {
 		}
 		end++
 	}
-	if end >= len(d.data) {
-		return "", d.syntax()
-	}
-	var s string
-	if err := json.Unmarshal(d.data[d.pos:end+1], &s); err != nil {
-		return "", d.syntax()
-	}
-	d.pos = end + 1
-	return s, nil
+	return end
 }
 
 func (d *decoder) object(s *Schema) (lua.LValue, error) {
 	d.pos++ // {
 	base := len(d.members)
 	defer func() { d.members = d.members[:base] }()
+	var mt *lua.LTable
+	if s != nil && s.Name != "" && d.env != nil && d.env.records != nil {
+		mt = d.env.records(s.Name)
+	}
+	keepAside := mt != nil && d.env.lazy != nil
 	d.skip()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
-		return d.table(s, base), nil
+		return d.table(base, mt), nil
 	}
 	for {
 		d.skip()
@@ -192,12 +227,20 @@ func (d *decoder) object(s *Schema) (lua.LValue, error) {
 				child = s.Additional
 			}
 		}
-		v, err := d.value(child)
-		if err != nil {
-			return nil, err
-		}
-		if v != lua.LNil {
-			d.members = append(d.members, member{key, v})
+		if keepAside && d.pos < len(d.data) && (d.data[d.pos] == '{' || d.data[d.pos] == '[') {
+			start := d.pos
+			if err := d.skipValue(); err != nil {
+				return nil, err
+			}
+			d.members = append(d.members, member{key: key, start: start, end: d.pos, s: child})
+		} else {
+			v, err := d.value(child)
+			if err != nil {
+				return nil, err
+			}
+			if v != lua.LNil {
+				d.members = append(d.members, member{key: key, v: v})
+			}
 		}
 		d.skip()
 		if d.pos >= len(d.data) {
@@ -208,24 +251,43 @@ func (d *decoder) object(s *Schema) (lua.LValue, error) {
 			d.pos++
 		case '}':
 			d.pos++
-			return d.table(s, base), nil
+			return d.table(base, mt), nil
 		default:
 			return nil, d.syntax()
 		}
 	}
 }
 
-// table makes the table of the members from base on, sized to fit.
-func (d *decoder) table(s *Schema, base int) *lua.LTable {
+// table makes the table of the members from base on, sized to fit, with
+// the metatable mt (nil for a plain object). The pending members of a
+// record keep their key's place in the table's order (gopher-lua keeps a
+// key's place once it was set, even after it is cleared), so that pairs
+// walks a record filled later in the order of the answer.
+func (d *decoder) table(base int, mt *lua.LTable) *lua.LTable {
 	ms := d.members[base:]
 	t := newTable(0, len(ms))
-	for _, m := range ms {
-		t.RawSetString(m.key, m.v)
-	}
-	if s != nil && s.Name != "" && d.records != nil {
-		if mt := d.records(s.Name); mt != nil {
-			t.Metatable = mt
+	var rec *lazyRecord
+	for i := range ms {
+		m := &ms[i]
+		if m.v == nil { // kept aside
+			t.RawSetString(m.key, lua.LTrue)
+			t.RawSetString(m.key, lua.LNil)
+			if rec == nil {
+				rec = &lazyRecord{data: d.data, env: d.env}
+			}
+			rec.add(lazyMember{key: m.key, start: m.start, end: m.end, s: m.s})
+			continue
 		}
+		t.RawSetString(m.key, m.v)
+		if rec != nil {
+			rec.Drop(m.key) // a key repeated in the answer: the last one counts
+		}
+	}
+	if mt != nil {
+		t.Metatable = mt
+	}
+	if rec != nil && rec.Pending() > 0 {
+		d.env.lazy.Add(t, rec)
 	}
 	return t
 }
@@ -279,8 +341,101 @@ func (d *decoder) list(base int) *lua.LTable {
 	for i, m := range ms {
 		t.RawSetInt(i+1, m.v)
 	}
-	if d.arrayMT != nil {
-		t.Metatable = d.arrayMT
+	if d.env != nil && d.env.arrayMT != nil {
+		t.Metatable = d.env.arrayMT
 	}
 	return t
+}
+
+// skipValue checks the JSON value at d.pos exactly as value would decode it
+// (the same syntax errors at the same bytes) and moves past it without
+// making Lua values: a record's objects and arrays are kept aside this way.
+func (d *decoder) skipValue() error {
+	if d.pos >= len(d.data) {
+		return d.syntax()
+	}
+	switch c := d.data[d.pos]; {
+	case c == '{':
+		return d.skipContainer('}', true)
+	case c == '[':
+		return d.skipContainer(']', false)
+	case c == '"':
+		return d.skipString()
+	case c == 't':
+		_, err := d.literal("true", lua.LTrue)
+		return err
+	case c == 'f':
+		_, err := d.literal("false", lua.LFalse)
+		return err
+	case c == 'n':
+		_, err := d.literal("null", lua.LNil)
+		return err
+	case c == '-' || (c >= '0' && c <= '9'):
+		_, err := d.float()
+		return err
+	}
+	return d.syntax()
+}
+
+// skipContainer is skipValue for an object (keys) or an array, the opening
+// bracket at d.pos, following object and array.
+func (d *decoder) skipContainer(closing byte, keys bool) error {
+	d.pos++
+	d.skip()
+	if d.pos < len(d.data) && d.data[d.pos] == closing {
+		d.pos++
+		return nil
+	}
+	for {
+		d.skip()
+		if keys {
+			if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+				return d.syntax()
+			}
+			if err := d.skipString(); err != nil {
+				return err
+			}
+			d.skip()
+			if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+				return d.syntax()
+			}
+			d.pos++
+			d.skip()
+		}
+		if err := d.skipValue(); err != nil {
+			return err
+		}
+		d.skip()
+		if d.pos >= len(d.data) {
+			return d.syntax()
+		}
+		switch d.data[d.pos] {
+		case ',':
+			d.pos++
+		case closing:
+			d.pos++
+			return nil
+		default:
+			return d.syntax()
+		}
+	}
+}
+
+// skipString is skipValue for a string, following str and escaped.
+func (d *decoder) skipString() error {
+	for i := d.pos + 1; i < len(d.data); i++ {
+		switch d.data[i] {
+		case '"':
+			d.pos = i + 1
+			return nil
+		case '\\':
+			end := d.escapedEnd()
+			if end >= len(d.data) || !json.Valid(d.data[d.pos:end+1]) {
+				return d.syntax()
+			}
+			d.pos = end + 1
+			return nil
+		}
+	}
+	return d.syntax()
 }

@@ -10,6 +10,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lazy"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -88,6 +89,11 @@ func (e *encoder) value(v lua.LValue, s *Schema, p *path) *fieldError {
 	if e.isNull(v) {
 		e.buf = append(e.buf, "null"...)
 		return nil
+	}
+	if t, ok := v.(*lua.LTable); ok {
+		if err := lazy.Force(t); err != nil { // a record read back whole
+			return e.fail(p, err.Error())
+		}
 	}
 	typ := ""
 	if s != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 // recordKind says how a record of one schema prints: its kind and the
@@ -17,6 +19,9 @@ type recordKind struct {
 // recordKinds maps response schemas to record kinds. Records are plain
 // tables (pairs, json.encode and inspect work) sharing one metatable per
 // kind whose __tostring is a one-line summary: <machine 3d8d9a1c5e6f87 web ord started>.
+// Their objects and arrays are decoded on first access (lazyRecord), through
+// the metatable's __index; nothing a script can do tells them from records
+// decoded whole.
 var recordKinds = map[string]recordKind{
 	"App":                    {"app", []string{"name", "organization.slug", "status"}},
 	"CertificateDetail":      {"certificate", []string{"hostname", "status"}},
@@ -61,6 +66,9 @@ func (f *Fly) recordMeta(schema string) *lua.LTable {
 		L.Push(lua.LString(recordString(rk, t)))
 		return 1
 	}))
+	if f.lazy != nil {
+		f.lazy.Prepare(mt)
+	}
 	f.records[schema] = mt
 	return mt
 }
@@ -94,12 +102,16 @@ func recordString(rk recordKind, t *lua.LTable) string {
 	return b.String()
 }
 
-// lookupPath reads "organization.slug" from t.
+// lookupPath reads "organization.slug" from t, decoding a member kept
+// aside on the way.
 func lookupPath(t *lua.LTable, field string) lua.LValue {
 	var v lua.LValue = t
 	for _, part := range strings.Split(field, ".") {
 		tt, ok := v.(*lua.LTable)
 		if !ok {
+			return lua.LNil
+		}
+		if err := lazy.FillKey(tt, part); err != nil {
 			return lua.LNil
 		}
 		v = tt.RawGetString(part)

@@ -12,6 +12,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 // call is a request being built from a function's Lua arguments.
@@ -217,6 +218,9 @@ func (f *Fly) applyOpts(L *lua.LState, n int, c *call, v lua.LValue) {
 		if !ok {
 			typeError(L, n, fn.Name, "table", v)
 		}
+		if err := lazy.Force(t); err != nil { // a record standing in for options
+			f.raiseInvalid(L, fn.Name, err.Error())
+		}
 		keys, bad := sortedStringKeys(t)
 		if bad != nil {
 			f.raiseInvalid(L, fn.Name, "options must have string keys, got "+luaTypeName(bad)+" key "+bad.String())
@@ -339,6 +343,9 @@ func (f *Fly) encodeBody(L *lua.LState, c *call) {
 	if len(c.fields) > 0 {
 		t := L.NewTable()
 		if w, ok := c.whole.(*lua.LTable); ok {
+			if err := lazy.Force(w); err != nil {
+				L.RaiseError("%s", err.Error())
+			}
 			w.ForEach(func(k, v lua.LValue) { t.RawSet(k, v) })
 		}
 		for _, fl := range c.fields {
@@ -425,7 +432,7 @@ func (f *Fly) decodeAnswer(resp *client.Response, s *Schema) (lua.LValue, error)
 	if ct != "" && !strings.Contains(ct, "json") {
 		return lua.LString(body), nil
 	}
-	v, err := decodeJSON(body, s, f.recordMeta, f.arrayMeta())
+	v, err := decodeJSON(body, s, f.decodeEnv())
 	if err != nil {
 		if s != nil && s.Type == "string" || ct == "" {
 			return lua.LString(body), nil
@@ -507,6 +514,9 @@ func unwrap(v lua.LValue, key string) lua.LValue {
 	}
 	t, ok := v.(*lua.LTable)
 	if !ok {
+		return v
+	}
+	if err := lazy.FillKey(t, key); err != nil {
 		return v
 	}
 	if inner := t.RawGetString(key); inner != lua.LNil {

@@ -12,6 +12,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lazy"
 	"github.com/flyscript/flyscript/internal/lua51"
 )
 
@@ -140,6 +141,9 @@ func (p *inspector) tree(b *strings.Builder, v lua.LValue, level, avail int) {
 // leaf renders the tables that are never opened: cycles, empty ones, those
 // past the depth limit and those shown through __tostring.
 func (p *inspector) leaf(t *lua.LTable, level int) (string, bool) {
+	if err := lazy.Force(t); err != nil { // a record whose members were kept aside
+		return "<" + err.Error() + ">", true
+	}
 	if p.visiting[t] {
 		return "<cycle>", true
 	}

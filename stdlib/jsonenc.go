@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 // jsonTypeField is the metatable field that marks how a table encodes:
@@ -261,6 +263,9 @@ func appendString(b []byte, s string) []byte {
 }
 
 func (s *encodeState) table(t *lua.LTable) error {
+	if err := lazy.Force(t); err != nil { // a record whose members were kept aside
+		return s.fail(err.Error())
+	}
 	if s.visited[t] {
 		return s.fail("cycle detected (a table contains itself)")
 	}

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 type logLevel int
@@ -108,6 +110,9 @@ func (in *instance) logAt(level logLevel) lua.LGFunction {
 // logFields renders a fields table as sorted key=value pairs.
 func logFields(L *lua.LState, fields *lua.LTable) []string {
 	var out []string
+	if err := lazy.Force(fields); err != nil {
+		L.RaiseError("%s", err.Error())
+	}
 	fields.ForEach(func(k, v lua.LValue) {
 		key := k.String()
 		if s, ok := k.(lua.LString); ok && !needsQuote(string(s)) {

@@ -31,6 +31,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lazy"
 	"github.com/flyscript/flyscript/internal/lua51"
 )
 
@@ -364,6 +365,9 @@ func typeName(v lua.LValue) string {
 func checkOptions(L *lua.LState, name string, n int, opts *lua.LTable, known ...string) {
 	if opts == nil {
 		return
+	}
+	if err := lazy.Force(opts); err != nil {
+		argError(L, name, n, err.Error())
 	}
 	opts.ForEach(func(k, _ lua.LValue) {
 		ks, ok := k.(lua.LString)

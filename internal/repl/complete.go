@@ -7,6 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lazy"
 	"github.com/flyscript/flyscript/internal/lua51"
 )
 
@@ -155,6 +156,9 @@ func (c *Completer) field(v lua.LValue, name string) lua.LValue {
 func fieldNames(L *lua.LState, t *lua.LTable) []string {
 	var names []string
 	for depth := 0; t != nil && depth < 8; depth++ {
+		if lazy.Force(t) != nil { // a record whose members were kept aside
+			break
+		}
 		t.ForEach(func(k, _ lua.LValue) {
 			if s, ok := k.(lua.LString); ok && isIdent(string(s)) && !strings.HasPrefix(string(s), "__") {
 				names = append(names, string(s))

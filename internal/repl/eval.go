@@ -17,6 +17,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lazy"
 	"github.com/flyscript/flyscript/internal/lua51"
 	"github.com/flyscript/flyscript/stdlib"
 )
@@ -250,6 +251,10 @@ func hasToString(L *lua.LState, t *lua.LTable) bool {
 
 func shallowCopy(t *lua.LTable) *lua.LTable {
 	out := &lua.LTable{}
+	if err := lazy.Force(t); err != nil { // a record whose members were kept aside
+		out.RawSetString("error", lua.LString(err.Error()))
+		return out
+	}
 	t.ForEach(func(k, v lua.LValue) { out.RawSet(k, v) })
 	return out
 }

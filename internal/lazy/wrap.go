@@ -1,0 +1,94 @@
+package lazy
+
+import (
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Forget drops the pending member key of t, when t is lazy: the caller is
+// about to set it raw.
+func Forget(t *lua.LTable, key string) {
+	if t.Metatable == lua.LNil {
+		return
+	}
+	if s := setOf(t); s != nil {
+		s.drop(t, key)
+	}
+}
+
+// Wrap makes the raw table functions of L see lazy tables whole: next, pairs
+// and setmetatable (and debug.setmetatable) fill every pending member of
+// their table argument first, rawget the member it reads, and rawset forgets
+// the member it writes. Each wrapper then does what the function it replaces
+// does, in the same call frame, so argument errors read as before. Wrap is
+// called once, after the libraries are opened; functions missing from L (a
+// sandbox may remove some) are left out.
+func Wrap(L *lua.LState) {
+	all := func(L *lua.LState) {
+		if t, ok := L.Get(1).(*lua.LTable); ok {
+			if err := Force(t); err != nil {
+				L.RaiseError("%s", err.Error())
+			}
+		}
+	}
+	get := func(L *lua.LState) {
+		t, ok := L.Get(1).(*lua.LTable)
+		if !ok {
+			return
+		}
+		if key, ok := L.Get(2).(lua.LString); ok {
+			if err := FillKey(t, string(key)); err != nil {
+				L.RaiseError("%s", err.Error())
+			}
+		}
+	}
+	set := func(L *lua.LState) {
+		t, ok := L.Get(1).(*lua.LTable)
+		if !ok {
+			return
+		}
+		if key, ok := L.Get(2).(lua.LString); ok {
+			Forget(t, string(key))
+		}
+	}
+	globals := L.Get(lua.GlobalsIndex).(*lua.LTable)
+	wrapField(L, globals, "next", all)
+	wrapField(L, globals, "pairs", all)
+	wrapField(L, globals, "setmetatable", all)
+	wrapField(L, globals, "rawget", get)
+	wrapField(L, globals, "rawset", set)
+	if debug, ok := globals.RawGetString("debug").(*lua.LTable); ok {
+		wrapField(L, debug, "setmetatable", all)
+	}
+}
+
+// wrapField replaces the function t[name] by one that runs before, then
+// the original.
+func wrapField(L *lua.LState, t *lua.LTable, name string, before func(*lua.LState)) {
+	orig, ok := t.RawGetString(name).(*lua.LFunction)
+	if !ok {
+		return
+	}
+	if orig.IsG {
+		g := orig.GFunction
+		t.RawSetString(name, &lua.LFunction{
+			IsG: true,
+			Env: orig.Env,
+			GFunction: func(L *lua.LState) int {
+				before(L)
+				return g(L)
+			},
+			Upvalues: orig.Upvalues, // pairs finds its iterator there
+		})
+		return
+	}
+	t.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+		before(L)
+		top := L.GetTop()
+		L.Push(orig)
+		for i := 1; i <= top; i++ {
+			L.Push(L.Get(i))
+		}
+		L.Call(top, lua.MultRet)
+		return L.GetTop() - top
+	}))
+}
