@@ -11,6 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 // existsImpl is fly.apps.exists and fly.machines.exists: a 404 is false,
@@ -123,6 +124,9 @@ func leaseGetImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
 // as it does for fly.apps.list.
 func appsCreateImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
 	if t, ok := L.Get(1).(*lua.LTable); ok && t.RawGetString("org_slug") == lua.LNil {
+		if err := lazy.Force(t); err != nil { // a record standing in for the body
+			f.raiseInvalid(L, fn.Name, err.Error())
+		}
 		body := L.NewTable()
 		t.ForEach(func(k, v lua.LValue) { body.RawSet(k, v) })
 		body.RawSetString("org_slug", lua.LString(defaultOrg))
@@ -211,6 +215,9 @@ func requestImpl(f *Fly, L *lua.LState, fn *Func, _ string) int {
 		t, ok := v.(*lua.LTable)
 		if !ok {
 			typeError(L, 4, fn.Name, "table", v)
+		}
+		if err := lazy.Force(t); err != nil { // a record standing in for the options
+			f.raiseInvalid(L, fn.Name, err.Error())
 		}
 		keys, bad := sortedStringKeys(t)
 		if bad != nil {

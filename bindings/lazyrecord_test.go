@@ -373,3 +373,21 @@ func TestUnwrapLazyEnvelope(t *testing.T) {
 	env := lazytest.Table(L, lazytest.Field{Key: "data", Value: inner, Aside: true})
 	assert.Same(t, inner, unwrap(env, "data"))
 }
+
+// A table with members kept aside, standing in for fly.apps.create's body
+// or fly.request's options, is read whole.
+func TestLazyTableAsBodyAndRequestOptions(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+		writeJSON(w, http.StatusOK, map[string]any{"name": "x"})
+	})
+	L, _ := newVM(t, api.srv.URL, "a")
+	L.SetGlobal("body", lazytest.Table(L, lazytest.Field{Key: "name", Value: lua.LString("lazy-app"), Aside: true}))
+	require.NoError(t, L.DoString(`fly.apps.create(body)`))
+	assert.Contains(t, api.last().Body, `"name":"lazy-app"`)
+
+	query := L.NewTable()
+	query.RawSetString("q", lua.LString("1"))
+	L.SetGlobal("opts", lazytest.Table(L, lazytest.Field{Key: "query", Value: query, Aside: true}))
+	require.NoError(t, L.DoString(`fly.request("GET", "/v1/apps", nil, opts)`))
+	assert.Equal(t, "q=1", api.last().Query)
+}
