@@ -101,7 +101,8 @@ func TestFileWithoutTestsIsReported(t *testing.T) {
 	rs = runOne(t, "testdata/broken/syntax_test.lua", Options{})
 	require.Len(t, rs, 1)
 	require.Equal(t, Error, rs[0].Outcome)
-	require.Contains(t, rs[0].Message, "syntax_test.lua")
+	require.Contains(t, rs[0].Where+": "+rs[0].Message, "syntax_test.lua")
+	require.Contains(t, rs[0].Message, "expected")
 }
 
 func TestRunSelectsByName(t *testing.T) {
