@@ -44,7 +44,8 @@ Examples:
   FLY_API_TOKEN=$(fly auth token) flyscript --trace cleanup.lua --hours 24
   echo 'print(#fly.apps.list())' | flyscript -
 
-Exit status: 0 ok, 1 script error (or os.exit's code), 2 usage error, 130 interrupted.
+Exit status: 0 ok, 1 script error (or os.exit's code), 2 usage error, 130 interrupted
+(SIGINT), 143 terminated (SIGTERM), 129 hangup (SIGHUP).
 `
 
 // multiFlag collects a repeatable string flag.

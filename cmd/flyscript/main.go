@@ -2,7 +2,9 @@
 // offers an interactive REPL, and serves a local simulator of the API.
 //
 // Exit status: 0 when the script succeeds, 1 when it fails (or the code it
-// gave os.exit), 2 for a usage error, 130 when interrupted (SIGINT).
+// gave os.exit), 2 for a usage error, 130 when interrupted (SIGINT), 143
+// when terminated (SIGTERM), 129 on a hangup (SIGHUP); each of the three
+// signals cancels the run the same way.
 package main
 
 import (
@@ -12,7 +14,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -33,13 +34,9 @@ const (
 
 func main() {
 	client.Version = flyscript.Version() // the User-Agent's version
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	go func() {
-		// After the first Ctrl-C has cancelled the script, a second one
-		// kills the process the usual way.
-		<-ctx.Done()
-		stop()
-	}()
+	// After the first signal has cancelled the script, a second one kills
+	// the process the usual way.
+	ctx, stop := signalContext(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
 	stop()
 	os.Exit(code)
@@ -205,8 +202,9 @@ func (c *cli) finish(ctx, runCtx context.Context, s settings, vm *flyscript.VM, 
 		return false, exitOK
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "flyscript: interrupted")
-		return true, exitInterrupted
+		msg, status := interruption(ctx)
+		fmt.Fprintln(stderr, msg)
+		return true, status
 	}
 	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
 		fmt.Fprintf(stderr, "flyscript: timed out after %v\n", s.Timeout)

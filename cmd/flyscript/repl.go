@@ -20,7 +20,7 @@ import (
 //
 // SIGINT cancels ctx (see main), but at the prompt it only cancels the
 // statement running: the session itself lives on a context that SIGINT
-// does not end, and stops on Ctrl-D, .exit or os.exit.
+// does not end, and stops on Ctrl-D, .exit, os.exit, SIGTERM or SIGHUP.
 //
 // When stdin is not a terminal (flyscript -i < file), its lines are
 // evaluated one after the other as if typed, without line editing.
@@ -50,8 +50,9 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 				return code
 			}
 			if ctx.Err() != nil {
-				fmt.Fprintln(stderr, "flyscript: interrupted")
-				return exitInterrupted
+				msg, status := interruption(ctx)
+				fmt.Fprintln(stderr, msg)
+				return status
 			}
 		}
 		return exitOK
@@ -71,9 +72,23 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		Commands:    cmds,
 		Prompt:      prompt,
 	}
-	if err := repl.Run(context.WithoutCancel(ctx), cfg); err != nil {
+	// SIGTERM and SIGHUP end the session (the statement running is
+	// cancelled, then the session stops); SIGINT only cancels the statement.
+	session, endSession := context.WithCancel(context.WithoutCancel(ctx))
+	defer endSession()
+	unwatch := context.AfterFunc(ctx, func() {
+		if _, status := interruption(ctx); status != exitInterrupted {
+			endSession()
+		}
+	})
+	defer unwatch()
+	if err := repl.Run(session, cfg); err != nil {
 		fmt.Fprintf(stderr, "flyscript: %v\n", err)
 		return exitFailure
+	}
+	if msg, status := interruption(ctx); ctx.Err() != nil && status != exitInterrupted {
+		fmt.Fprintln(stderr, msg)
+		return status
 	}
 	if code, exited := vm.Exited(); exited {
 		return code

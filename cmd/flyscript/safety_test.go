@@ -1,9 +1,14 @@
 package main
 
 import (
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/flyscript/flyscript/internal/soak"
 )
 
 // A sandboxed script reads no environment variable unless --env names it:
@@ -27,4 +32,45 @@ func TestSandboxSeesOnlyNamedEnv(t *testing.T) {
 
 	r = cmd(t, invocation{env: env}, "--sim", "-e", `print(os.getenv("OTHER"))`)
 	assert.Equal(t, "x\n", r.stdout, "without --sandbox or --env the whole environment is seen")
+}
+
+// SIGTERM and SIGHUP end a real flyscript process exactly as SIGINT does
+// (leases released, tasks cancelled, within a second) with 143 and 129.
+func TestStopSignalsEndTheProcess(t *testing.T) {
+	t.Parallel()
+	signals := []struct {
+		sig  syscall.Signal
+		code int
+		says string
+	}{
+		{syscall.SIGTERM, 143, "terminated (SIGTERM)"},
+		{syscall.SIGHUP, 129, "hangup (SIGHUP)"},
+	}
+	for _, sg := range signals {
+		for _, c := range interruptCases {
+			if !c.leases {
+				continue
+			}
+			t.Run(sg.sig.String()+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				s := startWatchedSim(t)
+				api := relAPI(t, s.URL)
+				ids := relMachines(t, api, c.tasks)
+				p := startProc(t, nil, "--api-url", s.URL, "--token", soak.Token, "--app", "rel", "-e", c.script(ids))
+				require.NoError(t, s.WaitFor(c.after(ids), c.count, 20*time.Second))
+				held, err := soak.LeasesHeld(t.Context(), api, "rel", ids)
+				require.NoError(t, err)
+				require.Len(t, held, len(ids), "the script holds the leases")
+				sent := time.Now()
+				require.NoError(t, p.cmd.Process.Signal(sg.sig))
+				code := p.wait(t, 10*time.Second)
+				took := p.exitedAt.Sub(sent)
+				t.Logf("exit %d %s after %s", code, took.Round(time.Millisecond), sg.sig)
+				assert.Equal(t, sg.code, code, p.output())
+				assert.Less(t, took, time.Second)
+				assert.Contains(t, p.stderr.String(), sg.says)
+				assertLeasesReleased(t, api, ids)
+			})
+		}
+	}
 }
