@@ -7,6 +7,8 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+
+	"github.com/flyscript/flyscript/internal/secret"
 )
 
 // Version is flyscript's version, sent in the User-Agent header as
@@ -27,10 +29,11 @@ type Client struct {
 	baseURL    *url.URL
 	token      string
 	authHeader string
-	secrets    []string // strings scrubbed from every error
+	secrets    *secret.Scrubber // the token, scrubbed from every error
 	httpClient *http.Client
 	userAgent  string
 	retry      RetryPolicy
+	timeouts   AttemptTimeouts
 	limits     *limiter // nil: client-side rate limiting is off
 	observer   func(CallInfo)
 	maxBody    int64
@@ -71,11 +74,12 @@ type Option func(*Client) error
 func New(opts ...Option) (*Client, error) {
 	u, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
-		baseURL: u,
-		retry:   DefaultRetryPolicy(),
-		limits:  newLimiter(DefaultRateLimits()),
-		maxBody: DefaultMaxResponseBytes,
-		clock:   realClock{},
+		baseURL:  u,
+		retry:    DefaultRetryPolicy(),
+		timeouts: DefaultAttemptTimeouts(),
+		limits:   newLimiter(DefaultRateLimits()),
+		maxBody:  DefaultMaxResponseBytes,
+		clock:    realClock{},
 	}
 	var firstErr error
 	for _, opt := range opts {
@@ -98,6 +102,9 @@ func New(opts ...Option) (*Client, error) {
 		hc := *c.httpClient // never modify the caller's client
 		c.httpClient = &hc
 	}
+	// Redirects are never followed (see CodeRedirect), whatever the
+	// caller's client does.
+	c.httpClient.CheckRedirect = refuseRedirects
 	if c.httpClient.Jar == nil {
 		// The API pins a client to a backend with an affinity cookie.
 		jar, err := cookiejar.New(nil)
@@ -136,7 +143,7 @@ func WithToken(token string) Option {
 	return func(c *Client) error {
 		c.token = strings.TrimSpace(token)
 		c.authHeader = AuthorizationHeader(c.token)
-		c.secrets = secretsOf(c.token)
+		c.secrets = secret.New(secretsOf(c.token)...)
 		return nil
 	}
 }
@@ -163,7 +170,7 @@ func WithBaseURL(base string) Option {
 
 // WithHTTPClient sets the HTTP client used for every request. The client
 // is copied, never modified; a cookie jar is added to the copy when it has
-// none.
+// none, and the copy never follows redirects (see CodeRedirect).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {

@@ -119,8 +119,27 @@ func (k *call) newError() *Error {
 	return &Error{Op: k.method + " " + k.pattern, Method: k.method, Path: k.path}
 }
 
-// run is the retry loop around attempt.
-func (c *Client) run(ctx context.Context, k *call) (*Response, *Error) {
+// run is the retry loop around attempt. The whole call, retries and
+// waits included, ends within its bound (RetryPolicy.MaxElapsed) even when
+// the caller's context has no deadline.
+func (c *Client) run(parent context.Context, k *call) (*Response, *Error) {
+	bound := c.callBound(k)
+	ctx, cancel := context.WithTimeoutCause(parent, bound, &elapsedTimeout{d: bound})
+	defer cancel()
+	resp, err := c.retryLoop(ctx, parent, k)
+	if err != nil && ctx.Err() != nil && parent.Err() == nil {
+		// The call's own bound ended it, not the caller.
+		e := k.newError()
+		e.Code, e.Err = CodeTimeout, context.Cause(ctx)
+		e.Message = e.Err.Error()
+		return nil, e
+	}
+	return resp, err
+}
+
+// retryLoop makes attempts under ctx until one succeeds or the retry rules
+// say stop; parent is the caller's context.
+func (c *Client) retryLoop(ctx, parent context.Context, k *call) (*Response, *Error) {
 	start := c.clock.Now()
 	p := c.retry
 	for n := 1; ; n++ {
@@ -165,7 +184,7 @@ func (c *Client) run(ctx context.Context, k *call) (*Response, *Error) {
 		if c.clock.Now().Add(delay).Sub(start) > p.MaxElapsed {
 			return nil, aerr
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
+		if dl, ok := parent.Deadline(); ok && time.Until(dl) < delay {
 			return nil, aerr // the wait would outlive the caller's deadline
 		}
 		if err := c.clock.Sleep(ctx, delay); err != nil {
@@ -229,7 +248,16 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 	if k.req.Body != nil {
 		body = bytes.NewReader(k.req.Body)
 	}
-	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), k.method, target, body)
+	// The attempt's own bounds: the response headers within
+	// headersTimeout, then no pause longer than BodyIdle in the body.
+	actx, cancelAttempt := context.WithCancelCause(ctx)
+	defer cancelAttempt(nil)
+	headers := c.headersTimeout(k)
+	headerTimer := time.AfterFunc(headers, func() {
+		cancelAttempt(&attemptTimeout{what: "no response headers", d: headers})
+	})
+	defer headerTimer.Stop()
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), k.method, target, body)
 	if err != nil {
 		e := k.newError()
 		e.Code, e.Message, e.Err = CodeInvalidArgument, "bad request", err
@@ -256,8 +284,12 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 	}
 
 	hresp, err := c.httpClient.Do(hreq)
+	headerTimer.Stop()
 	if err != nil {
 		e := k.newError()
+		if cause := attemptCause(actx); cause != nil {
+			err = cause
+		}
 		e.Err = err
 		if ctx.Err() != nil {
 			ctxError(e, ctx.Err())
@@ -268,7 +300,12 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 	}
 	defer hresp.Body.Close()
 	status = hresp.StatusCode
-	data, rerr := io.ReadAll(io.LimitReader(hresp.Body, c.maxBody+1))
+	bodyReader := newBoundedBody(hresp.Body, c.timeouts.BodyIdle, cancelAttempt)
+	data, rerr := io.ReadAll(io.LimitReader(bodyReader, c.maxBody+1))
+	bodyReader.stop()
+	if cause := attemptCause(actx); rerr != nil && cause != nil {
+		rerr = cause
+	}
 	if rerr == nil && int64(len(data)) > c.maxBody {
 		e := k.newError()
 		e.StatusCode, e.RequestID = status, hresp.Header.Get(RequestIDHeader)
@@ -297,6 +334,9 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 		e.RequestID = scrub(hresp.Header.Get(RequestIDHeader), c.secrets)
 		e.retryAfter = hresp.Header.Get("Retry-After")
 		e.decodeErrorBody(data)
+		if status < 400 {
+			redirectError(e, status, hresp.Header.Get("Location"))
+		}
 		return nil, status, true, e
 	}
 	return &Response{StatusCode: status, Header: hresp.Header, Body: data}, status, true, nil
@@ -314,7 +354,7 @@ func transportMessage(err error) string {
 
 // sanitize removes the token from every text of e.
 func (c *Client) sanitize(e *Error) *Error {
-	if len(c.secrets) == 0 {
+	if c.secrets.Empty() {
 		return e
 	}
 	out := *e

@@ -52,7 +52,22 @@
 // something to say; Retryable says whether the same call may succeed later.
 // Bodies are read through a size limit (WithMaxResponseBytes). The token
 // never appears in an error or a CallInfo, even when a transport error or a
-// URL would carry it.
+// URL would carry it; nor does any run of 16 or more of its characters (a
+// prefix, one macaroon of a FlyV1 list). Redirects are never followed (the
+// Machines API does not redirect; following would send the token to the
+// Location): a 3xx answer fails with Code "redirect", naming the Location.
+//
+// # Time bounds
+//
+// Each attempt waits at most AttemptTimeouts.Headers for the response
+// headers (90s: above the API's 60-second long poll; an exec's own timeout
+// is added) and AttemptTimeouts.BodyIdle without a byte of the body (30s),
+// so that a server that never answers cannot hang a call whose context has
+// no deadline; such an attempt counts as a lost answer for the retry rules.
+// RetryPolicy.MaxElapsed (2m) bounds the whole call, retries and the
+// trickle of a slow body included: past it the call fails with Code
+// "timeout", a message naming the bound, and matches
+// context.DeadlineExceeded. WithAttemptTimeouts changes the first two.
 //
 // # Retries and rate limits
 //

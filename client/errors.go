@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/flyscript/flyscript/internal/secret"
 )
 
 // Sentinel errors for errors.Is. A *Error matches them by HTTP status.
@@ -273,7 +275,7 @@ func (e *Error) decodeErrorBody(body []byte) {
 
 // scrubError returns err with every secret removed from its text. When
 // nothing needs removing err is returned as it is.
-func scrubError(err error, secrets []string) error {
+func scrubError(err error, secrets *secret.Scrubber) error {
 	if err == nil {
 		return nil
 	}
@@ -285,15 +287,9 @@ func scrubError(err error, secrets []string) error {
 	return &redactedError{msg: clean, cause: err}
 }
 
-// scrub replaces each secret in s.
-func scrub(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-	}
-	return s
-}
+// scrub hides the token in s: whole, its parts, and any run of 16 or more
+// of its characters (see package internal/secret).
+func scrub(s string, secrets *secret.Scrubber) string { return secrets.Scrub(s) }
 
 // redactedError keeps the identity of a cause (for errors.Is on the usual
 // sentinels) while never showing its text.

@@ -2,38 +2,28 @@ package main
 
 import (
 	"io"
-	"sort"
 	"strings"
 	"sync"
-)
 
-// redacted is what a secret is replaced with.
-const redacted = "[REDACTED]"
+	"github.com/flyscript/flyscript/internal/secret"
+)
 
 // redactor replaces secrets in text. Every byte the command writes goes
 // through one (belt and braces: nothing is meant to print the token).
 type redactor struct {
-	r *strings.Replacer // nil when there is nothing to hide
+	s *secret.Scrubber // empty when there is nothing to hide
 }
 
-// newRedactor hides each token and each of its comma-separated parts (a
-// FlyV1 token is a list of macaroons); parts shorter than 8 characters
-// would scrub innocent text and are left alone.
+// newRedactor hides each token, each of its comma-separated parts (a
+// FlyV1 token is a list of macaroons) and any run of 16 or more of their
+// characters (see package internal/secret); parts shorter than 8
+// characters would scrub innocent text and are left alone.
 func newRedactor(tokens ...string) *redactor {
 	var secrets []string
 	for _, token := range tokens {
 		secrets = append(secrets, secretsOf(token)...)
 	}
-	if len(secrets) == 0 {
-		return &redactor{}
-	}
-	// Longest first, so the whole token is replaced before its parts.
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	pairs := make([]string, 0, 2*len(secrets))
-	for _, s := range secrets {
-		pairs = append(pairs, s, redacted)
-	}
-	return &redactor{r: strings.NewReplacer(pairs...)}
+	return &redactor{s: secret.New(secrets...)}
 }
 
 // secretsOf lists the strings of one token that must never be printed.
@@ -58,12 +48,7 @@ func secretsOf(token string) []string {
 }
 
 // String returns s with every secret replaced.
-func (r *redactor) String(s string) string {
-	if r.r == nil {
-		return s
-	}
-	return r.r.Replace(s)
-}
+func (r *redactor) String(s string) string { return r.s.Scrub(s) }
 
 // Writer wraps w so that everything written through it is redacted. The
 // wrapper is safe for concurrent use (trace lines may come from several
@@ -83,7 +68,7 @@ type redactingWriter struct {
 func (w *redactingWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.r.r == nil {
+	if w.r.s.Empty() {
 		return w.w.Write(p)
 	}
 	if _, err := io.WriteString(w.w, w.r.String(string(p))); err != nil {

@@ -74,3 +74,15 @@ func TestStopSignalsEndTheProcess(t *testing.T) {
 		}
 	}
 }
+
+// A script that prints part of the token (a slice, one macaroon) prints
+// [REDACTED] instead: any run of 16 or more of its characters is hidden.
+func TestPartialTokenRedacted(t *testing.T) {
+	t.Parallel()
+	const tok = "FlyV1 fm2_lJPECAAAAAAAAMa0xBCuWbcdefghijklmnop,fm2_lJPETHEsecondMACAROONabcdefghij12345"
+	env := []string{"HOME=" + t.TempDir(), "FLY_API_TOKEN=" + tok}
+	r := cmd(t, invocation{env: env}, "--sim", "-e", `local t = os.getenv("FLY_API_TOKEN")
+print(t:sub(7, 30)) print(t:sub(48)) print(t:sub(20, 35)) print(t:sub(20, 34))`)
+	assert.Equal(t, 0, r.code, r)
+	assert.Equal(t, "[REDACTED]\n[REDACTED]\n[REDACTED]\n"+tok[19:34]+"\n", r.stdout, "15 characters are not a run")
+}

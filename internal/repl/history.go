@@ -26,9 +26,11 @@ func HistoryPath(getenv func(string) string) string {
 }
 
 // secretLike matches lines that look like they hold a credential: a Fly
-// token, an Authorization header, an assignment to something named like a
-// token or password, or a long unbroken run of token characters.
-var secretLike = regexp.MustCompile(`(?i)(FlyV1\s|fm[12]_|fo1_|bearer\s+\S|(token|secret|password|passwd|api_key|apikey)\s*[=:,]|[A-Za-z0-9+/_=-]{40,})`)
+// token (FlyV1, fm1_, fm1r_, fm1a_, fm2_, fo1_, of any length), a JWT (such
+// as fly.tokens.oidc returns: base64url JSON, "eyJ...", dot, payload), an
+// Authorization header, an assignment to something named like a token or
+// password, or a long unbroken run of token characters.
+var secretLike = regexp.MustCompile(`(?i)(FlyV1\s|fm[12][a-z]?_|fo1_|bearer\s+\S|(token|secret|password|passwd|api_key|apikey)\s*[=:,]|[A-Za-z0-9+/_=-]{40,})|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+`)
 
 // Sensitive reports whether a history entry must not be stored because it
 // looks like it holds a secret.

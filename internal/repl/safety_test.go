@@ -27,3 +27,28 @@ func TestPrintingStopsWithTheContext(t *testing.T) {
 	assert.Equal(t, "interrupted\n", errb.String())
 	assert.Empty(t, out.String())
 }
+
+func TestSensitiveHistory(t *testing.T) {
+	secret := []string{
+		`fly.use("x", "fm1r_abc123")`,
+		`t = "fm1a_shortone"`,
+		`t = "fm2_x"`,
+		`t = "FlyV1 fm2_a,fm2_b"`,
+		`jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.sig"`,
+		`print("eyJhbGciOiJIUzI1NiJ9.e30.x")`,
+		`h = {Authorization = "Bearer abc"}`,
+		`password = "hunter2"`,
+	}
+	for _, s := range secret {
+		assert.True(t, Sensitive(s), s)
+	}
+	plain := []string{
+		`fly.machines.list()`,
+		`x = {eyes = 2}`,
+		`print("fm1 stands for nothing")`,
+		`json.decode('{"a": 1}')`,
+	}
+	for _, s := range plain {
+		assert.False(t, Sensitive(s), s)
+	}
+}
