@@ -39,6 +39,8 @@ type VM struct {
 	fail   *failure
 	cancel context.CancelCauseFunc
 	exit   *ExitError
+
+	returned []lua.LValue // what the last Run or RunSource returned
 }
 
 // New builds a VM. Without options it has the standard Lua libraries, the
@@ -150,7 +152,7 @@ func (vm *VM) runChunk(ctx context.Context, name string, src []byte, args []stri
 		return err
 	}
 	defer vm.leave()
-	vm.exit = nil
+	vm.exit, vm.returned = nil, nil
 	fn, err := vm.load(name, src)
 	if err != nil {
 		return err
@@ -165,9 +167,14 @@ func (vm *VM) runChunk(ctx context.Context, name string, src []byte, args []stri
 	}
 	L.SetGlobal("arg", argt)
 	vm.setPackagePath(dir)
-	_, err = vm.call(ctx, fn, largs, 0)
+	vm.returned, err = vm.call(ctx, fn, largs, lua.MultRet)
 	return err
 }
+
+// Returned gives the values the last Run or RunSource returned (the
+// script's `return ...`), as Lua values: nil when it returned nothing,
+// failed or exited. The command's --json prints them.
+func (vm *VM) Returned() []lua.LValue { return vm.returned }
 
 // Eval runs a chunk of Lua and returns the values it produces, converted to
 // Go: nil, bool, int64 for whole numbers, float64 for others, string,

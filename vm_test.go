@@ -408,3 +408,20 @@ func TestStackOverflowIsAScriptError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []any{int64(2)}, vals)
 }
+
+func TestReturned(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	require.NoError(t, vm.RunSource(t.Context(), "r.lua", []byte(`return 1, "two", {3}`)))
+	got := vm.Returned()
+	require.Len(t, got, 3)
+	assert.Equal(t, lua.LNumber(1), got[0])
+	assert.Equal(t, lua.LString("two"), got[1])
+	require.NoError(t, vm.RunSource(t.Context(), "r.lua", []byte(`local x = 1`)))
+	assert.Empty(t, vm.Returned(), "nothing returned")
+	require.Error(t, vm.RunSource(t.Context(), "r.lua", []byte(`error("x")`)))
+	assert.Nil(t, vm.Returned(), "a failed run returns nothing")
+	p := writeFile(t, t.TempDir(), "s.lua", "return ...")
+	require.NoError(t, vm.Run(t.Context(), p, "a", "b"))
+	assert.Equal(t, []lua.LValue{lua.LString("a"), lua.LString("b")}, vm.Returned())
+}

@@ -7,6 +7,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/flyscript/flyscript/internal/secret"
 )
@@ -36,6 +37,7 @@ type Client struct {
 	timeouts   AttemptTimeouts
 	limits     *limiter // nil: client-side rate limiting is off
 	observer   func(CallInfo)
+	onPace     func(PaceInfo)
 	maxBody    int64
 	clock      Clock
 	rand       func() float64 // jitter source; nil: math/rand
@@ -195,6 +197,28 @@ func WithUserAgent(ua string) Option {
 func WithObserver(fn func(CallInfo)) Option {
 	return func(c *Client) error {
 		c.observer = fn
+		return nil
+	}
+}
+
+// PaceInfo is one pause of the client-side rate limiter: a request that
+// waits for a token of its bucket before it is sent.
+type PaceInfo struct {
+	// Method and Path are the request ("POST", "/v1/apps/web/machines").
+	Method, Path string
+	// Op is the operation in pattern form, which names the bucket with
+	// the machine or app of the request.
+	Op string
+	// Delay is how long the request waits.
+	Delay time.Duration
+}
+
+// WithPaceObserver registers fn, called each time a request waits for the
+// client-side rate limits (before the wait; for tracing). fn is called
+// from the goroutine making the request.
+func WithPaceObserver(fn func(PaceInfo)) Option {
+	return func(c *Client) error {
+		c.onPace = fn
 		return nil
 	}
 }

@@ -143,7 +143,13 @@ func (c *Client) retryLoop(ctx, parent context.Context, k *call) (*Response, *Er
 	start := c.clock.Now()
 	p := c.retry
 	for n := 1; ; n++ {
-		if err := c.limits.wait(ctx, c.clock, k.method, k.pattern, k.params); err != nil {
+		var paced func(time.Duration)
+		if c.onPace != nil {
+			paced = func(d time.Duration) {
+				c.onPace(PaceInfo{Method: k.method, Path: k.path, Op: k.method + " " + k.pattern, Delay: d})
+			}
+		}
+		if err := c.limits.wait(ctx, c.clock, k.method, k.pattern, k.params, paced); err != nil {
 			return nil, ctxError(k.newError(), err)
 		}
 		resp, status, sent, aerr := c.attempt(ctx, k, n)

@@ -159,8 +159,8 @@ func (l *limiter) bucket(action, id string, now time.Time) *rate.Limiter {
 }
 
 // wait blocks until the request's bucket allows it, or ctx ends. A nil
-// limiter allows everything.
-func (l *limiter) wait(ctx context.Context, clk Clock, method, pattern string, params map[string]string) error {
+// limiter allows everything. paced, when set, hears of every pause first.
+func (l *limiter) wait(ctx context.Context, clk Clock, method, pattern string, params map[string]string, paced func(time.Duration)) error {
 	if l == nil {
 		return ctx.Err()
 	}
@@ -176,6 +176,9 @@ func (l *limiter) wait(ctx context.Context, clk Clock, method, pattern string, p
 	d := r.DelayFrom(now)
 	if d <= 0 {
 		return ctx.Err()
+	}
+	if paced != nil {
+		paced(d)
 	}
 	if err := clk.Sleep(ctx, d); err != nil {
 		r.CancelAt(clk.Now())

@@ -43,7 +43,7 @@ func timedCalls(t *testing.T, l *limiter, clk *fakeClock, n int, method, pattern
 	start := clk.Now()
 	var at []time.Duration
 	for range n {
-		require.NoError(t, l.wait(t.Context(), clk, method, pattern, params))
+		require.NoError(t, l.wait(t.Context(), clk, method, pattern, params, nil))
 		at = append(at, clk.Now().Sub(start))
 	}
 	return at
@@ -103,13 +103,13 @@ func TestRateLimitWaitHonoursContext(t *testing.T) {
 	t.Parallel()
 	l := newLimiter(RateLimits{Default: Limit{Rate: 1, Burst: 1}})
 	clk := newFakeClock()
-	require.NoError(t, l.wait(t.Context(), clk, "GET", "/v1/apps", nil))
+	require.NoError(t, l.wait(t.Context(), clk, "GET", "/v1/apps", nil, nil))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	assert.ErrorIs(t, l.wait(ctx, clk, "GET", "/v1/apps", nil), context.Canceled)
+	assert.ErrorIs(t, l.wait(ctx, clk, "GET", "/v1/apps", nil, nil), context.Canceled)
 	// The canceled reservation gave its token back: the next call waits 1s, not 2s.
 	start := clk.Now()
-	require.NoError(t, l.wait(t.Context(), clk, "GET", "/v1/apps", nil))
+	require.NoError(t, l.wait(t.Context(), clk, "GET", "/v1/apps", nil, nil))
 	assert.Equal(t, time.Second, clk.Now().Sub(start))
 }
 
@@ -137,7 +137,7 @@ func TestLimiterDropsIdleBucketsBeyondItsBound(t *testing.T) {
 	l := newLimiter(DefaultRateLimits())
 	clk := newFakeClock()
 	for i := range maxBuckets + 10 {
-		require.NoError(t, l.wait(t.Context(), clk, "GET", "/v1/apps/{app_name}", map[string]string{"app_name": string(rune('a'+i%26)) + itoa36(i)}))
+		require.NoError(t, l.wait(t.Context(), clk, "GET", "/v1/apps/{app_name}", map[string]string{"app_name": string(rune('a'+i%26)) + itoa36(i)}, nil))
 		_ = clk.Sleep(t.Context(), time.Second) // let the buckets refill
 	}
 	l.mu.Lock()
@@ -155,4 +155,27 @@ func itoa36(i int) string {
 			return s
 		}
 	}
+}
+
+// A pace observer hears of every pause of the rate limiter, with its length.
+func TestPaceObserver(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, jsonReply(200, `{}`))
+	var mu sync.Mutex
+	var paces []PaceInfo
+	c, _ := newTestClient(t, s, WithPaceObserver(func(p PaceInfo) {
+		mu.Lock()
+		defer mu.Unlock()
+		paces = append(paces, p)
+	}))
+	for range 4 {
+		_, err := c.Do(t.Context(), &Request{Method: "POST", Pattern: "/v1/apps/{app_name}/machines/{machine_id}/cordon",
+			Params: map[string]string{"app_name": "web", "machine_id": "m1"}})
+		require.NoError(t, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, paces, 2, "bursts of 2, then one pause per request")
+	assert.Equal(t, PaceInfo{Method: "POST", Path: "/v1/apps/web/machines/m1/cordon",
+		Op: "POST /v1/apps/{app_name}/machines/{machine_id}/cordon", Delay: time.Second}, paces[0])
 }

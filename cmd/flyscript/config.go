@@ -16,18 +16,20 @@ import (
 // flags are the command line as parsed, before the environment is
 // consulted. An empty string means "not given".
 type flags struct {
-	app      string
-	token    string
-	apiURL   string
-	sim      bool
-	simState string
-	timeout  time.Duration
-	trace    bool
-	logLevel string
-	sandbox  bool
-	envNames []string // --env NAME, repeatable
-	version  bool
-	help     bool
+	app        string
+	token      string
+	apiURL     string
+	sim        bool
+	simState   string
+	timeout    time.Duration
+	trace      bool
+	json       bool // --json
+	rateLimits bool // --rate-limits on|off
+	logLevel   string
+	sandbox    bool
+	envNames   []string // --env NAME, repeatable
+	version    bool
+	help       bool
 
 	interactive bool     // -i
 	eval        []string // -e CODE, in order
@@ -48,6 +50,8 @@ type settings struct {
 	SimState    string
 	Timeout     time.Duration
 	Trace       bool
+	JSON        bool
+	RateLimits  bool // client-side pacing, and the in-process simulator's limits
 	LogLevel    string
 	Sandbox     bool
 	// EnvNames are the variables of --env: when given (and always under
@@ -74,13 +78,15 @@ var logLevels = []string{"debug", "info", "warn", "error", "off"}
 // HOME locates ~/.fly/config.yml.
 func resolve(f flags, getenv func(string) string) (settings, error) {
 	s := settings{
-		Sim:      f.sim || f.simState != "",
-		SimState: f.simState,
-		Timeout:  f.timeout,
-		Trace:    f.trace,
-		LogLevel: "info",
-		Sandbox:  f.sandbox,
-		EnvNames: f.envNames,
+		Sim:        f.sim || f.simState != "",
+		SimState:   f.simState,
+		Timeout:    f.timeout,
+		Trace:      f.trace,
+		JSON:       f.json,
+		RateLimits: f.rateLimits,
+		LogLevel:   "info",
+		Sandbox:    f.sandbox,
+		EnvNames:   f.envNames,
 	}
 	if f.timeout < 0 {
 		return s, &usageError{msg: "--timeout must not be negative"}

@@ -33,7 +33,7 @@ func TestResolve(t *testing.T) {
 			name: "defaults",
 			env:  []string{"HOME=" + emptyHome},
 			check: func(t *testing.T, s settings) {
-				assert.Equal(t, settings{APIURL: "https://api.machines.dev", URLSource: "default", LogLevel: "info"}, s)
+				assert.Equal(t, settings{APIURL: "https://api.machines.dev", URLSource: "default", LogLevel: "info", RateLimits: true}, s)
 			},
 		},
 		{
@@ -66,7 +66,7 @@ func TestResolve(t *testing.T) {
 		},
 		{
 			name: "flags win",
-			args: []string{"--app", "flag-app", "--token", "flag-token", "--api-url", "http://localhost:4280", "--timeout", "90s", "--trace", "--log-level", "DEBUG", "--sandbox"},
+			args: []string{"--app", "flag-app", "--token", "flag-token", "--api-url", "http://localhost:4280", "--timeout", "90s", "--trace", "--log-level", "DEBUG", "--sandbox", "--json", "--rate-limits", "off"},
 			env:  []string{"HOME=" + flyHome, "FLY_APP_NAME=env-app", "FLY_API_TOKEN=env-token", "FLY_FLAPS_BASE_URL=http://other"},
 			check: func(t *testing.T, s settings) {
 				assert.Equal(t, settings{
@@ -74,6 +74,7 @@ func TestResolve(t *testing.T) {
 					Token: "flag-token", TokenSource: "--token",
 					APIURL: "http://localhost:4280", URLSource: "--api-url",
 					Timeout: 90 * time.Second, Trace: true, LogLevel: "debug", Sandbox: true,
+					JSON: true, RateLimits: false,
 				}, s)
 			},
 		},

@@ -18,22 +18,29 @@ Usage:
   flyscript sim [flags]                    serve the Machines API simulator
   flyscript plan [flags] script.lua        print what a script would change, changing nothing
   flyscript defs [--out DIR]               write editor definitions (lua-language-server)
+  flyscript version | help                 the versions, or this text (no token needed)
 
 Flags (before the script name; everything after it goes to the script):
   --app NAME         default app of fly.machines, fly.volumes, ... (env FLY_APP_NAME)
   --token TOKEN      API token (env FLY_API_TOKEN, FLY_ACCESS_TOKEN, ~/.fly/config.yml)
   --api-url URL      API endpoint (env FLY_FLAPS_BASE_URL; default https://api.machines.dev)
   --sim              run against the built-in simulator: no token, no network
-  --sim-state FILE   the simulator keeps its state in FILE between runs (implies --sim)
-  --timeout DUR      stop the script after DUR (e.g. 30s, 5m); 0 means no limit
-  --trace            print one line per HTTP call on stderr
+  --sim-state FILE   the simulator keeps its state in FILE between runs (implies --sim;
+                     the same flag as flyscript sim --sim-state)
+  --rate-limits on|off  pace requests under the API's documented rate limits (default on;
+                     off also turns them off in --sim's simulator)
+  --timeout DUR      stop the script after DUR (e.g. 30s, 5m), exit status 124; 0 means no limit
+  --json             print the values the script (or each -e chunk) returns as JSON on
+                     stdout, one document per value and line (records as their JSON)
+  --trace            print one line per HTTP call on stderr, and each rate-limit wait
   --log-level LEVEL  lowest level of log.* lines: debug, info, warn, error, off
   --sandbox          no files, no processes: io, os.execute, loadfile, require of files...,
                      and no environment variables but those of --env
   --env NAME         let the script read the variable NAME (repeatable); once given,
                      os.getenv and env.get see only the variables named
   -e CODE            run CODE; may be repeated
-  -i                 open the REPL after the script
+  -i                 open the REPL after the script (before the script name: after it,
+                     -i is an argument of the script, like any other)
   --version          print the versions of flyscript, gopher-lua and Go
   --help             this text
 
@@ -44,8 +51,8 @@ Examples:
   FLY_API_TOKEN=$(fly auth token) flyscript --trace cleanup.lua --hours 24
   echo 'print(#fly.apps.list())' | flyscript -
 
-Exit status: 0 ok, 1 script error (or os.exit's code), 2 usage error, 130 interrupted
-(SIGINT), 143 terminated (SIGTERM), 129 hangup (SIGHUP).
+Exit status: 0 ok, 1 script error (or os.exit's code), 2 usage error, 124 --timeout,
+130 interrupted (SIGINT), 143 terminated (SIGTERM), 129 hangup (SIGHUP).
 `
 
 // multiFlag collects a repeatable string flag.
@@ -68,6 +75,9 @@ func parseFlags(args []string) (flags, error) {
 	fs.StringVar(&f.simState, "sim-state", "", "")
 	fs.DurationVar(&f.timeout, "timeout", 0, "")
 	fs.BoolVar(&f.trace, "trace", false, "")
+	fs.BoolVar(&f.json, "json", false, "")
+	f.rateLimits = true
+	fs.Var((*onOff)(&f.rateLimits), "rate-limits", "")
 	fs.StringVar(&f.logLevel, "log-level", "", "")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "")
 	fs.BoolVar(&f.version, "version", false, "")
@@ -97,7 +107,7 @@ func parseFlags(args []string) (flags, error) {
 // command speaks: "--timeout" rather than "-timeout".
 func cleanFlagError(err error) string {
 	msg := err.Error()
-	for _, long := range []string{"app", "token", "api-url", "sim-state", "sim", "timeout", "trace", "log-level", "sandbox", "env", "version", "help"} {
+	for _, long := range []string{"app", "token", "api-url", "sim-state", "sim", "timeout", "trace", "log-level", "sandbox", "env", "version", "help", "json", "rate-limits"} {
 		msg = strings.ReplaceAll(msg, " -"+long, " --"+long)
 	}
 	if strings.HasPrefix(msg, "invalid value") && strings.Contains(msg, "--timeout") {

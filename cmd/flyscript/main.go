@@ -2,9 +2,9 @@
 // offers an interactive REPL, and serves a local simulator of the API.
 //
 // Exit status: 0 when the script succeeds, 1 when it fails (or the code it
-// gave os.exit), 2 for a usage error, 130 when interrupted (SIGINT), 143
-// when terminated (SIGTERM), 129 on a hangup (SIGHUP); each of the three
-// signals cancels the run the same way.
+// gave os.exit), 2 for a usage error, 124 when --timeout ran out, 130 when
+// interrupted (SIGINT), 143 when terminated (SIGTERM), 129 on a hangup
+// (SIGHUP); each of the three signals cancels the run the same way.
 package main
 
 import (
@@ -29,6 +29,7 @@ const (
 	exitOK          = 0
 	exitFailure     = 1
 	exitUsage       = 2
+	exitTimeout     = 124 // --timeout ran out, as timeout(1) says it
 	exitInterrupted = 130
 )
 
@@ -56,6 +57,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return planCommand(ctx, args[1:], stdin, stdout, stderr, env)
 		case "test":
 			return testCommand(ctx, args[1:], stdout, stderr, env)
+		case "version", "help":
+			if len(args) == 1 { // no token, no simulator: nothing to run
+				args = []string{"--" + args[0]}
+			}
 		}
 	}
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: env}
@@ -164,8 +169,11 @@ func (c *cli) main(ctx context.Context, args []string) int {
 	defer vm.Close()
 
 	for _, code := range f.eval {
+		if s.JSON {
+			code = asExpression(vm, code)
+		}
 		err := vm.RunSource(runCtx, "(command line)", []byte(code), f.args...)
-		if done, status := c.finish(ctx, runCtx, s, vm, err, stderr); done {
+		if done, status := c.finish(ctx, runCtx, s, vm, err, stdout, stderr); done {
 			return status
 		}
 	}
@@ -182,7 +190,7 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		} else {
 			err = vm.Run(runCtx, f.script, f.args...)
 		}
-		if done, status := c.finish(ctx, runCtx, s, vm, err, stderr); done {
+		if done, status := c.finish(ctx, runCtx, s, vm, err, stdout, stderr); done {
 			return status
 		}
 	}
@@ -192,13 +200,20 @@ func (c *cli) main(ctx context.Context, args []string) int {
 	return exitOK
 }
 
-// finish reports the outcome of one chunk. done is true when the command
-// must stop here: a failure, an interruption or os.exit.
-func (c *cli) finish(ctx, runCtx context.Context, s settings, vm *flyscript.VM, err error, stderr io.Writer) (done bool, status int) {
+// finish reports the outcome of one chunk, and with --json prints what it
+// returned. done is true when the command must stop here: a failure, an
+// interruption or os.exit.
+func (c *cli) finish(ctx, runCtx context.Context, s settings, vm *flyscript.VM, err error, stdout, stderr io.Writer) (done bool, status int) {
 	if _, exited := vm.Exited(); exited {
 		return true, flyscript.ExitCode(err)
 	}
 	if err == nil {
+		if s.JSON {
+			if err := printJSON(stdout, vm.Returned()); err != nil {
+				fmt.Fprintf(stderr, "flyscript: --json: %v\n", err)
+				return true, exitFailure
+			}
+		}
 		return false, exitOK
 	}
 	if ctx.Err() != nil {
@@ -209,7 +224,7 @@ func (c *cli) finish(ctx, runCtx context.Context, s settings, vm *flyscript.VM, 
 	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
 		fmt.Fprintf(stderr, "flyscript: timed out after %v\n", s.Timeout)
 		printTrace(stderr, err)
-		return true, exitFailure
+		return true, exitTimeout
 	}
 	printScriptError(stderr, err)
 	return true, exitFailure
@@ -242,11 +257,17 @@ func printTrace(w io.Writer, err error) {
 func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), error) {
 	opts := append([]client.Option{}, c.clientOptions...)
 	if s.Trace {
-		opts = append(opts, client.WithObserver(newTracer(stderr)))
+		opts = append(opts, client.WithObserver(newTracer(stderr)), client.WithPaceObserver(newPaceTracer(stderr)))
+	}
+	if !s.RateLimits {
+		opts = append(opts, client.WithoutRateLimits())
 	}
 	base, closeSim := s.APIURL, func() {}
 	if s.Sim {
 		simOpts := append([]sim.Option{}, c.simOptions...)
+		if !s.RateLimits {
+			simOpts = append(simOpts, sim.WithRateLimits(false))
+		}
 		if s.SimState != "" {
 			simOpts = append(simOpts, sim.WithStateFile(s.SimState))
 		}
@@ -279,6 +300,15 @@ func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), erro
 func newTracer(w io.Writer) func(client.CallInfo) {
 	return func(ci client.CallInfo) {
 		fmt.Fprintln(w, traceLine(ci))
+	}
+}
+
+// newPaceTracer returns the --trace observer of the client's rate limiter:
+// one line per request that waits for a token.
+func newPaceTracer(w io.Writer) func(client.PaceInfo) {
+	return func(p client.PaceInfo) {
+		fmt.Fprintf(w, "trace: %s %s waits %s for the client's rate limit (--rate-limits off to turn it off)\n",
+			p.Method, p.Path, traceDuration(p.Delay))
 	}
 }
 

@@ -288,7 +288,7 @@ func TestTraceDuration(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	t.Parallel()
 	r := cmd(t, invocation{}, "--sim", "--timeout", "20ms", "-e", "while true do end")
-	assert.Equal(t, exitFailure, r.code, r)
+	assert.Equal(t, 124, r.code, r)
 	assert.Contains(t, r.stderr, "flyscript: timed out after 20ms")
 }
 

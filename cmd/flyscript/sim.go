@@ -14,7 +14,9 @@ import (
 	"github.com/flyscript/flyscript/sim"
 )
 
-// onOff is a boolean flag that also reads on/off: --rate-limits=off.
+// onOff is a flag that reads on or off (or true/false, yes/no, 1/0):
+// --rate-limits off and --rate-limits=off alike. It takes a value, unlike
+// a boolean flag, which would leave "off" behind as an argument.
 type onOff bool
 
 func (b *onOff) String() string {
@@ -36,8 +38,6 @@ func (b *onOff) Set(v string) error {
 	return nil
 }
 
-func (b *onOff) IsBoolFlag() bool { return true }
-
 const simUsage = `usage: flyscript sim [flags]
 
 Serves a simulator of the Fly.io Machines API, for scripts, curl, fly-go
@@ -52,7 +52,8 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs := flag.NewFlagSet("flyscript sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:4280", "address to serve on (host:port; loopback unless you say otherwise)")
-	state := fs.String("state", "", "persist the simulator's state in this JSON `file` (loaded on start)")
+	state := fs.String("sim-state", "", "persist the simulator's state in this JSON `file` (loaded on start)")
+	fs.StringVar(state, "state", "", "old spelling of --sim-state")
 	latency := fs.Duration("latency", 0, "add this mean latency to every response (e.g. 50ms)")
 	jitter := fs.Duration("jitter", -1, "latency jitter, ± uniformly (default: half of --latency)")
 	faults := fs.String("faults", "", "inject faults: comma-separated kind=share, kinds 500, 502, 503, 429, reset,\nreset-before, reset-after (e.g. 503=0.1,429=0.05,reset=0.05)")
