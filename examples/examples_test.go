@@ -206,9 +206,13 @@ func TestRollingImageUpdateRollsBack(t *testing.T) {
 	var exit *flyscript.ExitError
 	require.ErrorAs(t, err, &exit, errOut)
 	assert.Equal(t, 1, exit.Code)
+	// Identifiers, and so the order of the machines, depend on timing:
+	// the stopped machine may come before the failing one or not at all.
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	require.Len(t, lines, 4, out)
-	assert.Regexp(t, `^\[1/3\] \w+ ord: registry.fly.io/demo:v1 -> registry.fly.io/sim-fail:v2 \(stopped, 2 env vars kept\)$`, lines[1], "the stopped machine is patched and stays stopped")
-	assert.Regexp(t, `^\[2/3\] \w+ ord: terminal_state, rolled back to registry.fly.io/demo:v1 \(started\)$`, lines[2])
-	assert.Equal(t, "stopped: the remaining machines keep their image", lines[3])
+	require.GreaterOrEqual(t, len(lines), 3, out)
+	assert.Regexp(t, `^\[[12]/3\] \w+ \w+: terminal_state, rolled back to registry.fly.io/demo:v1 \(started\)$`, lines[len(lines)-2])
+	assert.Equal(t, "stopped: the remaining machines keep their image", lines[len(lines)-1])
+	for _, l := range lines[1 : len(lines)-2] {
+		assert.Regexp(t, `^\[1/3\] \w+ ord: registry.fly.io/demo:v1 -> registry.fly.io/sim-fail:v2 \(stopped, 2 env vars kept\)$`, l, "the stopped machine is patched and stays stopped")
+	}
 }
