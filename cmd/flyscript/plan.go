@@ -114,8 +114,11 @@ func (c *cli) runPlan(ctx context.Context, args []string) int {
 		fmt.Fprintln(c.stderr, "flyscript plan: a script is required\nRun 'flyscript plan --help' for usage.")
 		return exitUsage
 	}
-	stdout := c.stdout
-	out := &countingWriter{w: stdout}
+	// The plan goes through a redactor of every token in sight, as all
+	// the command's output does (a config diff may hold anything).
+	red := planRedactor(rest, lookupEnv(c.env))
+	stdout := red.Writer(c.stdout)
+	out := &countingWriter{w: c.stdout}
 	c.stdout, c.plan = out, &planRun{}
 	code := c.main(ctx, rest)
 	if c.plan.planner == nil {
@@ -127,9 +130,9 @@ func (c *cli) runPlan(ctx context.Context, args []string) int {
 		_, _ = io.WriteString(stdout, "\n")
 	}
 	// Colours only on a terminal, and not when NO_COLOR is set (no-color.org).
-	_ = p.WriteText(stdout, isTerminal(stdout) && lookupEnv(c.env)("NO_COLOR") == "")
+	_ = p.WriteText(stdout, isTerminal(c.stdout) && lookupEnv(c.env)("NO_COLOR") == "")
 	if jsonPath != "" {
-		if err := writePlanJSON(jsonPath, p); err != nil {
+		if err := writePlanJSON(jsonPath, p, red); err != nil {
 			fmt.Fprintf(c.stderr, "flyscript plan: %v\n", err)
 			if code == exitOK {
 				code = exitFailure
@@ -139,13 +142,22 @@ func (c *cli) runPlan(ctx context.Context, args []string) int {
 	return code
 }
 
+// planRedactor hides the tokens the runner would hide: the flag's, the
+// environment's and the one of ~/.fly/config.yml.
+func planRedactor(args []string, getenv func(string) string) *redactor {
+	f, _ := parseFlags(args)
+	s, _ := resolve(f, getenv)
+	return newRedactor(f.token, getenv("FLY_API_TOKEN"), getenv("FLY_ACCESS_TOKEN"), s.Token)
+}
+
 // writePlanJSON writes the plan to path atomically: a reader never sees half
 // a file, and a failed write leaves an older file whole.
-func writePlanJSON(path string, p flyscript.Plan) error {
+func writePlanJSON(path string, p flyscript.Plan, red *redactor) error {
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err
 	}
+	b = []byte(red.String(string(b)))
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
 	if err != nil {
 		return fmt.Errorf("cannot write --plan-json %s: %w", path, err)

@@ -408,3 +408,22 @@ func TestREPLPlanOnATerminal(t *testing.T) {
 	assert.Equal(t, 0, term.wait(10*time.Second))
 	p.untouched(frozen)
 }
+
+func TestPlanNeverPrintsTheToken(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	jsonPath := filepath.Join(t.TempDir(), "plan.json")
+	// A config that holds the token (by mistake) shows in the diff redacted.
+	r := p.plan("--plan-json", jsonPath, "-e", `
+		local m = fly.machines.get("`+ids["web-1"]+`")
+		m.config.env = { FLY_API_TOKEN = "`+fakeToken+`" }
+		fly.machines.update(m.id, { config = m.config })`)
+	require.Equal(t, 0, r.code, r)
+	assert.Contains(t, r.stdout, "env.FLY_API_TOKEN: (none) -> [REDACTED]")
+	b, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	for _, s := range []string{r.stdout, r.stderr, string(b)} {
+		assert.NotContains(t, s, "SECRETSECRET")
+	}
+	assert.Contains(t, string(b), `"to": "[REDACTED]"`)
+}
