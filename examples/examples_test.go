@@ -19,6 +19,7 @@ import (
 
 	"github.com/flyscript/flyscript"
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/internal/testrun"
 	"github.com/flyscript/flyscript/sim"
 )
 
@@ -158,10 +159,38 @@ func testExamples(t *testing.T, real bool) {
 	}
 }
 
+// exampleFiles lists the examples: every examples/*.lua but the tests of
+// `flyscript test` (*_test.lua).
+func exampleFiles(t *testing.T) []string {
+	t.Helper()
+	all, err := filepath.Glob("*.lua")
+	require.NoError(t, err)
+	var files []string
+	for _, f := range all {
+		if !strings.HasSuffix(f, testrun.Suffix) {
+			files = append(files, f)
+		}
+	}
+	return files
+}
+
+// TestExampleTests runs examples/*_test.lua as `flyscript test examples`
+// does, and holds every example to having tests of its own.
+func TestExampleTests(t *testing.T) {
+	t.Parallel()
+	files, err := testrun.Discover([]string{"."})
+	require.NoError(t, err)
+	for _, f := range exampleFiles(t) {
+		assert.Contains(t, files, strings.TrimSuffix(f, ".lua")+testrun.Suffix, "%s has no tests", f)
+	}
+	for _, r := range testrun.Run(context.Background(), files, testrun.Options{Timeout: time.Minute}) {
+		assert.Equal(t, testrun.Pass, r.Outcome, "%s: %s: %s %s\n%s%s", r.File, r.Name, r.Where, r.Message, r.Traceback, r.Output)
+	}
+}
+
 func TestEveryExampleRuns(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("*.lua")
-	require.NoError(t, err)
+	files := exampleFiles(t)
 	require.GreaterOrEqual(t, len(files), 8)
 	var missing []string
 	for _, f := range files {
@@ -180,8 +209,7 @@ func TestEveryExampleRuns(t *testing.T) {
 // shebang, then a comment saying what it does and how to run it.
 func TestExamplesAreDocumented(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("*.lua")
-	require.NoError(t, err)
+	files := exampleFiles(t)
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		require.NoError(t, err)

@@ -10,6 +10,7 @@
 // clock: time.sleep, machine waits, retries and lease refreshes move it
 // instead of sleeping.
 //
-// Only cmd/flyscript imports this package; it imports the root package
-// (the VM), client and sim, never the CLI.
+// Only cmd/flyscript (the `test` subcommand) and the examples' tests import
+// this package; it imports the root package (the VM), client and sim, never
+// the CLI.
 package testrun

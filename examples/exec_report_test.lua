@@ -1,0 +1,26 @@
+-- Tests of exec_report.lua.
+local t = require("assert")
+local c = require("testdata.common")
+
+test("runs the command on every started machine", function()
+  c.app()
+  local a = c.machine("ord", nil, { config = { env = { APP_ENV = "production" } } })
+  local b = c.machine("syd")
+  c.stopped("ams")
+  local r = run("exec_report.lua", "printenv", "APP_ENV", { app = "demo" })
+  t.equal(r.exit, 1, "one machine has no APP_ENV")
+  t.match(r.stdout, "running `printenv APP_ENV` on 2 machines")
+  t.match(r.stdout, a.id .. "%s+ord%s+ok%s+production")
+  t.match(r.stdout, b.id .. "%s+syd%s+exit 1")
+  t.match(r.stdout, "1 ok, 1 failed")
+  t.equal(#sim.requests("Machines_exec"), 2)
+end)
+
+test("an exec the platform refuses is reported, not fatal", function()
+  c.app()
+  local m = c.machine("ord")
+  sim.fail{ op = "Machines_exec", status = 500, machine = m.id }
+  local r = run("exec_report.lua", "hostname", { app = "demo" })
+  t.equal(r.exit, 1)
+  t.match(r.stdout, m.id .. "%s+ord%s+error")
+end)

@@ -1,0 +1,31 @@
+-- Tests of rolling_update.lua.
+local t = require("assert")
+local c = require("testdata.common")
+
+test("updates every started machine to the image and memory", function()
+  c.app()
+  local a, b = c.machine("ord"), c.machine("ams")
+  local s = c.stopped("syd")
+  local r = run("rolling_update.lua", "nginx:1.28", "1024", { app = "demo" })
+  t.equal(r.exit, 0, r.stderr)
+  t.match(r.stdout, "done: every started machine runs nginx:1.28")
+  for _, m in ipairs({ a, b }) do
+    local now = fly.machines.get(m.id)
+    t.equal(now.config.image, "nginx:1.28")
+    t.equal(now.config.guest.memory_mb, 1024)
+    t.equal(now.state, "started")
+  end
+  t.equal(fly.machines.get(s.id).config.image, "nginx:1.27", "stopped machines are left alone")
+  local updates = sim.requests("Machines_update")
+  t.equal(#updates, 2)
+  t.equal(updates[1].body.config.image, "nginx:1.28")
+end)
+
+test("a bad memory size is a usage error and changes nothing", function()
+  c.app()
+  c.machine("ord")
+  local r = run("rolling_update.lua", "nginx:1.28", "lots", { app = "demo" })
+  t.equal(r.exit, 2)
+  t.match(r.stderr, "usage: rolling_update.lua IMAGE")
+  t.same(sim.requests("Machines_update"), {})
+end)
