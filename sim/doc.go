@@ -47,6 +47,17 @@
 // waits and injected delays move a FakeClock instead of blocking on it
 // (virtual time).
 //
+// # Seeding
+//
+// SeedApp, SeedMachine, SeedLease, SeedVolume, SeedSecrets,
+// SeedCertificate, SeedIPs and SeedOrganization insert objects as another
+// Machines API showed them (the Seed* types decode its JSON), so that the
+// simulator can stand in for it: `flyscript plan` seeds a shadow with what
+// a script reads from production. Seeding never overwrites an object the
+// simulator has; a seeded lease gets a nonce nobody knows, secret values are
+// never seeded, and a machine caught in a transition is seeded in the state
+// it leads to (seed.go).
+//
 // # What is simulated
 //
 // Every response carries `fly-request-id`. Errors are `{"error": "...",
