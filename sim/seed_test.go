@@ -145,3 +145,14 @@ func TestSeedSettlesTransientStates(t *testing.T) {
 	require.NoError(t, h.s.SeedLease("web", "m-starting", SeedLease{Owner: "x", ExpiresAt: t0.Unix() - 1}))
 	h.ok("POST", "/v1/apps/web/machines/m-starting/stop", nil)
 }
+
+func TestSeedOrganization(t *testing.T) {
+	h := newHarness(t)
+	assert.Equal(t, 404, h.do("GET", "/v1/apps?org_slug=acme", nil).Code)
+	require.NoError(t, h.s.SeedOrganization(SeedOrg{Slug: "acme", Name: "Acme"}))
+	require.NoError(t, h.s.SeedOrganization(SeedOrg{Slug: "acme", Name: "Other"})) // known: nothing changes
+	assert.Equal(t, float64(0), h.ok("GET", "/v1/apps?org_slug=acme", nil).JSON()["total_apps"])
+	require.NoError(t, h.s.SeedApp(SeedApp{Name: "web", Organization: SeedOrg{Slug: "acme"}}))
+	assert.Equal(t, "Acme", h.ok("GET", "/v1/apps/web", nil).JSON()["organization"].(map[string]any)["name"])
+	assert.Error(t, h.s.SeedOrganization(SeedOrg{}))
+}
