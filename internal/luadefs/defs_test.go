@@ -19,6 +19,7 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/testrun"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -80,10 +81,14 @@ func exprName(t *testing.T, e ast.Expr) string {
 }
 
 // expectedDefs are the functions fly.d.lua must declare: the whole fly
-// registry and the host modules' functions (the standard Lua functions the
-// host replaces are left to LuaLS's own definitions).
+// registry, the host modules' functions (the standard Lua functions the
+// host replaces are left to LuaLS's own definitions) and the globals of
+// test files.
 func expectedDefs() map[string]bool {
 	want := map[string]bool{}
+	for _, f := range testrun.Funcs() {
+		want[f.Name] = true
+	}
 	for _, f := range bindings.Registry() {
 		want[f.Name] = true
 	}

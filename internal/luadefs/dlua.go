@@ -146,6 +146,7 @@ func (g *defsGen) generate() {
 	g.commonTypes(fly)
 	g.flyModule(fly)
 	g.hostModules(host)
+	g.testGlobals(testFuncs())
 	g.schemaClasses(fly)
 	g.line("return fly")
 }
@@ -436,6 +437,20 @@ func (g *defsGen) hostModules(host []*fn) {
 		for _, f := range fns {
 			g.function(f)
 		}
+	}
+}
+
+// testGlobals declares test, sim and run: globals of the test files that
+// `flyscript test` runs (*_test.lua), absent from other scripts.
+func (g *defsGen) testGlobals(fns []*fn) {
+	g.comment("The simulator of the test running; only in test files run by `flyscript test` (*_test.lua).")
+	g.line("sim = {}")
+	g.line("")
+	for _, f := range fns {
+		if !strings.Contains(f.name, ".") {
+			g.comment("Only in test files run by `flyscript test` (*_test.lua).")
+		}
+		g.function(f)
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 
 	"github.com/flyscript/flyscript/bindings"
 	"github.com/flyscript/flyscript/internal/repl"
+	"github.com/flyscript/flyscript/internal/testrun"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -45,6 +46,7 @@ type fn struct {
 	ops       []string
 	appScoped bool
 	host      bool // from stdlib
+	testOnly  bool // a global of test files (internal/testrun)
 	builtin   bool // a standard Lua function the host replaces (print, pcall, os.exit)
 	reg       *bindings.Func
 }
@@ -117,6 +119,24 @@ func hostFuncs() []*fn {
 		f := &fn{name: h.Name, doc: oneLine(h.Doc), host: true}
 		top, _, _ := strings.Cut(h.Name, ".")
 		f.builtin = !contains(HostModules, top)
+		for _, p := range h.Params {
+			f.params = append(f.params, param{name: p.Name, typ: oneLine(p.Type), optional: p.Optional})
+		}
+		for _, r := range h.Returns {
+			f.returns = append(f.returns, ret{name: r.Name, typ: oneLine(r.Type)})
+		}
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// testFuncs lists the functions test files have on top of a script's
+// (`flyscript test`: test, sim.*, run), sorted by name.
+func testFuncs() []*fn {
+	var out []*fn
+	for _, h := range testrun.Funcs() {
+		f := &fn{name: h.Name, doc: oneLine(h.Doc), testOnly: true}
 		for _, p := range h.Params {
 			f.params = append(f.params, param{name: p.Name, typ: oneLine(p.Type), optional: p.Optional})
 		}

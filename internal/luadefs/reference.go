@@ -64,6 +64,9 @@ func (r *refGen) slug(heading string) string {
 	return s
 }
 
+// testSection is the title of the section of test-file globals.
+const testSection = "Test files"
+
 func (r *refGen) sections(fly []*fn) []*section {
 	var out []*section
 	byNS := map[string]*section{}
@@ -110,6 +113,11 @@ func (r *refGen) sections(fly []*fn) []*section {
 	}
 	sort.Slice(host, func(i, j int) bool { return host[i].title < host[j].title })
 	out = append(out, host...)
+	out = append(out, &section{title: testSection, fns: testFuncs(),
+		intro: "Globals of the test files that `flyscript test` runs (`*_test.lua`), on top of everything a script has. " +
+			"Each test runs against a fresh simulator (instant transitions, no rate limits, no apps) in virtual time: " +
+			"`time.now()` reads the simulator's clock, and `time.sleep`, waits, retries and lease refreshes move it instead of sleeping. " +
+			"Assertions come from `require(\"assert\")`. See the README's \"Testing your scripts\"."})
 	if len(builtins.fns) > 0 {
 		out = append(out, builtins)
 	}

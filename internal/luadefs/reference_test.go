@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/testrun"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -75,6 +76,10 @@ func TestReferenceDocumentsExactlyTheRegisteredFunctions(t *testing.T) {
 	for _, f := range stdlib.Funcs() {
 		want[f.Name] = true
 		assert.Contains(t, sections, f.Name, "host function %s is not documented", f.Name)
+	}
+	for _, f := range testrun.Funcs() {
+		want[f.Name] = true
+		assert.Contains(t, sections, f.Name, "test-file function %s is not documented", f.Name)
 	}
 	for name := range sections {
 		assert.True(t, want[name], "the reference documents %s, which is not registered", name)
