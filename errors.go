@@ -3,6 +3,7 @@ package flyscript
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -34,8 +35,16 @@ type ScriptError struct {
 	// Where is "file:line" of the innermost Lua code running when the error
 	// was raised, or "" when unknown (syntax errors carry theirs in Message).
 	Where string
+	// File and Line locate the error: the "file:line:" Message starts
+	// with (where the error was raised, or for error(msg, 2) the caller's
+	// line, or the line of a syntax error), else Where's; "" and 0 when
+	// unknown.
+	File string
+	Line int
 	// Hint is the error value's `hint` field when it has one (the `fly`
-	// module's errors do when we know what to do about them).
+	// module's errors do when we know what to do about them), or the
+	// "(hint: ...)" a message ends with (a misspelt name: "did you mean
+	// 'print'?").
 	Hint string
 	// Traceback is the Lua stack when the error was raised, in the
 	// "stack traceback:\n\tfile:line: in function 'name'" form.
@@ -172,6 +181,40 @@ func rawMessage(v lua.LValue) (string, bool) {
 	}
 	msg, ok := t.RawGetString("message").(lua.LString)
 	return string(msg), ok
+}
+
+// locate fills File, Line and (from a message ending in "(hint: ...)")
+// Hint from Message and Where.
+func (e *ScriptError) locate() {
+	if file, line, ok := splitLocation(e.Message); ok {
+		e.File, e.Line = file, line
+	} else if i := strings.LastIndexByte(e.Where, ':'); i > 0 {
+		if n, err := strconv.Atoi(e.Where[i+1:]); err == nil {
+			e.File, e.Line = e.Where[:i], n
+		}
+	}
+	if e.Hint == "" && strings.HasSuffix(e.Message, ")") {
+		if i := strings.LastIndex(e.Message, " (hint: "); i >= 0 {
+			e.Hint = e.Message[i+len(" (hint: ") : len(e.Message)-1]
+		}
+	}
+}
+
+// splitLocation reads the "file:line: " a message starts with.
+func splitLocation(msg string) (file string, line int, ok bool) {
+	head, _, found := strings.Cut(msg, ": ")
+	if !found {
+		return "", 0, false
+	}
+	i := strings.LastIndexByte(head, ':')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(head[i+1:])
+	if err != nil || n <= 0 {
+		return "", 0, false
+	}
+	return head[:i], n, true
 }
 
 // hasLocation reports whether a message already starts with "file:line:".

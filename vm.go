@@ -244,7 +244,9 @@ func (vm *VM) load(name string, src []byte) (*lua.LFunction, error) {
 		if msg == lua51.ErrBytecode {
 			msg = name + ": " + msg
 		}
-		return nil, &ScriptError{Message: msg, Syntax: true, Err: err}
+		se := &ScriptError{Message: msg, Syntax: true, Err: err}
+		se.locate()
+		return nil, se
 	}
 	return fn, nil
 }
@@ -318,6 +320,7 @@ func (vm *VM) scriptError(ctx context.Context, err error) error {
 	} else if isFlyError(vm.state, value) {
 		se.Err = bindings.AsError(value)
 	}
+	se.locate()
 	return se
 }
 

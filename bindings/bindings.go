@@ -87,7 +87,8 @@ type Fly struct {
 	decEnv  *decodeEnv // made on first use
 
 	sched  *scheduler
-	wrapFn *lua.LFunction // tasks.lua's wrap(raw), made on first use
+	wrapFn *lua.LFunction         // tasks.lua's wrap(raw), made on first use
+	spaces map[*lua.LTable]string // namespace tables ("fly", "fly.machines") -> name, for colonCall
 
 	ticker  func(d time.Duration) (<-chan time.Time, func()) // lease refresh ticks; replaced in tests
 	clock   Clock                                            // Config.Clock; nil for real time
@@ -170,6 +171,13 @@ func (s *scope) appName() string {
 func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 	L := f.vm
 	root := L.NewTable()
+	if f.spaces == nil {
+		f.spaces = map[*lua.LTable]string{}
+	}
+	f.spaces[root] = "fly"
+	if !top {
+		f.spaces[root] = fmt.Sprintf("fly.app(%q)", sc.app)
+	}
 	sugar := map[string]*lua.LTable{} // Lua module -> namespace tables to bind
 	for _, fn := range registry() {
 		if !top && !fn.AppScoped {
@@ -185,6 +193,7 @@ func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 			if !ok {
 				sub = L.NewTable()
 				t.RawSetString(p, sub)
+				f.spaces[sub] = f.spaces[t] + "." + p
 			}
 			t = sub
 		}
@@ -213,9 +222,13 @@ func (f *Fly) function(fn *Func, sc *scope) *lua.LFunction {
 	}
 	var raw *lua.LFunction
 	if !fn.AppScoped {
-		raw = f.vm.NewFunction(func(L *lua.LState) int { return impl(f, L, fn, "") })
+		raw = f.vm.NewFunction(func(L *lua.LState) int {
+			f.checkDot(L, fn)
+			return impl(f, L, fn, "")
+		})
 	} else {
 		raw = f.vm.NewFunction(func(L *lua.LState) int {
+			f.checkDot(L, fn)
 			app := sc.appName()
 			if app == "" {
 				f.raise(L, fn.Name, &Error{Code: codeInvalidArgument, Message: noAppMessage, Hint: noAppHint})
@@ -227,6 +240,19 @@ func (f *Fly) function(fn *Func, sc *scope) *lua.LFunction {
 		return raw // never yields
 	}
 	return f.wrapped(raw)
+}
+
+// checkDot refuses a call written with a colon, fly.apps:create{...}: the
+// namespace table it was called on came as the first argument, which no
+// function of the module takes.
+func (f *Fly) checkDot(L *lua.LState, fn *Func) {
+	t, ok := L.Get(1).(*lua.LTable)
+	if !ok || f.spaces[t] == "" {
+		return
+	}
+	dot := f.spaces[t] + fn.Name[strings.LastIndexByte(fn.Name, '.'):] + "(...)"
+	f.raise(L, fn.Name, &Error{Code: codeInvalidArgument, Hint: "call it with a dot: " + dot,
+		Message: "called with a colon, so its first argument is the " + f.spaces[t] + " table (hint: call it with a dot: " + dot + ")"})
 }
 
 // wrapped returns raw behind tasks.lua's wrapper, which raises the error of

@@ -401,6 +401,9 @@ func (s *scheduler) checkTask(L *lua.LState, n int, fn string) *task {
 			return t
 		}
 	}
+	if n == 1 && L.Get(1) == lua.LNil {
+		L.Error(lua.LString(callerWhere(L)+"bad argument #1 to '"+fn+"' (task expected, got nil) (hint: call it with a colon: task:"+fn+"())"), 0)
+	}
 	typeError(L, n, fn, "task", L.Get(n))
 	return nil
 }

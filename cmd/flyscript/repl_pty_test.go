@@ -233,3 +233,28 @@ func TestREPLHistoryIsReadBack(t *testing.T) {
 	assert.Equal(t, 0, term.wait(5*time.Second))
 	assert.True(t, term.cooked())
 }
+
+// Errors at the prompt of the real REPL read as C Lua 5.1's, located in
+// the chunk typed, with the blamed line of a chunk of several lines shown
+// below (issue 13).
+func TestREPLErrorMessagesOnATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFlyscript(t)
+	env := []string{"TERM=xterm", "HOME=" + t.TempDir(), "XDG_STATE_HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+	term := startTerminal(t, bin, env, "--sim")
+	m := term.expect(0, "simulator", 10*time.Second)
+	m = term.expect(m, "> ", 5*time.Second)
+	term.typeText("x = = 1\r")
+	m = term.expect(m, "stdin:1: unexpected symbol near '='", 5*time.Second)
+	term.typeText("undefinedfn()\r")
+	m = term.expect(m, "stdin:1: attempt to call global 'undefinedfn' (a nil value)", 5*time.Second)
+	term.typeText("for i = 1, 2 do\r  local x\r  print(x + 1)\rend\r")
+	m = term.expect(m, "stdin:3: attempt to perform arithmetic on local 'x' (a nil value)", 5*time.Second)
+	m = term.expect(m, "  3 |   print(x + 1)", 5*time.Second)
+	term.typeText("fly.machine.list()\r")
+	term.expect(m, "(hint: did you mean 'machines'?)", 5*time.Second)
+	term.typeText(".exit\r")
+	assert.Equal(t, 0, term.wait(5*time.Second))
+}

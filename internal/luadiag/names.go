@@ -74,10 +74,8 @@ func objName(fn *lua.LFunction, pc, r int) (kind, name string) {
 		return "local", n
 	}
 	p := fn.Proto
-	w := pc - 1
-	for ; w >= 0 && !writes(p.Code[w], r); w-- {
-	}
-	if w < 0 || jumpsInto(p, w, pc) {
+	w := writer(p, pc, r)
+	if w < 0 {
 		return "", ""
 	}
 	i := p.Code[w]
@@ -102,6 +100,18 @@ func objName(fn *lua.LFunction, pc, r int) (kind, name string) {
 		}
 	}
 	return "", ""
+}
+
+// writer is the instruction before pc that last set register r, when
+// running straight from it is the only way to pc; -1 otherwise.
+func writer(p *lua.FunctionProto, pc, r int) int {
+	w := pc - 1
+	for ; w >= 0 && !writes(p.Code[w], r); w-- {
+	}
+	if w < 0 || jumpsInto(p, w, pc) {
+		return -1
+	}
+	return w
 }
 
 // keyName is the name of a constant string key, "?" for any other key.

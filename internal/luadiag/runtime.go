@@ -106,12 +106,20 @@ func (f frame) operandError(r int, op string) (string, bool) {
 // typeError is C Lua's luaG_typeerror: "attempt to <op> <kind> '<name>'
 // (a <type> value)", or "attempt to <op> a <type> value" when the value
 // has no name.
+//
+// A nil global, field or method gets a hint when one is certain (see hint).
 func (f frame) typeError(r int, typ, op string) string {
 	kind, name := objName(f.fn, f.pc, r)
 	if kind == "" {
 		return fmt.Sprintf("attempt to %s a %s value", op, typ)
 	}
-	return fmt.Sprintf("attempt to %s %s '%s' (a %s value)", op, kind, name, typ)
+	msg := fmt.Sprintf("attempt to %s %s '%s' (a %s value)", op, kind, name, typ)
+	if typ == "nil" {
+		if h := f.hint(r, kind, name); h != "" {
+			msg += " (hint: " + h + ")"
+		}
+	}
+	return msg
 }
 
 // concatError blames the operand of R(b) .. ... .. R(c) that C Lua's

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -102,7 +103,7 @@ func (e *Evaluator) Line(ctx context.Context, line string) Status {
 		}
 		e.pending = nil
 		e.last = src
-		fmt.Fprintln(e.Err, syntaxMessage(err))
+		fmt.Fprintln(e.Err, withChunkLine(syntaxMessage(err), src))
 		return Done
 	}
 	e.pending = nil
@@ -129,7 +130,7 @@ func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) Status {
 			fmt.Fprintln(e.Err, "interrupted")
 			return Done
 		}
-		fmt.Fprintln(e.Err, e.formatError(err))
+		fmt.Fprintln(e.Err, withChunkLine(e.formatError(err), e.last))
 		return Done
 	}
 	if len(values) == 0 {
@@ -233,6 +234,28 @@ func Incomplete(err error) bool {
 	}
 	msg := lua51.SyntaxMessage(err)
 	return strings.HasSuffix(msg, "near '<eof>'") && !strings.Contains(msg, "unfinished string")
+}
+
+// withChunkLine shows, below the first line of an error report that
+// starts with "stdin:N:", line N of the chunk typed ("  3 |   print(x + 1)")
+// when the chunk has several lines; a one-line chunk is the line just typed.
+func withChunkLine(report, chunk string) string {
+	rest, ok := strings.CutPrefix(report, ChunkName+":")
+	if !ok || !strings.Contains(chunk, "\n") {
+		return report
+	}
+	num, _, ok := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(num)
+	lines := strings.Split(chunk, "\n")
+	if !ok || err != nil || n < 1 || n > len(lines) {
+		return report
+	}
+	first, more, _ := strings.Cut(report, "\n")
+	out := fmt.Sprintf("%s\n  %d | %s", first, n, lines[n-1])
+	if more != "" {
+		out += "\n" + more
+	}
+	return out
 }
 
 // syntaxMessage is a syntax error's one line: "stdin:1: '<eof>' expected

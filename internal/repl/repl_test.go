@@ -269,3 +269,29 @@ func TestErrorOfACallIsLocatedAtThePrompt(t *testing.T) {
 	feed(t, e, "boom()")
 	assert.Contains(t, errb.String(), "stdin:1: in main chunk")
 }
+
+// Errors at the prompt read as C Lua 5.1's lua.c prints them, located in
+// the chunk typed ("stdin:3:"), and a chunk of several lines shows the
+// line blamed.
+func TestErrorsAtThePrompt(t *testing.T) {
+	cases := []struct {
+		lines []string
+		want  string
+	}{
+		{[]string{"x = = 1"}, "stdin:1: unexpected symbol near '='\n"},
+		{[]string{"undefinedfn()"}, "stdin:1: attempt to call global 'undefinedfn' (a nil value)"},
+		{[]string{"local m = {}; m:stop()"}, "stdin:1: attempt to call method 'stop' (a nil value)"},
+		{[]string{"local cfg = {}; return cfg.metadata.role"}, "stdin:1: attempt to index field 'metadata' (a nil value)"},
+		{[]string{"for i = 1, 'x' do end"}, "stdin:1: 'for' limit must be a number"},
+		{[]string{"for i = 1, 2 do", "  local x", "  print(x + 1)", "end"},
+			"stdin:3: attempt to perform arithmetic on local 'x' (a nil value)\n  3 |   print(x + 1)\n"},
+		{[]string{"local t = {", "  a = 1", "  b = 2", "}"},
+			"stdin:3: '}' expected (to close '{' at line 1) near 'b'\n  3 |   b = 2\n"},
+		{[]string{"pirnt('x')"}, "stdin:1: attempt to call global 'pirnt' (a nil value) (hint: did you mean 'print'?)"},
+	}
+	for _, c := range cases {
+		e, _, errb := newEval(t)
+		feed(t, e, c.lines...)
+		assert.True(t, strings.HasPrefix(errb.String(), c.want), "%q:\n got  %q\n want %q", c.lines, errb.String(), c.want)
+	}
+}

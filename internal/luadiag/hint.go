@@ -1,0 +1,175 @@
+package luadiag
+
+import (
+	"sort"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// hint says what a nil global, field or method probably should have been,
+// when that is certain: a name of the table it was looked up in (the
+// globals, or the table indexed) close to the one written, and only one
+// such name ("did you mean 'machines'?"); or, for a field of one of the
+// `fly` module's records (a table whose metatable's __name starts with
+// "fly."), that the record has no such field. It reads tables with raw
+// gets only: no Lua code runs.
+func (f frame) hint(r int, kind, name string) string {
+	var t *lua.LTable
+	switch kind {
+	case "global":
+		t = f.fn.Env
+	case "field", "method":
+		w := writer(f.fn.Proto, f.pc, r)
+		if w < 0 || name == "?" {
+			return ""
+		}
+		v, ok := f.value(w, argB(f.fn.Proto.Code[w]), 0)
+		if !ok {
+			return ""
+		}
+		t, _ = v.(*lua.LTable)
+		if t == nil { // a string's methods are its metatable's __index
+			if mt, ok := f.L.GetMetatable(v).(*lua.LTable); ok {
+				t, _ = mt.RawGetString("__index").(*lua.LTable)
+			}
+		}
+	}
+	if t == nil {
+		return ""
+	}
+	if near := closest(name, keys(t)); near != "" {
+		return "did you mean '" + near + "'?"
+	}
+	if kind == "field" {
+		if mt, ok := t.Metatable.(*lua.LTable); ok {
+			if n, ok := mt.RawGetString("__name").(lua.LString); ok && strings.HasPrefix(string(n), "fly.") {
+				return "this " + strings.TrimPrefix(string(n), "fly.") + " has no '" + name +
+					"': the API leaves out fields it has no value for; test it before use"
+			}
+		}
+	}
+	return ""
+}
+
+// maxValueDepth bounds how far value follows the instructions that made a
+// register's value.
+const maxValueDepth = 8
+
+// value is the value register r held at instruction pc, found from the
+// instruction that set it (a global, a field with a constant name of a
+// table itself found so, an upvalue, a copy) without running any code; a
+// local variable's register is read as it is now. ok is false when it
+// cannot be told.
+func (f frame) value(pc, r, depth int) (lua.LValue, bool) {
+	if depth > maxValueDepth {
+		return nil, false
+	}
+	p := f.fn.Proto
+	if _, ok := localName(p, r, pc); ok {
+		return f.reg(r)
+	}
+	w := writer(p, pc, r)
+	if w < 0 {
+		return nil, false
+	}
+	i := p.Code[w]
+	switch opcode(i) {
+	case lua.OP_GETGLOBAL:
+		if s, ok := constString(p, argBx(i)); ok && f.fn.Env != nil {
+			return f.fn.Env.RawGetString(s), true
+		}
+	case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
+		key := keyName(p, argC(i))
+		if key == "?" {
+			return nil, false
+		}
+		if t, ok := f.value(w, argB(i), depth+1); ok {
+			if tt, ok := t.(*lua.LTable); ok {
+				return tt.RawGetString(key), true
+			}
+		}
+	case lua.OP_GETUPVAL:
+		if b := argB(i); b < len(f.fn.Upvalues) {
+			return f.fn.Upvalues[b].Value(), true
+		}
+	case lua.OP_MOVE:
+		return f.value(w, argB(i), depth+1)
+	}
+	return nil, false
+}
+
+// keys are the string keys of t that hold a value, and those of the table
+// its metatable's __index is, if any.
+func keys(t *lua.LTable) []string {
+	var out []string
+	add := func(t *lua.LTable) {
+		t.ForEach(func(k, v lua.LValue) {
+			if s, ok := k.(lua.LString); ok && v != lua.LNil {
+				out = append(out, string(s))
+			}
+		})
+	}
+	add(t)
+	if mt, ok := t.Metatable.(*lua.LTable); ok {
+		if idx, ok := mt.RawGetString("__index").(*lua.LTable); ok && idx != t {
+			add(idx)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// closest is the one key within a small edit distance of name (1 for
+// names of up to 4 letters, 2 beyond), or "" when there is none or more
+// than one at the smallest distance.
+func closest(name string, keys []string) string {
+	limit := 1
+	if len(name) > 4 {
+		limit = 2
+	}
+	best, bestD, ties := "", limit+1, 0
+	for _, k := range keys {
+		if k == name {
+			return ""
+		}
+		d := EditDistance(strings.ToLower(name), strings.ToLower(k))
+		switch {
+		case d < bestD:
+			best, bestD, ties = k, d, 1
+		case d == bestD:
+			ties++
+		}
+	}
+	if ties != 1 {
+		return ""
+	}
+	return best
+}
+
+// EditDistance is the optimal string alignment distance of a and b: how
+// many insertions, deletions, substitutions and swaps of adjacent bytes
+// turn one into the other. "Did you mean" suggestions measure with it.
+func EditDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,3 @@
+local a = 1
+if a then
+  print(a)

@@ -1,0 +1,1 @@
+local x; print(x + 1)
