@@ -10,8 +10,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/editdist"
 	"github.com/flyscript/flyscript/internal/lazy"
-	"github.com/flyscript/flyscript/internal/luadiag"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -464,7 +464,7 @@ func (e *encoder) str(s string) {
 func suggest(s string, candidates []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		d := luadiag.EditDistance(strings.ToLower(s), strings.ToLower(c))
+		d := editdist.Distance(strings.ToLower(s), strings.ToLower(c))
 		if d < bestD || (d == bestD && c < best) {
 			best, bestD = c, d
 		}

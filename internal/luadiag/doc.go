@@ -12,5 +12,6 @@
 //
 // Who may import it: the layer that compiles chunks and handles errors of
 // protected calls (internal/lua51), the root package (the embedding API),
-// bindings (task errors) and internal/repl. It imports only gopher-lua.
+// bindings (task errors) and internal/repl. It imports only gopher-lua and
+// internal/editdist.
 package luadiag

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/editdist"
 )
 
 // hint says what a nil global, field or method probably should have been,
@@ -133,7 +135,7 @@ func closest(name string, keys []string) string {
 		if k == name {
 			return ""
 		}
-		d := EditDistance(strings.ToLower(name), strings.ToLower(k))
+		d := editdist.Distance(strings.ToLower(name), strings.ToLower(k))
 		switch {
 		case d < bestD:
 			best, bestD, ties = k, d, 1
@@ -145,31 +147,4 @@ func closest(name string, keys []string) string {
 		return ""
 	}
 	return best
-}
-
-// EditDistance is the optimal string alignment distance of a and b: how
-// many insertions, deletions, substitutions and swaps of adjacent bytes
-// turn one into the other. "Did you mean" suggestions measure with it.
-func EditDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
