@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/flyscript/flyscript/internal/testrun"
@@ -31,6 +32,12 @@ flags:
 
 // testCommand is `flyscript test [flags] [path ...]`.
 func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) int {
+	// Tests talk to the simulator only: they never see the API tokens of
+	// the environment, and the output is redacted of them all the same.
+	getenv := lookupEnv(env)
+	red := newRedactor(getenv("FLY_API_TOKEN"), getenv("FLY_ACCESS_TOKEN"))
+	stdout, stderr = red.Writer(stdout), red.Writer(stderr)
+	env = withoutTokens(env)
 	fs := flag.NewFlagSet("flyscript test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	runPattern := fs.String("run", "", "run only the tests whose name matches this `regexp`")
@@ -100,7 +107,7 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		testrun.WriteSummary(stdout, sum)
 	}
 	if junitFile != nil {
-		err := testrun.WriteJUnit(junitFile, results, took)
+		err := testrun.WriteJUnit(red.Writer(junitFile), results, took)
 		if cerr := junitFile.Close(); err == nil {
 			err = cerr
 		}
@@ -121,4 +128,17 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		return exitFailure
 	}
 	return exitOK
+}
+
+// withoutTokens drops the API tokens from an environment.
+func withoutTokens(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if k == "FLY_API_TOKEN" || k == "FLY_ACCESS_TOKEN" {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }

@@ -103,3 +103,23 @@ test("errors", function() error("bad") end)
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, "cannot write --junit file")
 }
+
+// TestTestCommandHidesTokens: tests never see the API token, and output
+// would not show it anyway.
+func TestTestCommandHidesTokens(t *testing.T) {
+	const token = "FlyV1 fm2_lJPECAAAAAAAAAAAxBAsecretsecretsecret0123456789"
+	dir := testDir(t, map[string]string{"a_test.lua": `
+test("env", function()
+  print(env.get("FLY_API_TOKEN", "absent"))
+  print(os.getenv("FLY_ACCESS_TOKEN") or "absent")
+  error("token: fm2_lJPECAAAAAAAAAAAxBAsecretsecretsecret0123456789")
+end)
+`})
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"test", "-v", dir}, strings.NewReader(""), &stdout, &stderr,
+		[]string{"FLY_API_TOKEN=" + token, "FLY_ACCESS_TOKEN=" + token})
+	require.Equal(t, 1, code)
+	out := stdout.String() + stderr.String()
+	require.Contains(t, out, "| absent\n    | absent")
+	require.NotContains(t, out, "secretsecret")
+}
