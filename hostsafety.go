@@ -11,12 +11,87 @@ import (
 // the strings in them, to the process's stdout, around WithStdout and any
 // redaction), and in the sandbox every collectgarbage option but "count"
 // (each call of the others forces a full collection of the host's heap).
+//
+// It also bounds how deeply coroutines resume one another, as C Lua 5.1
+// does (its "C stack overflow" at about 200 nested resumes): gopher-lua
+// nests Go calls for each level, and unwinding an error through thousands
+// of them (a deadline's, typically) takes time quadratic in the depth,
+// 70 s for 16,000 levels, long after the deadline.
 func (vm *VM) harden() {
 	L := vm.state
 	L.SetGlobal("_printregs", lua.LNil)
 	if vm.cfg.sandbox {
 		L.SetGlobal("collectgarbage", L.NewFunction(sandboxCollectGarbage))
 	}
+	if co, ok := L.GetGlobal("coroutine").(*lua.LTable); ok {
+		if resume, ok := co.RawGetString("resume").(*lua.LFunction); ok {
+			co.RawSetString("resume", L.NewFunction(boundedResume(resume)))
+		}
+		if wrap, ok := co.RawGetString("wrap").(*lua.LFunction); ok {
+			co.RawSetString("wrap", L.NewFunction(boundedWrap(wrap)))
+		}
+	}
+}
+
+// maxNestedResumes is how many coroutines may run inside one another: a
+// resume from a coroutine that many levels deep fails, as in C Lua 5.1
+// (a script nesting coroutine.wrap calls gets the same depth there).
+const maxNestedResumes = 197
+
+// errNestedResumes is C Lua 5.1's message for the same limit.
+const errNestedResumes = "C stack overflow"
+
+// resumeDepth is how many coroutines L runs inside.
+func resumeDepth(L *lua.LState) int {
+	n := 0
+	for th := L; th.Parent != nil && n <= maxNestedResumes; th = th.Parent {
+		n++
+	}
+	return n
+}
+
+// boundedResume is coroutine.resume refusing to nest too deep: false and
+// the message, as a failed resume returns.
+func boundedResume(resume *lua.LFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if resumeDepth(L) >= maxNestedResumes {
+			L.Push(lua.LFalse)
+			L.Push(lua.LString(errNestedResumes))
+			return 2
+		}
+		return callForward(L, resume)
+	}
+}
+
+// boundedWrap is coroutine.wrap whose function raises the error when
+// called too deep.
+func boundedWrap(wrap *lua.LFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		callForward(L, wrap)
+		resumer, ok := L.Get(-1).(*lua.LFunction)
+		if !ok {
+			return 1
+		}
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			if resumeDepth(L) >= maxNestedResumes {
+				L.RaiseError("%s", errNestedResumes)
+			}
+			return callForward(L, resumer)
+		}))
+		return 1
+	}
+}
+
+// callForward calls fn with the current arguments and leaves all its
+// results on the stack, returning their number.
+func callForward(L *lua.LState, fn *lua.LFunction) int {
+	n := L.GetTop()
+	L.Push(fn)
+	for i := 1; i <= n; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(n, lua.MultRet)
+	return L.GetTop() - n
 }
 
 // sandboxCollectGarbage is the sandbox's collectgarbage: "count" gives the

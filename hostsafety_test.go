@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -124,4 +125,39 @@ func TestSandboxCollectGarbageCountOnly(t *testing.T) {
 	free, _, _ := newVM(t)
 	_, err = free.Eval(t.Context(), `collectgarbage()`)
 	require.NoError(t, err)
+}
+
+// Coroutines nest as deeply as in C Lua 5.1 and no deeper: the recording
+// in testdata/lua51 (sh record.sh there) is what lua5.1 prints.
+func TestCoroutineNestingAsLua51(t *testing.T) {
+	t.Parallel()
+	want, err := os.ReadFile("testdata/lua51/coroutine_nesting.out")
+	require.NoError(t, err)
+	vm, out, _ := newVM(t)
+	require.NoError(t, vm.Run(t.Context(), "testdata/lua51/coroutine_nesting.lua"))
+	assert.Equal(t, string(want), out.String())
+}
+
+// A run whose innermost coroutine loops ends at its deadline, however
+// deeply nested: before the bound 16,000 nested coroutine.wrap calls ended
+// a 1 s deadline after more than 14 s, the error unwinding through each
+// level in quadratic time.
+func TestNestedCoroutinesStopAtDeadline(t *testing.T) {
+	t.Parallel()
+	src := `local function nest(n)
+  if n == 0 then while true do end end
+  return coroutine.wrap(function() return nest(n - 1) end)()
+end
+nest(...)`
+	for _, depth := range []string{"190", "16000"} {
+		vm, _, _ := newVM(t)
+		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+		var err error
+		start := time.Now()
+		took := within(t, 30*time.Second, func() { err = vm.RunSource(ctx, "nest.lua", []byte(src), depth) })
+		cancel()
+		require.Error(t, err, depth)
+		assert.Less(t, took, 300*time.Millisecond+500*time.Millisecond, "depth %s", depth)
+		t.Logf("depth %s: %v after %v", depth, err, time.Since(start))
+	}
 }
