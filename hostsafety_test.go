@@ -161,3 +161,20 @@ nest(...)`
 		t.Logf("depth %s: %v after %v", depth, err, time.Since(start))
 	}
 }
+
+// What Example_untrusted guards against is real: on one VM, sandboxed or
+// not, a script's trap in the string metatable sees what the next script
+// does. A VM is the trust boundary; untrusted scripts get one each.
+func TestSharedVMCarriesStateBetweenScripts(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t, WithSandbox(), WithEnv([]string{"API_KEY=s3cr3t-of-bob"}))
+	_, err := vm.Eval(t.Context(), `local mt = getmetatable("")
+		local real = mt.__index
+		mt.__index = function(s, k) _G.caught = (_G.caught or "") .. s return real[k] end`)
+	require.NoError(t, err)
+	_, err = vm.Eval(t.Context(), `return os.getenv("API_KEY"):upper()`)
+	require.NoError(t, err)
+	got, err := vm.Eval(t.Context(), `return caught`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{"s3cr3t-of-bob"}, got)
+}

@@ -25,6 +25,12 @@ import (
 // give each goroutine its own VM, or keep a pool of them (see the package
 // example). Globals and the default app chosen by fly.use persist from one
 // call to the next on the same VM.
+//
+// A VM is a trust boundary: whatever a script leaves in it (globals, the
+// metatables of basic types, package.loaded, the default app) is there
+// for the next script, WithSandbox or not. Share a VM, or a pool of them,
+// only between scripts of one trust domain; give each untrusted script a
+// VM of its own.
 type VM struct {
 	state    *lua.LState
 	cfg      config
