@@ -24,6 +24,7 @@ func (s *Server) appFor(w http.ResponseWriter, r *http.Request) *app {
 		writeError(w, http.StatusForbidden, "unauthorized: app belongs to an organization this token cannot access")
 		return nil
 	}
+	s.touchFor(r, kindApp, a.Name)
 	return a
 }
 
@@ -171,6 +172,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
 	a := s.newApp(req.Name, req.OrgSlug, req.Network, s.clock.Now())
 	a.IdempotencyKey = req.IdempotencyKey
 	s.w.Apps[a.Name] = a
+	s.touch(kindApp, a.Name)
 	s.commit()
 	writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "created_at": a.CreatedAt.Unix()})
 }
@@ -247,15 +249,20 @@ func (s *Server) deleteApp(w http.ResponseWriter, r *http.Request) {
 		if m.App == a.Name {
 			s.stopTimer(id)
 			delete(s.w.Machines, id)
+			s.touch(kindMachine, id)
 		}
 	}
 	for id, v := range s.w.Volumes {
 		if v.App == a.Name {
 			delete(s.w.Volumes, id)
+			s.touch(kindVolume, id)
 		}
 	}
 	for _, c := range s.w.Postgres {
-		delete(c.Attached, a.Name)
+		if _, ok := c.Attached[a.Name]; ok {
+			delete(c.Attached, a.Name)
+			s.touch(kindPostgres, c.ID)
+		}
 	}
 	delete(s.w.Apps, a.Name)
 	s.commit()

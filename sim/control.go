@@ -545,7 +545,7 @@ func (c *Control) SaveState(path string) error {
 	if err != nil {
 		return fmt.Errorf("sim: encode state: %w", err)
 	}
-	if err := writeFileAtomic(path, b); err != nil {
+	if err := writeFileAtomic(path, b, true); err != nil {
 		return fmt.Errorf("sim: write state: %w", err)
 	}
 	return nil

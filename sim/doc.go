@@ -135,13 +135,34 @@
 // `exec: "<cmd>": executable file not found in $PATH`. The answer is always
 // JSON `{exit_code, stdout, stderr}`.
 //
-// Persistence (WithStateFile) keeps the whole state as JSON. Every change is
-// written to a temporary file in the same directory, synced, renamed over
-// the state file and the directory synced, so a kill at any moment leaves a
-// file that loads. Temporary files of an interrupted write are removed on
-// start. A state file that does not load is never overwritten: New starts
-// empty and Err (and Start) report it. Transitions in flight resume after a
-// restart; rate-limit buckets do not persist.
+// Persistence (WithStateFile) keeps the state in two files: the snapshot
+// (the state file, the whole state as indented JSON) and the journal beside
+// it (<file>.journal), one JSON line per change holding only the objects the
+// change touched (an app, a machine, a volume, a cluster; null for one
+// deleted). A change is appended and synced before its answer is sent, so a
+// write costs the same with 10,000 machines as with 10. When the journal has
+// outgrown the snapshot (and 1 MiB), and when the simulator starts and
+// stops, the state is written as a new snapshot (a temporary file in the
+// same directory, synced, renamed over the state file, the directory synced)
+// and the journal emptied. A kill at any moment loses no answered change and
+// leaves files that load: a last journal line without its newline was cut
+// by the kill before it was synced, so never answered, and is dropped;
+// records are numbered and the snapshot names the last it holds, so lines
+// left behind by a kill during a compaction are not applied twice.
+// Temporary files of an interrupted write are removed on start.
+//
+// The folder must exist: New refuses to start otherwise. Loading checks the
+// files: every field known and of the right type, no null object, ids that
+// match their keys, machines with a version, an event and a known state,
+// references to apps and organisations that exist, secret keys of the right
+// length. A file that does not load is a *StateError naming the file, the
+// JSON path (`$.machines["3d8d9e1b"].versions`) or line, and the problem; it
+// is never overwritten: New starts empty and Err (and Start) report it. If a
+// write fails later, nothing more is written, and every request is answered
+// 500 with the reason, which Err reports too. Transitions in flight resume
+// after a restart; rate-limit buckets do not persist. The state file holds
+// the apps' secrets and secret keys in clear text: it is created with mode
+// 0600.
 //
 // Secret keys are real cryptography with Go's standard library on keys the
 // simulator generates or is given: hs256/hs384/hs512 and nacl_auth (HMAC)

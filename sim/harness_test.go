@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,10 +24,16 @@ type harness struct {
 	clk *FakeClock
 }
 
+// Every harness persists its state (in a temporary folder unless the test
+// gives WithStateFile) and checks after each write that the files on disk,
+// loaded afresh, hold exactly the state in memory: every test is also a test
+// of the journal.
 func newHarness(t testing.TB, opts ...Option) *harness {
 	clk := NewFakeClock(t0)
-	s := New(append([]Option{WithClock(clk)}, opts...)...)
+	base := []Option{WithClock(clk), WithStateFile(filepath.Join(t.TempDir(), "state.json")), withoutSync()}
+	s := New(append(base, opts...)...)
 	t.Cleanup(s.Close)
+	checkJournal(t, s)
 	return &harness{t: t, s: s, clk: clk}
 }
 

@@ -29,6 +29,7 @@ func (s *Server) liveLease(m *machine) *lease {
 // newLease gives m a new lease. Called with s.mu held.
 func (s *Server) newLease(m *machine, ttl int, desc string) *lease {
 	now := s.clock.Now()
+	s.touch(kindMachine, m.ID)
 	m.Lease = &lease{
 		Nonce: s.ids.hex(12), Owner: leaseOwner, Description: desc,
 		Version: s.ids.ulid(now), ExpiresAt: now.Add(time.Duration(ttl) * time.Second),

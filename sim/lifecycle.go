@@ -194,6 +194,7 @@ func (s *Server) apply(m *machine, act action, request map[string]any) (string, 
 
 // enter moves m into state and records the event. Called with s.mu held.
 func (s *Server) enter(m *machine, state, source, typ string, request map[string]any) {
+	s.touch(kindMachine, m.ID)
 	now := s.clock.Now()
 	m.State = state
 	m.UpdatedAt = now

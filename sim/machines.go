@@ -17,6 +17,7 @@ import (
 func (s *Server) machineFor(w http.ResponseWriter, r *http.Request) (*app, *machine) {
 	return appObject(s, w, r, "machine", func(a *app) *machine {
 		if m := s.w.Machines[r.PathValue("machine_id")]; m != nil && m.App == a.Name {
+			s.touchFor(r, kindMachine, m.ID)
 			return m
 		}
 		return nil
@@ -205,6 +206,7 @@ func (s *Server) detachVolumes(m *machine) {
 	for _, v := range s.w.Volumes {
 		if v.AttachedMachine == m.ID {
 			v.AttachedMachine = ""
+			s.touch(kindVolume, v.ID)
 		}
 	}
 }
@@ -263,6 +265,7 @@ func (s *Server) createMachine(w http.ResponseWriter, r *http.Request) {
 	s.w.Machines[m.ID] = m
 	for _, id := range vols {
 		s.w.Volumes[id].AttachedMachine = m.ID
+		s.touch(kindVolume, id)
 	}
 	act := actLaunch
 	if req.SkipLaunch {
@@ -448,6 +451,7 @@ func (s *Server) updateMachine(w http.ResponseWriter, r *http.Request) {
 	s.detachVolumes(m)
 	for _, id := range vols {
 		s.w.Volumes[id].AttachedMachine = m.ID
+		s.touch(kindVolume, id)
 	}
 	s.apply(m, act, nil)
 	j := s.render(m, nil, false, false)

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,25 +12,21 @@ import (
 // stateFormat is the version of the state file's layout.
 const stateFormat = 1
 
-// load reads the state file, if there is one. A missing file is an empty
-// simulator; a file that does not decode is an error, and the file is then
-// left alone. Temporary files of an interrupted write are removed.
-func (s *Server) load() error {
+// openStore loads the state file and its journal, if they exist, checks
+// them, and writes a fresh snapshot at once: that proves the folder is
+// writable before any request is answered, and drops a journal line a kill
+// cut short. A file that does not load is a *StateError and is never
+// written. Temporary files of an interrupted write are removed.
+func (s *Server) openStore() error {
 	path := s.cfg.statePath
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return &StateError{File: path, Problem: fmt.Sprintf("the folder %s does not exist; create it first", dir)}
+	}
 	s.removeTemps()
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
+	w, last, err := readState(path)
 	if err != nil {
-		return fmt.Errorf("sim: read state file: %w", err)
-	}
-	w := newWorld()
-	if err := decodeJSON(b, w); err != nil {
-		return fmt.Errorf("sim: state file %s is not a simulator state (%v); move it away or pass another file", path, err)
-	}
-	if w.Format != stateFormat {
-		return fmt.Errorf("sim: state file %s has format %d, this simulator reads format %d", path, w.Format, stateFormat)
+		return err
 	}
 	for slug, o := range s.w.Orgs { // organisations given by option win
 		w.Orgs[slug] = o
@@ -41,24 +36,94 @@ func (s *Server) load() error {
 			w.Apps[name] = a
 		}
 	}
-	for _, m := range w.Machines {
-		if len(m.Versions) == 0 || len(m.Events) == 0 {
-			return fmt.Errorf("sim: state file %s: machine %s has no version or no event", path, m.ID)
-		}
+	jf, err := os.OpenFile(journalPath(path), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("sim: state file %s: cannot open its journal: %w", path, err)
 	}
-	fixMaps(w)
+	st := &store{path: path, journal: jf, n: last, dirty: map[objKey]struct{}{}, sync: !s.cfg.noSync, min: s.cfg.journalMin}
+	if st.min == 0 {
+		st.min = journalMin
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.w = w
+	s.store = st
 	// A new stream of identifiers, so that new ones differ from the loaded.
 	s.ids = newIDs(s.cfg.seed ^ (w.Seq * 7919))
 	s.resumeTransitions()
+	snap, err := s.snapshot()
+	if err == nil {
+		err = st.compact(snap)
+	}
+	if err != nil {
+		_ = jf.Close()
+		s.store = nil
+		return fmt.Errorf("sim: state file %s cannot be written: %w", path, err)
+	}
+	clear(st.dirty)
 	s.savedGen = s.gen
 	return nil
 }
 
+// readState reads the snapshot and replays the journal on it; last is the
+// number of the last record applied. Missing files are an empty world.
+func readState(path string) (w *world, last int64, err error) {
+	w = newWorld()
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, 0, fmt.Errorf("sim: read state file: %w", err)
+	case len(strings.TrimSpace(string(b))) == 0:
+		return nil, 0, &StateError{File: path, Problem: "the file is empty; remove it to start afresh"}
+	default:
+		if err := decodeChecked(path, "", b, w); err != nil {
+			return nil, 0, err
+		}
+		if w.Format != stateFormat {
+			return nil, 0, &StateError{File: path, Where: "$.format", Problem: fmt.Sprintf("format %d, this simulator reads format %d", w.Format, stateFormat)}
+		}
+	}
+	fixMaps(w)
+	last = w.Journal
+	jpath := journalPath(path)
+	jb, err := os.ReadFile(jpath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, fmt.Errorf("sim: read state journal: %w", err)
+	}
+	lines, _ := splitJournal(jb) // a torn last line was never answered
+	for i, line := range lines {
+		if len(strings.TrimSpace(string(line))) == 0 {
+			continue
+		}
+		var rec journalRecord
+		if err := decodeChecked(jpath, fmt.Sprintf("line %d: ", i+1), line, &rec, "$.orgs", "$.apps", "$.machines", "$.volumes", "$.postgres"); err != nil {
+			return nil, 0, err
+		}
+		if rec.N <= w.Journal { // already in the snapshot
+			continue
+		}
+		if rec.N <= last {
+			return nil, 0, &StateError{File: jpath, Where: fmt.Sprintf("line %d: $.n", i+1), Problem: fmt.Sprintf("record %d comes after record %d", rec.N, last)}
+		}
+		last = rec.N
+		rec.apply(w)
+		fixMaps(w)
+	}
+	if err := checkWorld(w); err != nil {
+		err.File = path
+		return nil, 0, err
+	}
+	return w, last, nil
+}
+
 // fixMaps gives decoded objects the empty maps the handlers expect.
 func fixMaps(w *world) {
+	ensureMap(&w.Orgs)
+	ensureMap(&w.Apps)
+	ensureMap(&w.Machines)
+	ensureMap(&w.Volumes)
+	ensureMap(&w.Postgres)
 	for _, a := range w.Apps {
 		ensureMap(&a.Secrets)
 		ensureMap(&a.SecretKeys)
@@ -78,41 +143,11 @@ func ensureMap[K comparable, V any](m *map[K]V) {
 	}
 }
 
-// persist writes the state file if the state changed since the last write.
-// Writes are serialised and never go backwards.
-func (s *Server) persist() {
-	if s.cfg.statePath == "" || s.loadErr != nil {
-		return
-	}
-	s.saveMu.Lock()
-	defer s.saveMu.Unlock()
-	s.mu.Lock()
-	gen := s.gen
-	if gen == s.savedGen {
-		s.mu.Unlock()
-		return
-	}
-	b, err := json.MarshalIndent(s.w, "", " ")
-	s.mu.Unlock()
-	if err == nil {
-		err = writeFileAtomic(s.cfg.statePath, b)
-	}
-	if err != nil {
-		s.cfg.logger.Printf("sim: write state file: %v", err)
-		return
-	}
-	s.mu.Lock()
-	if gen > s.savedGen {
-		s.savedGen = gen
-	}
-	s.mu.Unlock()
-}
-
 // writeFileAtomic replaces path with data so that a crash at any moment
-// leaves either the old or the new file: a temporary file in the same
-// directory is written and synced, renamed over path, and the directory is
-// synced.
-func writeFileAtomic(path string, data []byte) (err error) {
+// leaves either the old or the new file: a temporary file (mode 0600) in the
+// same directory is written and synced, renamed over path, and the directory
+// is synced.
+func writeFileAtomic(path string, data []byte, sync bool) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -127,7 +162,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 			_ = os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(data); err == nil {
+	if _, err = f.Write(data); err == nil && sync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -139,8 +174,10 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return err
 	}
-	if d, derr := os.Open(dir); derr == nil {
+	if d, derr := os.Open(dir); derr == nil && sync {
 		_ = d.Sync()
+		_ = d.Close()
+	} else if derr == nil {
 		_ = d.Close()
 	}
 	return nil

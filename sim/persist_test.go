@@ -62,10 +62,8 @@ func TestPersistenceFileAlwaysLoads(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		id := h.machine("web", nil)
 		h.settle()
-		b, err := os.ReadFile(path)
-		require.NoError(t, err)
-		var w world
-		require.NoError(t, decodeJSON(b, &w), "after machine %d", i)
+		w, _, err := readState(path)
+		require.NoError(t, err, "after machine %d", i)
 		require.Contains(t, w.Machines, id)
 	}
 }
@@ -90,13 +88,13 @@ func TestPersistenceBadFile(t *testing.T) {
 func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.json")
-	require.NoError(t, writeFileAtomic(path, []byte("one")))
-	require.NoError(t, writeFileAtomic(path, []byte("two")))
+	require.NoError(t, writeFileAtomic(path, []byte("one"), true))
+	require.NoError(t, writeFileAtomic(path, []byte("two"), true))
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, "two", string(b))
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temporary file left")
-	assert.Error(t, writeFileAtomic(filepath.Join(dir, "missing", "f.json"), []byte("x")))
+	assert.Error(t, writeFileAtomic(filepath.Join(dir, "missing", "f.json"), []byte("x"), true))
 }

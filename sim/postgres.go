@@ -87,6 +87,7 @@ func (s *Server) pgFor(w http.ResponseWriter, r *http.Request) *pgCluster {
 		writePGError(w, http.StatusGone, "postgres cluster has been deleted")
 		return nil
 	}
+	s.touchFor(r, kindPostgres, c.ID)
 	return c
 }
 
@@ -148,6 +149,7 @@ func (s *Server) newCluster(org, name, region, plan, version string, disk int, p
 		Host:  "direct." + id + ".flympg.net",
 	}
 	s.w.Postgres[id] = c
+	s.touch(kindPostgres, id)
 	return c
 }
 
@@ -296,6 +298,7 @@ func (s *Server) attachPostgres(w http.ResponseWriter, r *http.Request) {
 			}
 			a.Secrets["DATABASE_URL"] = &secret{Name: "DATABASE_URL", Value: fmt.Sprintf("postgresql://fly-user:%s@pgbouncer.%s:6432/fly-db", pw, c.Host), CreatedAt: now, UpdatedAt: now}
 			a.SecretsVersion++
+			s.touch(kindApp, a.Name)
 		}
 		code = http.StatusCreated
 		s.commit()

@@ -102,6 +102,23 @@ func boolParam(w http.ResponseWriter, r *http.Request, name string) (v, ok bool)
 	return v, true
 }
 
+// bufferedWriter holds an answer until the change it reports is written.
+// Headers go to the real writer at once (nothing is sent before flush).
+type bufferedWriter struct {
+	w    http.ResponseWriter
+	code int
+	body bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header         { return b.w.Header() }
+func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *bufferedWriter) WriteHeader(code int)        { b.code = code }
+
+func (b *bufferedWriter) flush() {
+	b.w.WriteHeader(b.code)
+	_, _ = b.w.Write(b.body.Bytes())
+}
+
 // discardWriter runs a handler whose answer will never be sent: the
 // connection is reset after processing.
 type discardWriter struct {

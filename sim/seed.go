@@ -148,6 +148,7 @@ func (s *Server) seedApp(name string) (*app, error) {
 	if a == nil {
 		return nil, fmt.Errorf("sim: seed: app %q is not in the simulator; seed it first", name)
 	}
+	s.touch(kindApp, name) // its secrets, certificates and IPs may change
 	return a, nil
 }
 
@@ -173,6 +174,7 @@ func (s *Server) seedOrg(in SeedOrg) {
 		name = in.Slug
 	}
 	s.w.Orgs[in.Slug] = &orgState{Slug: in.Slug, Name: name, Member: true, NumericID: 100001 + int64(len(s.w.Orgs))}
+	s.touch(kindOrg, in.Slug)
 	s.commit()
 }
 
@@ -197,6 +199,7 @@ func (s *Server) SeedApp(in SeedApp) error {
 		a.NumericID = in.NumericID
 	}
 	s.w.Apps[in.Name] = a
+	s.touch(kindApp, in.Name)
 	s.commit()
 	return nil
 }
@@ -249,6 +252,7 @@ func (s *Server) SeedMachine(appName string, in SeedMachine) error {
 		m.Events = []*event{{ID: s.ids.ulid(updated), Type: "launch", Status: displayState(state), Source: "user", Timestamp: updated.UnixMilli()}}
 	}
 	s.w.Machines[m.ID] = m
+	s.touch(kindMachine, m.ID)
 	s.commit()
 	return nil
 }
@@ -281,6 +285,7 @@ func (s *Server) SeedLease(appName, machineID string, in SeedLease) error {
 		ver = s.ids.ulid(s.clock.Now())
 	}
 	m.Lease = &lease{Nonce: "seeded-" + s.ids.hex(12), Owner: owner, Description: in.Description, Version: ver, ExpiresAt: exp}
+	s.touch(kindMachine, m.ID)
 	s.commit()
 	return nil
 }
@@ -310,6 +315,7 @@ func (s *Server) SeedVolume(appName string, in SeedVolume) error {
 	if fs == "" {
 		fs = "ext4"
 	}
+	s.touch(kindVolume, in.ID)
 	s.w.Volumes[in.ID] = &volume{
 		ID: in.ID, App: a.Name, Name: in.Name, Region: in.Region, Zone: in.Zone, State: state,
 		FSType: fs, SizeGB: in.SizeGB, Encrypted: in.Encrypted, AutoBackup: in.AutoBackup,

@@ -66,7 +66,9 @@ type config struct {
 	orgs       []Org
 	seed       int64
 	logger     *log.Logger
-	admin      bool // the /_sim/ admin endpoint answers (admin.go)
+	admin      bool  // the /_sim/ admin endpoint answers (admin.go)
+	noSync     bool  // tests: skip fsync
+	journalMin int64 // tests: compact sooner (default journalMin)
 }
 
 // WithClock sets the clock (default: the wall clock). Tests pass a
@@ -95,7 +97,10 @@ func WithLatency(mean, jitter time.Duration) Option {
 func WithToken(token string) Option { return func(cfg *config) { cfg.token = token } }
 
 // WithStateFile persists the simulator's state in path as JSON: it is loaded
-// by New when the file exists, and rewritten atomically after every change.
+// by New when the file exists, and every change is appended to the journal
+// path+".journal" before it is answered (see "Persistence" in the package
+// documentation). The folder must exist. The file holds the apps' secrets in
+// clear text; it is created with mode 0600.
 func WithStateFile(path string) Option { return func(cfg *config) { cfg.statePath = path } }
 
 // WithOrgs adds organisations next to `personal` (see Org).
@@ -108,8 +113,9 @@ func WithOrgs(orgs ...Org) Option {
 // of requests give the same answers.
 func WithSeed(seed int64) Option { return func(cfg *config) { cfg.seed = seed } }
 
-// WithLogger receives the simulator's own diagnostics (failed state writes);
-// by default they are discarded. Tokens are never logged.
+// WithLogger receives the simulator's own diagnostics (failed state writes,
+// which Err and every later answer also report); by default they are
+// discarded. Tokens are never logged.
 func WithLogger(l *log.Logger) Option { return func(cfg *config) { cfg.logger = l } }
 
 // Server is the simulated Machines API. It is an http.Handler; Close stops
@@ -135,7 +141,9 @@ type Server struct {
 	saveMu   sync.Mutex
 	savedGen int64
 	loadErr  error
-	ctl      controls // test controls (control.go)
+	ctl      controls        // test controls (control.go)
+	store    *store          // nil without a state file
+	verify   func(gen int64) // tests: called after each write, with s.mu held
 }
 
 // New returns a simulator with the organisation `personal`, no apps, and the
@@ -166,7 +174,7 @@ func New(opts ...Option) *Server {
 	s.routes()
 	s.seedOrgs()
 	if cfg.statePath != "" {
-		if err := s.load(); err != nil {
+		if err := s.openStore(); err != nil {
 			s.loadErr = err
 			s.w = newWorld()
 			s.seedOrgs()
@@ -176,8 +184,20 @@ func New(opts ...Option) *Server {
 }
 
 // Err reports why the state file given with WithStateFile could not be
-// loaded, or nil.
-func (s *Server) Err() error { return s.loadErr }
+// loaded (a *StateError when the file itself is wrong), or why a later
+// write failed, or nil. After a failed write every request is answered
+// with 500 and the error, and nothing more is written.
+func (s *Server) Err() error {
+	if s.loadErr != nil {
+		return s.loadErr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store != nil {
+		return s.store.err
+	}
+	return nil
+}
 
 func (s *Server) seedOrgs() {
 	now := s.clock.Now()
@@ -215,6 +235,7 @@ func (s *Server) Close() {
 	close(s.done)
 	s.mu.Unlock()
 	s.persist()
+	s.closeStore()
 }
 
 // ServeHTTP answers one API request.
@@ -302,8 +323,23 @@ func (s *Server) route(pattern string, h http.HandlerFunc) {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
-		h(w, r)
+		if s.store == nil {
+			h(w, r)
+			return
+		}
+		// With a state file, the answer waits until the change is written.
+		if err := s.Err(); err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		bw := &bufferedWriter{w: w, code: http.StatusOK}
+		h(bw, r)
 		s.persist()
+		if err := s.Err(); err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		bw.flush()
 	})
 }
 

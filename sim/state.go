@@ -21,6 +21,7 @@ type Org struct {
 type world struct {
 	Format   int                   `json:"format"`
 	Seq      int64                 `json:"seq"`
+	Journal  int64                 `json:"journal,omitempty"` // the last journal record this snapshot holds
 	Orgs     map[string]*orgState  `json:"orgs"`
 	Apps     map[string]*app       `json:"apps"`
 	Machines map[string]*machine   `json:"machines"`

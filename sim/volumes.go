@@ -10,6 +10,7 @@ import (
 func (s *Server) volumeFor(w http.ResponseWriter, r *http.Request) (*app, *volume) {
 	return appObject(s, w, r, "volume", func(a *app) *volume {
 		if v := s.w.Volumes[r.PathValue("volume_id")]; v != nil && v.App == a.Name {
+			s.touchFor(r, kindVolume, v.ID)
 			return v
 		}
 		return nil
@@ -145,6 +146,7 @@ func (s *Server) createVolume(w http.ResponseWriter, r *http.Request) {
 		SnapshotRetention: retention, Seq: s.w.nextSeq(), CreatedAt: now, UpdatedAt: now,
 	}
 	s.w.Volumes[v.ID] = v
+	s.touch(kindVolume, v.ID)
 	s.commit()
 	writeJSON(w, http.StatusOK, volumeView(v))
 }
