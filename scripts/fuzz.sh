@@ -20,6 +20,7 @@ if [ "${2:-}" = "--save" ]; then save="${3:-40}"; fi
 # package target
 targets=(
   "./sim FuzzSimRequestDecoding"
+  "./sim FuzzLoadState"
   "./bindings FuzzCallArguments"
   "./stdlib FuzzLuaJSONDecode"
   "./stdlib FuzzFromJSON"

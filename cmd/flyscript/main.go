@@ -83,7 +83,7 @@ type cli struct {
 	replPlan *planSwitch
 }
 
-func (c *cli) main(ctx context.Context, args []string) int {
+func (c *cli) main(ctx context.Context, args []string) (status int) {
 	getenv := lookupEnv(c.env)
 	f, err := parseFlags(args)
 	// Every byte goes through a redactor of every token in sight, the
@@ -139,7 +139,15 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		fmt.Fprintf(stderr, "flyscript: %v\n", err)
 		return exitUsage
 	}
-	defer closeAPI()
+	defer func() {
+		// A state file that could not be written ends the run loudly.
+		if err := closeAPI(); err != nil {
+			fmt.Fprintf(stderr, "flyscript: %v\n", err)
+			if status == exitOK {
+				status = exitFailure
+			}
+		}
+	}()
 
 	runCtx := ctx
 	if s.Timeout > 0 {
@@ -253,8 +261,9 @@ func printTrace(w io.Writer, err error) {
 }
 
 // client builds the API client: the in-process simulator with --sim,
-// the real API otherwise. close releases the simulator.
-func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), error) {
+// the real API otherwise. close releases the simulator and reports a state
+// file it could not write.
+func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func() error, error) {
 	opts := append([]client.Option{}, c.clientOptions...)
 	if s.Trace {
 		opts = append(opts, client.WithObserver(newTracer(stderr)), client.WithPaceObserver(newPaceTracer(stderr)))
@@ -262,7 +271,7 @@ func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), erro
 	if !s.RateLimits {
 		opts = append(opts, client.WithoutRateLimits())
 	}
-	base, closeSim := s.APIURL, func() {}
+	base, closeSim := s.APIURL, func() error { return nil }
 	if s.Sim {
 		simOpts := append([]sim.Option{}, c.simOptions...)
 		if !s.RateLimits {
@@ -275,12 +284,15 @@ func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), erro
 		if err != nil {
 			return nil, nil, fmt.Errorf("cannot start the simulator: %w", err)
 		}
-		base, closeSim = srv.URL, func() { srv.Close() }
+		base, closeSim = srv.URL, func() error {
+			_ = srv.Close()
+			return srv.Server.Err()
+		}
 	}
 	if c.plan != nil {
 		rt, err := c.plan.start(base)
 		if err != nil {
-			closeSim()
+			_ = closeSim()
 			return nil, nil, err
 		}
 		opts = append(opts, client.WithHTTPClient(&http.Client{Transport: rt}))
@@ -290,7 +302,7 @@ func (c *cli) client(s settings, stderr io.Writer) (*client.Client, func(), erro
 	}
 	api, err := client.New(append(opts, client.WithToken(s.Token), client.WithBaseURL(base))...)
 	if err != nil {
-		closeSim()
+		_ = closeSim()
 		return nil, nil, err
 	}
 	return api, closeSim, nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -310,6 +311,44 @@ func TestSimState(t *testing.T) {
 	r = cmd(t, invocation{}, "--sim-state", state, "-e", "print(fly.apps.exists('kept'))")
 	assert.Equal(t, 0, r.code, r)
 	assert.Equal(t, "true\n", r.stdout)
+}
+
+// TestSimStateInMissingFolder: refused at start, never "state in ..." and
+// exit 0 with nothing written.
+func TestSimStateInMissingFolder(t *testing.T) {
+	t.Parallel()
+	state := filepath.Join(t.TempDir(), "nodir", "s.json")
+	r := cmd(t, invocation{}, "--sim-state", state, "-e", "fly.apps.create{ name = 'lost', org_slug = 'personal' }")
+	assert.Equal(t, exitUsage, r.code, r)
+	assert.Contains(t, r.stderr, "nodir does not exist")
+}
+
+// TestSimStateBadFile: a hand-edited file is refused with its name, the JSON
+// path and the problem, exit 2, and is left as it is.
+func TestSimStateBadFile(t *testing.T) {
+	t.Parallel()
+	state := filepath.Join(t.TempDir(), "state.json")
+	bad := `{"format": 1, "orgs": {"personal": {"slug": "personal"}}, "apps": {"web": null}}`
+	require.NoError(t, os.WriteFile(state, []byte(bad), 0o600))
+	r := cmd(t, invocation{}, "--sim-state", state, "-e", "print(1)")
+	assert.Equal(t, exitUsage, r.code, r)
+	assert.Contains(t, r.stderr, state+`: at $.apps["web"]: null, want an object`)
+	b, err := os.ReadFile(state)
+	require.NoError(t, err)
+	assert.Equal(t, bad, string(b))
+}
+
+// TestSimStateWriteFailureEndsLoudly: the folder disappears during the run,
+// so the final write fails: the run says so and exits 1.
+func TestSimStateWriteFailureEndsLoudly(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "d")
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	state := filepath.Join(dir, "state.json")
+	src := fmt.Sprintf("fly.apps.create{ name = 'moved', org_slug = 'personal' } assert(os.rename(%q, %q))", dir, dir+"-moved")
+	r := cmd(t, invocation{}, "--sim-state", state, "-e", src)
+	assert.Equal(t, exitFailure, r.code, r)
+	assert.Contains(t, r.stderr, "cannot be written")
 }
 
 func TestLogLevel(t *testing.T) {

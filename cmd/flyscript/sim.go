@@ -47,7 +47,8 @@ flags:
 `
 
 // simCommand serves the Machines API simulator: `flyscript sim [flags]`.
-// Exit codes: 0 after a clean stop, 1 when it cannot serve, 2 on bad flags.
+// Exit codes: 0 after a clean stop, 1 when it cannot serve or its state
+// could not be written, 2 on bad flags or a state file that does not load.
 func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("flyscript sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -119,6 +120,10 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	srv, err := sim.Listen(*listen, opts...)
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "flyscript sim: %v\n", err)
+		var se *sim.StateError
+		if errors.As(err, &se) {
+			return 2
+		}
 		return 1
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
@@ -148,6 +153,10 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	start := time.Now()
 	if err := srv.Close(); err != nil {
 		_, _ = fmt.Fprintf(stderr, "flyscript sim: stop: %v\n", err)
+		return 1
+	}
+	if err := srv.Server.Err(); err != nil {
+		_, _ = fmt.Fprintf(stderr, "flyscript sim: %v\n", err)
 		return 1
 	}
 	_, _ = fmt.Fprintf(stderr, "flyscript sim: stopped (%s)\n", time.Since(start).Round(time.Millisecond))

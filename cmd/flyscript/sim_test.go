@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -210,4 +212,21 @@ func TestSimCommandStateAndFaults(t *testing.T) {
 	code, app := simCall(t, "GET", base+"/v1/apps/kept", "sim", nil, "")
 	assert.Equal(t, 200, code)
 	assert.Equal(t, "kept", app["name"])
+}
+
+// TestSimCommandBadStateFile: exit 2 with the file, the JSON path and the
+// problem; a folder that does not exist is refused the same way.
+func TestSimCommandBadStateFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	require.NoError(t, os.WriteFile(state, []byte(`{"format": 1, "machines": {"m1": {"id": "m1", "versions": null}}}`), 0o600))
+	var stdout, stderr bytes.Buffer
+	code := simCommand(t.Context(), []string{"--listen", "127.0.0.1:0", "--state", state}, &stdout, &stderr)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr.String(), state+`: at $.machines["m1"].app: app "" is not in $.apps`)
+	stderr.Reset()
+	code = simCommand(t.Context(), []string{"--listen", "127.0.0.1:0", "--state", filepath.Join(dir, "nodir", "s.json")}, &stdout, &stderr)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr.String(), "nodir does not exist")
 }
