@@ -84,12 +84,21 @@ func (p *prod) fleet() map[string]string {
 	return ids
 }
 
-// freeze forgets the set-up's requests and returns the state file.
+// freeze forgets the set-up's requests and returns the whole state (the
+// state file holds only what was folded into it; its journal the rest).
 func (p *prod) freeze() []byte {
 	p.mu.Lock()
 	p.seen = nil
 	p.mu.Unlock()
-	b, err := os.ReadFile(p.state)
+	return p.saved()
+}
+
+// saved is the simulator's whole state as a state file holds it.
+func (p *prod) saved() []byte {
+	p.t.Helper()
+	path := filepath.Join(p.t.TempDir(), "saved.json")
+	require.NoError(p.t, p.sim.Control().SaveState(path))
+	b, err := os.ReadFile(path)
 	require.NoError(p.t, err)
 	return b
 }
@@ -105,10 +114,7 @@ func (p *prod) untouched(frozen []byte) {
 	for _, r := range seen {
 		assert.True(p.t, strings.HasPrefix(r, "GET "), "production received %s", r)
 	}
-	p.sim.Close() // writes the state file if anything changed
-	b, err := os.ReadFile(p.state)
-	require.NoError(p.t, err)
-	assert.Equal(p.t, string(frozen), string(b), "production's state changed")
+	assert.Equal(p.t, string(frozen), string(p.saved()), "production's state changed")
 }
 
 // plan runs `flyscript plan` against p with args after the flags.
