@@ -132,6 +132,20 @@ func lua51Tests() string {
 	return dir
 }
 
+// TestCheckAcceptsGopherLuaExtensions: gopher-lua compiles goto and
+// labels, which Lua 5.1 does not have; the checker takes them too, so that
+// a chunk using them is blamed for its real error.
+func TestCheckAcceptsGopherLuaExtensions(t *testing.T) {
+	src := "for i = 1, 3 do\n  if i == 2 then goto continue end\n  ::continue::\nend\nx = = 1\n"
+	line, msg, found := check([]byte(src))
+	if !found || line != 5 || msg != "unexpected symbol near '='" {
+		t.Errorf("got %v %d %q, want line 5: unexpected symbol near '='", found, line, msg)
+	}
+	if _, msg, found := check([]byte("local goto = 1\ngoto = goto + 1\n")); found {
+		t.Errorf("goto as a name (Lua 5.1): %s", msg)
+	}
+}
+
 // TestSyntaxHostileInput feeds what a careless or hostile author might:
 // deep nesting stops at C Lua's limit instead of exhausting the stack, and
 // huge or binary input gives a message, never a panic.
@@ -158,4 +172,30 @@ func TestSyntaxHostileInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSyntax: whatever the chunk, Syntax describes a refused chunk with a
+// "chunk:line: reason" (or "chunk: reason") message and never panics, and
+// the checker never finds an error in a chunk gopher-lua compiles unless
+// Lua 5.1 refuses it too (checked on the seeds by TestCheckAcceptsValidLua).
+// go test ./internal/luadiag -run '^$' -fuzz FuzzSyntax -fuzztime 1m
+func FuzzSyntax(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*/*.lua")
+	for _, file := range files {
+		if src, err := os.ReadFile(file); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		L := lua.NewState(lua.Options{SkipOpenLibs: true})
+		defer L.Close()
+		_, err := L.Load(bytes.NewReader(src), "f.lua")
+		if err == nil {
+			return
+		}
+		se := Syntax("f.lua", src, err)
+		if se.Reason == "" || !strings.HasPrefix(se.Error(), "f.lua") {
+			t.Fatalf("bad message %q for %q", se.Error(), src)
+		}
+	})
 }
