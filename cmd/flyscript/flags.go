@@ -17,6 +17,7 @@ Usage:
   flyscript [flags]                        a REPL on a terminal, else run stdin
   flyscript sim [flags]                    serve the Machines API simulator
   flyscript plan [flags] script.lua        print what a script would change, changing nothing
+  flyscript test [flags] [path ...]        run the tests of *_test.lua files on a simulator
   flyscript defs [--out DIR]               write editor definitions (lua-language-server)
   flyscript version | help                 the versions, or this text (no token needed)
 

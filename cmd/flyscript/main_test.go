@@ -106,6 +106,10 @@ func TestHelp(t *testing.T) {
 	for _, want := range []string{"--app", "--token", "--api-url", "--sim", "--sim-state", "--timeout", "--trace", "--log-level", "--sandbox", "--version", "-e CODE", "-i", "Examples:", "Exit status"} {
 		assert.Contains(t, usage, want)
 	}
+	// Every subcommand is named in the usage, a newcomer's only map.
+	for _, sub := range []string{"sim", "plan", "test", "defs", "version"} {
+		assert.Contains(t, usage, "\n  flyscript "+sub+" ", "subcommand %q missing from --help", sub)
+	}
 }
 
 func TestUsageErrors(t *testing.T) {
