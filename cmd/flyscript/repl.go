@@ -63,6 +63,7 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		Stderr:      stderr,
 		Banner:      banner(s, vm),
 		HistoryPath: repl.HistoryPath(lookupEnv(env)),
+		Secret:      holdsToken(s, lookupEnv(env)),
 		Inspect:     inspect,
 		FormatError: formatREPLError,
 		Exec:        exec,
@@ -94,6 +95,17 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		return code
 	}
 	return exitOK
+}
+
+// holdsToken reports whether a line holds a token of the session, or a
+// run of 16 or more of its characters (what the output redactor hides).
+func holdsToken(s settings, getenv func(string) string) func(string) bool {
+	token := s.Token
+	if s.TokenSource == "simulator" {
+		token = "" // simToken: not a secret
+	}
+	red := newRedactor(token, getenv("FLY_API_TOKEN"), getenv("FLY_ACCESS_TOKEN"))
+	return func(line string) bool { return red.String(line) != line }
 }
 
 // banner says what the session talks to and how to get help.

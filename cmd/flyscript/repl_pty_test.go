@@ -213,6 +213,38 @@ func TestREPLOnATerminal(t *testing.T) {
 	assert.NotContains(t, h, "fm2_notstoredanywhere")
 }
 
+// A line holding part of the session's token (16 characters or more of
+// it, which no pattern recognises) is not stored either, nor is an older
+// entry that holds it.
+func TestREPLHistoryKeepsNoPartOfTheToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFlyscript(t)
+	const token = "Xq7Lp2Wm9Rt4Kd8Hs3Jf6Gb1Nv5Zc0Ya"
+	state := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(state, "flyscript"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(state, "flyscript", "history"),
+		[]byte("old = 'Lp2Wm9Rt4Kd8Hs3Jf6Gb'\nkept = 1\n"), 0o600))
+	env := []string{"TERM=xterm", "HOME=" + t.TempDir(), "XDG_STATE_HOME=" + state,
+		"PATH=" + os.Getenv("PATH"), "FLY_API_TOKEN=" + token}
+	term := startTerminal(t, bin, env, "--sim")
+	m := term.expect(0, "> ", 10*time.Second)
+	term.typeText(`part = "Wm9Rt4Kd8Hs3Jf6Gb1Nv5"` + "\r")
+	term.typeText("print(#part)\r")
+	term.expect(m, "21\n", 5*time.Second)
+	term.typeText("\x04")
+	assert.Equal(t, 0, term.wait(5*time.Second))
+
+	hist, err := os.ReadFile(filepath.Join(state, "flyscript", "history"))
+	require.NoError(t, err)
+	h := string(hist)
+	assert.Contains(t, h, "print(#part)\n")
+	assert.Contains(t, h, "kept = 1\n")
+	assert.NotContains(t, h, "Wm9Rt4Kd8Hs3Jf6Gb1Nv5")
+	assert.NotContains(t, h, "Lp2Wm9Rt4Kd8Hs3Jf6Gb")
+}
+
 func TestREPLHistoryIsReadBack(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")

@@ -26,6 +26,10 @@ type Config struct {
 	Banner string
 	// HistoryPath is the history file; empty keeps history in memory.
 	HistoryPath string
+	// Secret, when set, reports entries holding a secret the host knows
+	// (its token, or a long enough run of it): such entries are never
+	// stored, as those that merely look like a credential (Sensitive).
+	Secret func(entry string) bool
 	// Inspect, FormatError, Exec and Exited are the Evaluator's.
 	Inspect     func(lua.LValue) string
 	FormatError func(error) string
@@ -86,7 +90,7 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		if cfg.HistoryPath == "" {
 			return
 		}
-		if werr := WriteHistoryFile(cfg.HistoryPath, history); werr != nil {
+		if werr := WriteHistoryFile(cfg.HistoryPath, cfg.storable(history)); werr != nil {
 			fmt.Fprintf(cfg.Stderr, "flyscript: could not write history: %v\n", werr)
 		}
 	}
@@ -178,14 +182,24 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		if status != More {
 			entry := historyEntry(ev.LastChunk())
 			ln.AppendHistory(entry)
-			if !Sensitive(entry) {
-				history = append(history, entry)
-			}
+			history = append(history, cfg.storable([]string{entry})...)
 		}
 		if status == Exit {
 			return nil
 		}
 	}
+}
+
+// storable returns the entries that may be written to the history file:
+// none that looks like a credential or holds a secret of cfg.Secret.
+func (cfg *Config) storable(entries []string) []string {
+	var kept []string
+	for _, e := range entries {
+		if !Sensitive(e) && (cfg.Secret == nil || !cfg.Secret(e)) {
+			kept = append(kept, e)
+		}
+	}
+	return kept
 }
 
 // historyEntry makes one history entry of a chunk: a multi-line chunk is
