@@ -1,0 +1,2 @@
+local t = {name = "x", size = 1}
+print(t.nmae .. "!")

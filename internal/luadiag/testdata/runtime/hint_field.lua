@@ -1,0 +1,2 @@
+local fly = {machines = {}}
+fly.machine.list()
