@@ -3,7 +3,7 @@ package bindings
 var appName = refParam("name", "path:app_name", "fly.App", "app name")
 
 var appsFuncs = []Func{
-	{Name: "fly.apps.create", Doc: "Create an app (in the \"personal\" organization unless org_slug says otherwise).",
+	{Name: "fly.apps.create", Example: `fly.apps.create{ name = "my-app" } -- org_slug defaults to "personal"`, Doc: "Create an app (in the \"personal\" organization unless org_slug says otherwise).",
 		Params:  []Param{bodyParam("CreateAppRequest", false, "name, org_slug (default \"personal\"), network, ...")},
 		impl:    appsCreateImpl,
 		Returns: ret("app", "fly.CreateAppResponse", "{id, created_at}"),

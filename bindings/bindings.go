@@ -27,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/internal/lua51"
@@ -87,8 +88,10 @@ type Fly struct {
 	decEnv  *decodeEnv // made on first use
 
 	sched  *scheduler
-	wrapFn *lua.LFunction         // tasks.lua's wrap(raw), made on first use
-	spaces map[*lua.LTable]string // namespace tables ("fly", "fly.machines") -> name, for colonCall
+	wrapFn *lua.LFunction             // tasks.lua's wrap(raw), made on first use
+	spaces map[*lua.LTable]string     // namespace tables ("fly", "fly.machines") -> name, for colonCall
+	bars   []*progressbar.ProgressBar // fly.parallel's bars not finished yet
+	names  map[*lua.LFunction]string  // every fly function made, to its qualified name (help of handles)
 
 	ticker  func(d time.Duration) (<-chan time.Time, func()) // lease refresh ticks; replaced in tests
 	clock   Clock                                            // Config.Clock; nil for real time
@@ -117,6 +120,7 @@ func Open(L *lua.LState, cfg Config) (*Fly, error) {
 		leases:   map[string][]*keeper{},
 		keepers:  map[*keeper]struct{}{},
 		luaMods:  map[string]*lua.LTable{},
+		names:    map[*lua.LFunction]string{},
 		ticker:   realTicker,
 	}
 	if f.stderr == nil {
@@ -134,6 +138,7 @@ func Open(L *lua.LState, cfg Config) (*Fly, error) {
 		return nil, err
 	}
 	f.module = mod
+	L.Get(lua.RegistryIndex).(*lua.LTable).RawSetString(registryKey, &lua.LUserData{Value: f, Metatable: lua.LNil})
 	L.SetGlobal("fly", mod)
 	L.PreloadModule("fly", func(L *lua.LState) int {
 		L.Push(mod)
@@ -237,9 +242,33 @@ func (f *Fly) function(fn *Func, sc *scope) *lua.LFunction {
 		})
 	}
 	if len(fn.Ops) == 0 {
+		f.names[raw] = fn.Name
 		return raw // never yields
 	}
-	return f.wrapped(raw)
+	w := f.wrapped(raw)
+	f.names[w] = fn.Name
+	return w
+}
+
+// registryKey is where Open leaves the *Fly in its state's Lua registry,
+// for FuncName.
+const registryKey = "flyscript.fly"
+
+// FuncName returns the qualified name of a function of the fly module
+// installed in L ("fly.machines.list"), also of those on app handles, which
+// the globals do not reach; false for any other function. The REPL's help
+// uses it.
+func FuncName(L *lua.LState, fn *lua.LFunction) (string, bool) {
+	ud, ok := L.Get(lua.RegistryIndex).(*lua.LTable).RawGetString(registryKey).(*lua.LUserData)
+	if !ok {
+		return "", false
+	}
+	f, ok := ud.Value.(*Fly)
+	if !ok {
+		return "", false
+	}
+	name, ok := f.names[fn]
+	return name, ok
 }
 
 // checkDot refuses a call written with a colon, fly.apps:create{...}: the

@@ -10,7 +10,8 @@ var leasesFuncs = []Func{
 		unwrap:  "data",
 		Returns: ret("lease", "fly.Lease", "the lease, with its nonce"),
 		Ops:     []string{"POST " + leasePath}},
-	{Name: "fly.leases.get", Doc: "Get a machine's lease; nil when it holds none.",
+	{Name: "fly.leases.get", Example: `local lease = fly.leases.get(m)
+if lease then print("held by " .. lease.owner) end`, Doc: "Get a machine's lease; nil when it holds none.",
 		Params: []Param{machineID}, AppScoped: true, unwrap: "data", impl: leaseGetImpl,
 		Returns: ret("lease", "fly.Lease?", "the lease, or nil"),
 		Ops:     []string{"GET " + leasePath}},
@@ -26,7 +27,9 @@ var leasesFuncs = []Func{
 		Params:    []Param{machineID, {Name: "nonce", Type: "string|fly.Lease", Doc: "the lease's nonce (or the lease record)", In: "header:nonce"}},
 		AppScoped: true, noValue: true,
 		Ops: []string{"DELETE " + leasePath}},
-	{Name: "fly.leases.with", Doc: "Hold a lease while fn(lease) runs: acquire, refresh, always release, re-raise fn's error; machine mutations inside carry the nonce.",
+	{Name: "fly.leases.with", Example: `fly.leases.with(m, { ttl = 60, description = "deploy" }, function(lease)
+  fly.machines.restart(m) -- carries the lease's nonce
+end)`, Doc: "Hold a lease while fn(lease) runs: acquire, refresh, always release, re-raise fn's error; machine mutations inside carry the nonce.",
 		Params: []Param{machineID, optsParam("ttl (default 30 s), description"),
 			{Name: "fn", Type: "fun(lease: fly.Lease): any", Doc: "the work to do under the lease", In: "lua"}},
 		AppScoped: true, unwrap: "data",

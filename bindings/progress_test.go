@@ -2,8 +2,10 @@ package bindings
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -83,4 +85,34 @@ func TestParallelBarOnATerminal(t *testing.T) {
 	L = progressVM(t, api.srv.URL, true, &quiet)
 	require.Equal(t, "", runErr(L, `fly.parallel({1, 2}, function(i) return i end, {progress = false})`))
 	assert.Empty(t, quiet.String())
+}
+
+// The bar is drawn before the first item finishes, and a Ctrl-C in the
+// middle leaves a blank line for the error that follows.
+func TestParallelBarFromTheStartAndClearedOnInterrupt(t *testing.T) {
+	release := make(chan struct{})
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		writeJSON(w, 200, map[string]any{"id": "m", "state": "started"})
+	})
+	defer close(release)
+	var stderr syncBuffer
+	L := progressVM(t, api.srv.URL, true, &stderr)
+	ctx, cancel := context.WithCancel(context.Background())
+	L.SetContext(ctx)
+	done := make(chan string)
+	go func() {
+		done <- runErr(L, `fly.parallel({1, 2, 3}, function(i) return fly.machines.get("m" .. i) end, {progress = "rolling"})`)
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "rolling") }, 5*time.Second, 10*time.Millisecond,
+		"drawn while no item has finished")
+	assert.Contains(t, stderr.String(), "(0/3")
+	cancel()
+	msg := <-done
+	assert.NotEmpty(t, msg)
+	assert.Regexp(t, `\r +\r$`, stderr.String(), "the bar's line is blanked")
 }

@@ -104,17 +104,4 @@ func recordString(rk recordKind, t *lua.LTable) string {
 
 // lookupPath reads "organization.slug" from t, decoding a member kept
 // aside on the way.
-func lookupPath(t *lua.LTable, field string) lua.LValue {
-	var v lua.LValue = t
-	for _, part := range strings.Split(field, ".") {
-		tt, ok := v.(*lua.LTable)
-		if !ok {
-			return lua.LNil
-		}
-		if err := lazy.FillKey(tt, part); err != nil {
-			return lua.LNil
-		}
-		v = tt.RawGetString(part)
-	}
-	return v
-}
+func lookupPath(t *lua.LTable, field string) lua.LValue { return lazy.Path(t, field) }

@@ -27,6 +27,9 @@ type Func struct {
 	// AppScoped functions act on the default app and are also found on app
 	// handles (fly.app("api").machines.list()).
 	AppScoped bool
+	// Example is Lua showing a typical call, for help() and the reference;
+	// empty when the signature says it all.
+	Example string
 
 	impl    handler // custom implementation; nil: the generic REST call
 	unwrap  string  // envelope field holding the answer ("apps", "data")

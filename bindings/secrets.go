@@ -17,7 +17,7 @@ var secretsFuncs = []Func{
 		opts: optSpec{query: true}, unwrap: "secrets",
 		Returns: ret("secrets", "fly.AppSecret[]", "the secrets"),
 		Ops:     []string{"GET /v1/apps/{app_name}/secrets"}},
-	{Name: "fly.secrets.set", Doc: "Set one secret: set(name, value); or several in one update: set{NAME = value, ...} (json.null deletes).",
+	{Name: "fly.secrets.set", Example: `fly.secrets.set{ SESSION_KEY = crypto.random_hex(32) }`, Doc: "Set one secret: set(name, value); or several in one update: set{NAME = value, ...} (json.null deletes).",
 		Params: []Param{
 			{Name: "name", Type: "string|table<string, string>", Doc: "the secret's name, or a table of names to values", In: "lua"},
 			{Name: "value", Type: "string", Optional: true, Doc: "the value, with a name", In: "lua"}},

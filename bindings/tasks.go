@@ -561,6 +561,9 @@ func (f *Fly) parallelPrimitives(L *lua.LState) *lua.LTable {
 		bar := progressbar.NewOptions(L.CheckInt(2), progressbar.OptionSetWriter(f.stderr),
 			progressbar.OptionSetDescription(string(label)), progressbar.OptionShowCount(),
 			progressbar.OptionClearOnFinish())
+		// Drawn at once, at 0/n: the first item may take a while.
+		_ = bar.RenderBlank()
+		f.bars = append(f.bars, bar)
 		t := L.NewTable()
 		t.RawSetString("add", L.NewFunction(func(L *lua.LState) int {
 			_ = bar.Add(L.OptInt(1, 1))
@@ -568,6 +571,7 @@ func (f *Fly) parallelPrimitives(L *lua.LState) *lua.LTable {
 		}))
 		t.RawSetString("finish", L.NewFunction(func(L *lua.LState) int {
 			_ = bar.Finish()
+			f.dropBar(bar)
 			return 0
 		}))
 		L.Push(t)
@@ -588,9 +592,30 @@ func (f *Fly) guard(L *lua.LState) int {
 		if stateContext(L).Err() != nil {
 			f.settle()
 		}
+		f.clearBars()
 		L.Error(errorObject(err), 0)
 	}
 	return L.GetTop() // fn's results took the place of fn and its arguments
+}
+
+// dropBar forgets a progress bar that finished.
+func (f *Fly) dropBar(bar *progressbar.ProgressBar) {
+	for i, b := range f.bars {
+		if b == bar {
+			f.bars = append(f.bars[:i], f.bars[i+1:]...)
+			return
+		}
+	}
+}
+
+// clearBars blanks the line of the progress bars left unfinished by a
+// failure or an interruption (Ctrl-C), so that the error that follows
+// starts on a clean line.
+func (f *Fly) clearBars() {
+	for _, b := range f.bars {
+		_ = b.Clear()
+	}
+	f.bars = nil
 }
 
 // errorText is an error value's one-line text.

@@ -4,7 +4,10 @@ var topFuncs = []Func{
 	{Name: "fly.app", Doc: "A handle with the app-scoped namespaces bound to an app (the default app without a name).",
 		Params:  []Param{{Name: "name", Type: "string", Optional: true, Doc: "app name", In: "lua"}},
 		Returns: ret("app", "fly.AppHandle", "machines, volumes, leases, metadata, secrets, secretkeys, certificates, ips, and name")},
-	{Name: "fly.parallel", Doc: "Call fn(item, i) for each item, at most opts.concurrency at a time; the results in item order. " +
+	{Name: "fly.parallel", Example: `local states = fly.parallel(fly.machines.list(), function(m)
+  fly.machines.restart(m)
+  return fly.machines.wait(m, "started").state
+end, { concurrency = 4, progress = "restarting" })`, Doc: "Call fn(item, i) for each item, at most opts.concurrency at a time; the results in item order. " +
 		"When items fail (without collect) it raises one error once the others finish: \"fly.parallel: 2 of 3 items failed\", " +
 		"then the first failed items' errors by index, in full, and the indexes of the others; its errors field has them all.",
 		Params: []Param{

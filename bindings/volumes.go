@@ -5,7 +5,7 @@ const volumePath = "/v1/apps/{app_name}/volumes/{volume_id}"
 var volumeID = refParam("id", "path:volume_id", "fly.Volume", "volume ID")
 
 var volumesFuncs = []Func{
-	{Name: "fly.volumes.create", Doc: "Create a volume.",
+	{Name: "fly.volumes.create", Example: `local v = fly.volumes.create{ name = "data", region = "ord", size_gb = 10 }`, Doc: "Create a volume.",
 		Params:  []Param{bodyParam("CreateVolumeRequest", false, "name, region, size_gb, ...")},
 		Returns: ret("volume", "fly.Volume", "the new volume"), AppScoped: true,
 		Ops: []string{"POST /v1/apps/{app_name}/volumes"}},

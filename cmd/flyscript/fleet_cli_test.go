@@ -115,3 +115,31 @@ func TestSimStateOneSpelling(t *testing.T) {
 	require.Equal(t, 0, r.code, r)
 	assert.Equal(t, "kept\n", r.stdout)
 }
+
+// At the prompt: records and modules print short, help knows app handles,
+// types, options with defaults, examples and REST operations.
+func TestREPLPrintsShortAndHelpsFully(t *testing.T) {
+	t.Parallel()
+	setup := script(t, `fly.apps.create{ name = "repl-app" } fly.use("repl-app")
+for i = 1, 20 do fly.machines.create{ region = "ord", name = "w" .. i, config = { image = "nginx:1.27" } } end`)
+	lines := strings.Join([]string{
+		`fly.use("repl-app")`,
+		`fly.machines.list()`,
+		`help(fly.app("repl-app").machines.wait)`,
+		`help("fly.MachineConfig")`,
+		`inspect({ a = { b = 1 } }, { depth = 1 })`,
+	}, "\n") + "\n"
+	r := cmd(t, invocation{stdin: lines}, "--sim", "--rate-limits", "off", "-i", setup)
+	require.Equal(t, 0, r.code, r)
+	out := r.stdout
+	assert.Contains(t, out, `<app handle "repl-app": certificates, ips, leases, machines, metadata, secretkeys, secrets, volumes>`+"\n")
+	assert.Regexp(t, `(?m)^ID +NAME +REGION +STATE +IMAGE +UPDATED$`, out)
+	assert.Contains(t, out, "(20 machines; inspect(_) shows every field)")
+	assert.Less(t, strings.Count(out, "\n"), 80, "20 machines in about 20 lines, not a thousand")
+	assert.Contains(t, out, "fly.machines.wait(id, state?, opts?) -> result")
+	assert.Regexp(t, `(?m)^  timeout: duration +how long to wait in all \(default 60\)$`, out)
+	assert.Contains(t, out, "Example:\n  fly.machines.wait(m, \"started\", { timeout = \"2m\" })")
+	assert.Contains(t, out, "REST: GET /v1/apps/{app_name}/machines/{machine_id}/wait")
+	assert.Regexp(t, `(?m)^  image: string +The docker image to run$`, out)
+	assert.Contains(t, out, "\n{ a = {...} }\n", "inspect's text printed as it is, not quoted")
+}

@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript"
+	"github.com/flyscript/flyscript/bindings"
 	"github.com/flyscript/flyscript/internal/luadefs"
 	"github.com/flyscript/flyscript/internal/repl"
 	"github.com/flyscript/flyscript/stdlib"
@@ -36,9 +37,13 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		return stdlib.Inspect(v, stdlib.InspectOptions{Context: vm.LState().Context()})
 	}
 	exec := func(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error) { return vm.Call(ctx, fn) }
+	funcName := func(fn *lua.LFunction) (string, bool) { return bindings.FuncName(vm.LState(), fn) }
 	if !isTerminal(stdin) {
 		ev := &repl.Evaluator{L: vm.LState(), Out: stdout, Err: stderr, Inspect: inspect,
 			FormatError: formatREPLError, Exec: exec, Exited: vm.Exited}
+		help := repl.NewHelp(luadefs.Docs())
+		help.Types, help.FuncName = luadefs.TypeDoc, funcName
+		help.Install(vm.LState(), func(s string) { fmt.Fprintln(stdout, s) })
 		sc := bufio.NewScanner(stdin)
 		sc.Buffer(make([]byte, 64*1024), 4<<20)
 		for sc.Scan() {
@@ -69,6 +74,8 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		Exec:        exec,
 		Exited:      vm.Exited,
 		Docs:        luadefs.Docs(),
+		Types:       luadefs.TypeDoc,
+		FuncName:    funcName,
 		PureCalls:   map[string]bool{"fly.app": true},
 		Commands:    cmds,
 		Prompt:      prompt,

@@ -18,6 +18,7 @@
 package lazy
 
 import (
+	"strings"
 	"weak"
 
 	lua "github.com/yuin/gopher-lua"
@@ -174,6 +175,24 @@ func FillKey(t *lua.LTable, key string) error {
 		return s.fill(t, key)
 	}
 	return nil
+}
+
+// Path reads a dotted path ("organization.slug") from t with raw gets,
+// filling pending members on the way; nil when a step is missing, is not a
+// table, or fails to decode.
+func Path(t *lua.LTable, path string) lua.LValue {
+	var v lua.LValue = t
+	for _, part := range strings.Split(path, ".") {
+		tt, ok := v.(*lua.LTable)
+		if !ok {
+			return lua.LNil
+		}
+		if err := FillKey(tt, part); err != nil {
+			return lua.LNil
+		}
+		v = tt.RawGetString(part)
+	}
+	return v
 }
 
 // luaIndex is the __index of lazy tables: it fills a pending member.

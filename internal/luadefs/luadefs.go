@@ -19,6 +19,7 @@ package luadefs
 //go:generate go run ./genref -o ../../docs/lua-api.md
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -189,14 +190,112 @@ func Docs() []repl.Doc {
 	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
 	out := make([]repl.Doc, 0, len(all))
 	for _, f := range all {
-		out = append(out, repl.Doc{
+		d := repl.Doc{
 			Name:      f.name,
 			Signature: f.signature(),
 			Summary:   f.doc,
 			Op:        strings.Join(f.ops, ", "),
-		})
+			Example:   f.example(),
+		}
+		for _, p := range f.params {
+			d.Params = append(d.Params, repl.DocField{Name: p.name, Type: p.typ, Doc: p.doc, Optional: p.optional})
+		}
+		for _, r := range f.returns {
+			d.Returns = append(d.Returns, repl.DocField{Name: r.name, Type: r.typ, Doc: r.doc})
+		}
+		if reg := f.reg; reg != nil && reg.Name != "" {
+			d.Options = func() []repl.DocField {
+				var out []repl.DocField
+				for _, o := range reg.Options() {
+					out = append(out, repl.DocField{Name: o.Name, Type: o.Type, Doc: firstSentence(o.Doc), Default: o.Default})
+				}
+				return out
+			}
+		}
+		out = append(out, d)
 	}
 	return out
+}
+
+// example is a call of f in Lua: the registry's example when it has one,
+// else one built from the parameter names.
+func (f *fn) example() string {
+	if f.reg != nil && f.reg.Example != "" {
+		return f.reg.Example
+	}
+	if f.builtin {
+		return ""
+	}
+	var args []string
+	for _, p := range f.params {
+		if p.name == "..." || p.optional {
+			break
+		}
+		args = append(args, luaParamName(p.name))
+	}
+	call := f.name + "(" + strings.Join(args, ", ") + ")"
+	if len(f.returns) > 0 && f.returns[0].name != "" && f.returns[0].name != "..." {
+		return "local " + luaParamName(f.returns[0].name) + " = " + call
+	}
+	return call
+}
+
+// firstSentence is the first sentence of a description, on one line.
+func firstSentence(s string) string {
+	s = oneLine(s)
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	return s
+}
+
+// TypeDoc documents a type of the API for help("fly.MachineConfig"): its
+// description and its fields with their types. name may leave out "fly.".
+func TypeDoc(name string) (string, bool) {
+	bare := strings.TrimPrefix(name, "fly.")
+	var s *bindings.Schema
+	for _, n := range []string{bare, "fly." + bare} { // "Machine", "fly.MachineConfig"
+		if s = bindings.LookupSchema(n); s != nil {
+			break
+		}
+	}
+	if s == nil {
+		return "", false
+	}
+	cls := bindings.ClassName(s.Name)
+	g := &defsGen{}
+	var b strings.Builder
+	b.WriteString(cls)
+	if d := oneLine(s.Description); d != "" {
+		b.WriteString(": " + d)
+	}
+	if kind := bindings.RecordKind(s.Name); kind != "" {
+		b.WriteString("\n  " + recordDoc(s.Name))
+	}
+	if s.Type != "object" || len(s.Properties) == 0 {
+		b.WriteString("\n  type: " + g.typeExpr(s, cls, false))
+		return b.String(), true
+	}
+	b.WriteString("\nFields:")
+	names := s.PropertyNames()
+	width := 0
+	types := make([]string, len(names))
+	for i, n := range names {
+		types[i] = g.typeExpr(s.Properties[n], cls+"."+n, true)
+		width = max(width, len(n)+len(types[i])+2)
+	}
+	for i, n := range names {
+		ps := s.Properties[n]
+		line := fmt.Sprintf("\n  %-*s", width+1, n+": "+types[i])
+		doc := firstSentence(ps.Description)
+		if doc == "" && ps.Name != "" {
+			if named := bindings.LookupSchema(ps.Name); named != nil {
+				doc = firstSentence(named.Description)
+			}
+		}
+		b.WriteString(strings.TrimRight(line+" "+doc, " "))
+	}
+	return b.String(), true
 }
 
 var spaces = regexp.MustCompile(`\s+`)

@@ -289,6 +289,9 @@ func (r *refGen) function(f *fn) {
 		}
 		r.printf("Returns %s.\n\n", strings.Join(rs, "; "))
 	}
+	if f.reg != nil && f.reg.Example != "" {
+		r.printf("```lua\n%s\n```\n\n", f.reg.Example)
+	}
 	if len(f.ops) > 0 {
 		ops := make([]string, len(f.ops))
 		for i, op := range f.ops {

@@ -61,10 +61,11 @@ type Evaluator struct {
 	// recognises the stdlib's os.exit error.
 	Exited func() (code int, exited bool)
 
-	pending  []string
-	last     string
-	exitCode int
-	exited   bool
+	pending    []string
+	last       string
+	inspecting bool // the chunk is inspect(...): its text prints unquoted
+	exitCode   int
+	exited     bool
 }
 
 // Pending reports whether an incomplete chunk is waiting for more lines.
@@ -108,7 +109,19 @@ func (e *Evaluator) Line(ctx context.Context, line string) Status {
 	}
 	e.pending = nil
 	e.last = src
+	e.inspecting = inspectCall(src)
 	return e.run(ctx, fn)
+}
+
+// inspectCall reports whether a chunk is one call of inspect, whose
+// result (the text of a value) the prompt prints as it is, not quoted.
+func inspectCall(src string) bool {
+	s := strings.TrimSpace(src)
+	if !strings.HasPrefix(s, "inspect") || !strings.HasSuffix(s, ")") {
+		return false
+	}
+	rest := strings.TrimSpace(strings.TrimPrefix(s, "inspect"))
+	return strings.HasPrefix(rest, "(")
 }
 
 func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) Status {
@@ -137,6 +150,10 @@ func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) Status {
 		return Done
 	}
 	e.L.SetGlobal("_", values[0])
+	if s, ok := values[0].(lua.LString); ok && e.inspecting && len(values) == 1 {
+		fmt.Fprintln(e.Out, string(s))
+		return Done
+	}
 	// Printing may call the values' __tostring: it runs as a chunk does,
 	// under ctx, so that Ctrl-C stops a __tostring that never returns.
 	var text string
@@ -208,10 +225,25 @@ func (e *Evaluator) renderOne(v lua.LValue) string {
 	if inspect == nil {
 		inspect = func(v lua.LValue) string { return e.L.ToStringMeta(v).String() }
 	}
-	if t, ok := v.(*lua.LTable); ok && hasToString(e.L, t) {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return inspect(v)
+	}
+	if kind := recordName(e.L, t); kind != "" {
+		return showRecord(e.L, t, kind, func(v lua.LValue) string {
+			return stdlib.Inspect(v, stdlib.InspectOptions{Depth: 1, L: e.L, Context: e.L.Context()})
+		})
+	}
+	if kind, ok := recordList(e.L, t); ok {
+		return showList(e.L, t, kind)
+	}
+	if hasToString(e.L, t) {
 		summary := e.L.ToStringMeta(t).String()
 		plain := shallowCopy(t)
 		return summary + "\n" + inspect(plain)
+	}
+	if keys, ok := moduleKeys(t, 0); ok {
+		return showModule(e.L, t, keys)
 	}
 	return inspect(v)
 }

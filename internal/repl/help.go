@@ -15,10 +15,33 @@ type Doc struct {
 	Signature string // Lua syntax: "fly.machines.create(body) -> machine"
 	Summary   string // one line
 	Op        string // the REST operation, "POST /v1/apps/{app_name}/machines", if any
+	// Params, Options and Returns are shown by help(fn) under their
+	// headings; Example is Lua showing a call. Options is a function so
+	// that the OpenAPI document they come from is read only when asked.
+	Params  []DocField
+	Options func() []DocField
+	Returns []DocField
+	Example string
+}
+
+// DocField is one parameter, option or result of a Doc.
+type DocField struct {
+	Name     string
+	Type     string
+	Doc      string
+	Default  string // in Lua syntax; options only
+	Optional bool
 }
 
 // Help answers help() at the prompt from a list of Docs.
 type Help struct {
+	// Types, when set, documents a type by name for help("fly.MachineConfig"):
+	// its fields and their types.
+	Types func(name string) (string, bool)
+	// FuncName, when set, names functions the globals do not reach: those
+	// of app handles (help(fly.app("web").machines.list)).
+	FuncName func(fn *lua.LFunction) (string, bool)
+
 	docs   map[string]Doc
 	names  []string
 	reg    map[*lua.LFunction]string
@@ -40,8 +63,10 @@ func NewHelp(docs []Doc) *Help {
 func (h *Help) Overview() string {
 	var b strings.Builder
 	b.WriteString(`Type Lua at the prompt. An expression prints its value; _ holds the last one.
-  help(fly.machines.create)   a function's signature and what it does
+Records and lists of them print short; inspect(x) prints every field, inspect(x, {depth = 1}) one level.
+  help(fly.machines.create)   a function: parameters, options, results, an example, its REST call
   help("fly.machines")        every function of a namespace
+  help("fly.MachineConfig")   a type's fields
   fly.<Tab>                   complete names at any depth
   .help  .clear  .exit        this text, clear the screen, leave (or Ctrl-D)
 Ctrl-C clears the line, or cancels the statement that is running.
@@ -77,6 +102,11 @@ func (h *Help) Describe(L *lua.LState, v lua.LValue) string {
 		if name, ok := h.nameOf(L, x); ok {
 			return h.describeName(name)
 		}
+		if h.FuncName != nil {
+			if name, ok := h.FuncName(x); ok {
+				return h.describeName(name)
+			}
+		}
 		return "no help for this function: it is not part of the fly API"
 	case *lua.LTable:
 		if name, ok := h.tableName(L, x); ok {
@@ -101,21 +131,61 @@ func (h *Help) describeName(name string) string {
 		}
 	}
 	if len(lines) == 0 {
+		if h.Types != nil {
+			if text, ok := h.Types(name); ok {
+				return text
+			}
+		}
 		return fmt.Sprintf("no help for %q", name)
 	}
 	return name + ":\n" + strings.Join(lines, "\n")
 }
 
 func formatDoc(d Doc) string {
+	var b strings.Builder
 	s := d.Signature
 	if s == "" {
 		s = d.Name + "(...)"
 	}
-	s += "\n  " + d.Summary
-	if d.Op != "" {
-		s += "\n  REST: " + d.Op
+	b.WriteString(s + "\n  " + d.Summary)
+	fields := func(title string, list []DocField, defaults bool) {
+		if len(list) == 0 {
+			return
+		}
+		b.WriteString("\n" + title + ":")
+		cols := make([]string, len(list))
+		width := 0
+		for i, f := range list {
+			name := f.Name
+			if f.Optional {
+				name += "?"
+			}
+			cols[i] = name + ": " + f.Type
+			width = max(width, len(cols[i]))
+		}
+		for i, f := range list {
+			line := fmt.Sprintf("\n  %-*s", width, cols[i])
+			if f.Doc != "" {
+				line += "  " + f.Doc
+			}
+			if defaults && f.Default != "" {
+				line += " (default " + f.Default + ")"
+			}
+			b.WriteString(strings.TrimRight(line, " "))
+		}
 	}
-	return s
+	fields("Parameters", d.Params, false)
+	if d.Options != nil {
+		fields("Options", d.Options(), true)
+	}
+	fields("Returns", d.Returns, false)
+	if d.Example != "" {
+		b.WriteString("\nExample:\n  " + strings.ReplaceAll(d.Example, "\n", "\n  "))
+	}
+	if d.Op != "" {
+		b.WriteString("\nREST: " + d.Op)
+	}
+	return b.String()
 }
 
 // nameOf finds the qualified name of a function by walking the global

@@ -35,8 +35,10 @@ type Config struct {
 	FormatError func(error) string
 	Exec        func(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error)
 	Exited      func() (code int, exited bool)
-	// Docs feed help() and .help.
-	Docs []Doc
+	// Docs feed help() and .help; Types and FuncName are Help's.
+	Docs     []Doc
+	Types    func(name string) (string, bool)
+	FuncName func(fn *lua.LFunction) (string, bool)
 	// PureCalls are the functions completion may call (see Completer).
 	PureCalls map[string]bool
 	// Commands are dot commands beyond .help, .clear and .exit.
@@ -79,6 +81,7 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	ev := &Evaluator{L: cfg.L, Out: cfg.Stdout, Err: cfg.Stderr, Inspect: cfg.Inspect,
 		FormatError: cfg.FormatError, Exec: cfg.Exec, Exited: cfg.Exited}
 	help := NewHelp(cfg.Docs)
+	help.Types, help.FuncName = cfg.Types, cfg.FuncName
 	help.Install(cfg.L, func(s string) { fmt.Fprintln(cfg.Stdout, s) })
 	comp := &Completer{L: cfg.L, PureCalls: cfg.PureCalls}
 
