@@ -18,7 +18,30 @@ type checker struct {
 type funcState struct {
 	vararg bool
 	loops  int // enclosing loops, for break
+	line   int // where it is defined, 0 for the main chunk
+	active int // local variables in scope
 }
+
+// maxLocals is how many local variables a function may have in scope at
+// once in Lua 5.1 (LUAI_MAXVARS).
+const maxLocals = 200
+
+// local declares the local variable numbered pending (from 0) of the
+// statement being read, which all come into scope together at its end
+// (see activate), and refuses one more than maxLocals.
+func (c *checker) local(pending int) {
+	if c.fn.active+pending+1 <= maxLocals {
+		return
+	}
+	what := "main function"
+	if c.fn.line > 0 {
+		what = fmt.Sprintf("function at line %d", c.fn.line)
+	}
+	panic(errSyntax{line: c.line, msg: fmt.Sprintf("%s has more than %d local variables", what, maxLocals)})
+}
+
+// activate brings n declared local variables into scope.
+func (c *checker) activate(n int) { c.fn.active += n }
 
 // check returns the first syntax error of src, or ok false when Lua 5.1
 // reads it without error.
@@ -98,6 +121,8 @@ func blockFollow(t int) bool {
 // chunk reads statements up to the end of a block; return and break end it.
 func (c *checker) chunk() {
 	c.enter()
+	active := c.fn.active
+	defer func() { c.fn.active = active }()
 	last := false
 	for !last && !blockFollow(c.cur.t) {
 		if c.testNext(';') {
@@ -156,21 +181,29 @@ func (c *checker) statement() bool {
 		if method {
 			c.name()
 		}
-		c.body(line)
+		c.body(line, method)
 	case tkLocal:
 		c.next()
 		if c.testNext(tkFunction) {
 			c.name()
-			c.body(c.line)
+			c.local(0)
+			c.activate(1)
+			c.body(c.line, false)
 			break
 		}
-		c.name()
-		for c.testNext(',') {
+		n := 0
+		for {
 			c.name()
+			c.local(n)
+			n++
+			if !c.testNext(',') {
+				break
+			}
 		}
 		if c.testNext('=') {
 			c.exprList()
 		}
+		c.activate(n)
 	case tkReturn:
 		c.next()
 		if !blockFollow(c.cur.t) && c.cur.t != ';' {
@@ -217,8 +250,15 @@ func (c *checker) thenBlock() {
 func (c *checker) forStat(line int) {
 	c.next()
 	c.name()
+	// The loop's hidden variables ((for index), (for limit), (for step);
+	// (for generator), (for state), (for control)) come first.
+	outer := c.fn.active
+	vars := 1
 	switch c.cur.t {
 	case '=':
+		for i := range 4 {
+			c.local(i)
+		}
 		c.next()
 		c.expr()
 		c.checkNext(',')
@@ -227,8 +267,13 @@ func (c *checker) forStat(line int) {
 			c.expr()
 		}
 	case ',', tkIn:
+		for i := range 4 {
+			c.local(i)
+		}
 		for c.testNext(',') {
 			c.name()
+			c.local(3 + vars)
+			vars++
 		}
 		c.checkNext(tkIn)
 		c.exprList()
@@ -236,31 +281,43 @@ func (c *checker) forStat(line int) {
 		c.fail("'=' or 'in' expected")
 	}
 	c.checkNext(tkDo)
+	c.activate(3 + vars)
 	c.loopBody()
+	c.fn.active = outer
 	c.match(tkEnd, tkFor, line)
 }
 
 // body reads a function's parameters and block.
-func (c *checker) body(line int) {
+func (c *checker) body(line int, method bool) {
 	outer := c.fn
-	c.fn = &funcState{}
+	c.fn = &funcState{line: line}
+	if method {
+		c.local(0) // self
+		c.activate(1)
+	}
 	c.checkNext('(')
+	n := 0
 	if c.cur.t != ')' {
 		for {
 			if c.cur.t == tkDots {
 				c.next()
 				c.fn.vararg = true
+				c.local(n) // Lua 5.1's arg
+				n++
 				break
 			}
 			if c.cur.t != tkName {
 				c.fail("<name> or '...' expected")
 			}
 			c.next()
+			c.local(n)
+			n++
 			if !c.testNext(',') {
 				break
 			}
 		}
 	}
+	c.activate(n)
 	c.checkNext(')')
 	c.chunk()
 	c.match(tkEnd, tkFunction, line)
@@ -451,7 +508,7 @@ func (c *checker) simple() {
 		c.table()
 	case tkFunction:
 		c.next()
-		c.body(c.line)
+		c.body(c.line, false)
 	default:
 		c.primary()
 	}
