@@ -154,7 +154,7 @@ func (c *Control) Advance(d time.Duration) error {
 // f.Machine if set) fail as f says. Failures armed for the same operation
 // are used in the order they were armed. It returns an error naming what is
 // wrong with f: an unknown operation (with the closest known ones), a status
-// outside 100-599, both Status and Reset, or nothing to do at all.
+// outside 400-599, both Status and Reset, or nothing to do at all.
 func (c *Control) Fail(f Failure) error {
 	if f.Op == "" {
 		return errors.New("sim: fail: op is required (an operationId such as Machines_start)")
@@ -167,8 +167,8 @@ func (c *Control) Fail(f Failure) error {
 		return fmt.Errorf("sim: fail: unknown operation %q%s", f.Op, suggest(f.Op, known))
 	}
 	switch {
-	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
-		return fmt.Errorf("sim: fail: status %d is not an HTTP status (100-599)", f.Status)
+	case f.Status != 0 && (f.Status < 400 || f.Status > 599):
+		return fmt.Errorf("sim: fail: status %d is not an error status (400-599)", f.Status)
 	case f.Status != 0 && f.Reset:
 		return errors.New("sim: fail: give status or reset, not both")
 	case f.Status == 0 && !f.Reset && f.Delay <= 0:

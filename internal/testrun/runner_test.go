@@ -215,7 +215,13 @@ test("a lease outlives a long sleep through its refreshes", function()
     h.machines.stop(m.id) -- refused if the lease had expired and been taken
   end)
   -- the acquire, then a refresh every 15 s of the 120
-  t.equal(#sim.requests("Machines_create_lease"), 9)
+  local leases = sim.requests("Machines_create_lease")
+  t.equal(#leases, 9)
+  for i, q in ipairs(leases) do
+    -- each refresh reached the simulator before the lease could expire
+    t.truthy(q.status >= 200 and q.status < 300, "lease request " .. i .. ": " .. q.status)
+    t.equal(q.time - leases[1].time, (i - 1) * 15)
+  end
   t.equal(#sim.requests("Machines_release_lease"), 1)
 end)
 
