@@ -23,6 +23,7 @@ func (vm *VM) harden() {
 	if vm.cfg.sandbox {
 		L.SetGlobal("collectgarbage", L.NewFunction(sandboxCollectGarbage))
 	}
+	vm.boundAllocations()
 	if co, ok := L.GetGlobal("coroutine").(*lua.LTable); ok {
 		if resume, ok := co.RawGetString("resume").(*lua.LFunction); ok {
 			co.RawSetString("resume", L.NewFunction(boundedResume(resume)))

@@ -26,6 +26,10 @@ type config struct {
 	path     []string
 	now      func() time.Time
 	clock    Clock
+	// memLimit is WithMemoryLimit's budget; memLimitSet tells 0 (none)
+	// from not given.
+	memLimit    int64
+	memLimitSet bool
 }
 
 // WithClient sets the Machines API client the `fly` module calls through.

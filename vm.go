@@ -45,6 +45,9 @@ type VM struct {
 	fail   *failure
 	cancel context.CancelCauseFunc
 	exit   *ExitError
+	mem    *memWatch // the memory budget of the run, nil without one
+
+	memPeak uint64 // the heap growth the last call's watchdog saw
 
 	returned []lua.LValue // what the last Run or RunSource returned
 }
@@ -273,7 +276,9 @@ func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nr
 	// rendered: a __tostring of the script runs under it, never after it.
 	L.SetContext(cctx)
 	defer L.RemoveContext()
+	stopWatch := vm.watchMemory(cancel)
 	vals, err := lua51.Call(L, fn, nret, vm.handler, args...)
+	vm.memPeak = stopWatch()
 
 	if vm.exit != nil {
 		if vm.exit.Code == 0 {
@@ -287,10 +292,24 @@ func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nr
 			// The stack was exhausted before the handler could run.
 			vm.fail = &failure{traceback: api.StackTrace}
 		}
-		return nil, vm.scriptError(ctx, err)
+		serr := vm.scriptError(ctx, err)
+		var me *memoryError
+		if se, ok := serr.(*ScriptError); ok && errors.As(context.Cause(cctx), &me) {
+			// The watchdog ended the run: say so rather than "context canceled".
+			se.Err, se.Message, se.Value = me, me.Error(), me.Error()
+			if se.Where != "" {
+				se.Message = se.Where + ": " + se.Message
+			}
+		}
+		return nil, serr
 	}
 	return vals, nil
 }
+
+// MemoryPeak is how much the heap grew, at most, during the last Run,
+// RunSource, Eval or Call, as the memory watchdog saw it (read every few
+// milliseconds); 0 without a memory budget (WithMemoryLimit).
+func (vm *VM) MemoryPeak() uint64 { return vm.memPeak }
 
 // scriptError turns what PCall returned into a *ScriptError.
 func (vm *VM) scriptError(ctx context.Context, err error) error {

@@ -66,3 +66,16 @@ func TestInspectStopsWithContext(t *testing.T) {
 	assert.Less(t, len(s), 100000, "cut short")
 	assert.True(t, strings.HasSuffix(s, "...\n}"), s[max(0, len(s)-40):])
 }
+
+func TestJSONDecodeStopsWithContext(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	require.NoError(t, stdlib.Open(L, stdlib.Config{}))
+	doc := "[" + strings.Repeat("{\"a\":1},", 100000) + "1]"
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	L.SetContext(ctx)
+	defer L.RemoveContext()
+	_, err := stdlib.FromJSON(L, []byte(doc))
+	require.ErrorIs(t, err, context.Canceled)
+}

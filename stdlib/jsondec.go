@@ -83,6 +83,7 @@ type decoder struct {
 	pos     int
 	null    lua.LValue
 	arrayMT *lua.LTable
+	count   int // values decoded, for the checks of L's context
 
 	// Scratch stacks shared by every level: the values of the arrays and the
 	// members of the objects being read, so each table is made at its final
@@ -141,6 +142,14 @@ func (d *decoder) skipSpace() {
 }
 
 func (d *decoder) value(depth int) (lua.LValue, error) {
+	d.count++
+	if d.count%checkEvery == 0 {
+		// A huge document stops soon after the run's context ends (a
+		// deadline, or the memory budget's watchdog).
+		if ctx := d.L.Context(); ctx != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
 	if d.pos >= len(d.data) {
 		return nil, d.syntaxError("unexpected end of input, expected a value")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/flyscript/flyscript"
 	"github.com/flyscript/flyscript/client"
 )
 
@@ -28,6 +29,7 @@ type flags struct {
 	logLevel   string
 	sandbox    bool
 	envNames   []string // --env NAME, repeatable
+	maxMemory  sizeFlag // --max-memory SIZE
 	version    bool
 	help       bool
 
@@ -57,6 +59,8 @@ type settings struct {
 	// EnvNames are the variables of --env: when given (and always under
 	// --sandbox) the script sees these and no others.
 	EnvNames []string
+	// MaxMemory is the run's memory budget in bytes (0: none).
+	MaxMemory int64
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -87,6 +91,7 @@ func resolve(f flags, getenv func(string) string) (settings, error) {
 		LogLevel:   "info",
 		Sandbox:    f.sandbox,
 		EnvNames:   f.envNames,
+		MaxMemory:  maxMemory(f),
 	}
 	if f.timeout < 0 {
 		return s, &usageError{msg: "--timeout must not be negative"}
@@ -183,3 +188,15 @@ func lookupEnv(env []string) func(string) string {
 // It is not a secret, and distinctive so that no redaction ever touches
 // ordinary text.
 const simToken = "flyscript-simulator"
+
+// maxMemory is the budget of --max-memory, else the default: the
+// sandbox's own under --sandbox, defaultMaxMemory otherwise.
+func maxMemory(f flags) int64 {
+	switch {
+	case f.maxMemory.set:
+		return f.maxMemory.n
+	case f.sandbox:
+		return flyscript.DefaultSandboxMemoryLimit
+	}
+	return defaultMaxMemory
+}

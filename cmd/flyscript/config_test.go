@@ -33,7 +33,7 @@ func TestResolve(t *testing.T) {
 			name: "defaults",
 			env:  []string{"HOME=" + emptyHome},
 			check: func(t *testing.T, s settings) {
-				assert.Equal(t, settings{APIURL: "https://api.machines.dev", URLSource: "default", LogLevel: "info", RateLimits: true}, s)
+				assert.Equal(t, settings{APIURL: "https://api.machines.dev", URLSource: "default", LogLevel: "info", RateLimits: true, MaxMemory: defaultMaxMemory}, s)
 			},
 		},
 		{
@@ -74,7 +74,7 @@ func TestResolve(t *testing.T) {
 					Token: "flag-token", TokenSource: "--token",
 					APIURL: "http://localhost:4280", URLSource: "--api-url",
 					Timeout: 90 * time.Second, Trace: true, LogLevel: "debug", Sandbox: true,
-					JSON: true, RateLimits: false,
+					JSON: true, RateLimits: false, MaxMemory: 256 << 20,
 				}, s)
 			},
 		},

@@ -39,6 +39,8 @@ Flags (before the script name; everything after it goes to the script):
                      and no environment variables but those of --env
   --env NAME         let the script read the variable NAME (repeatable); once given,
                      os.getenv and env.get see only the variables named
+  --max-memory SIZE  end the script when it grows the heap past SIZE (e.g. 512MiB, 2GiB;
+                     0: no limit); default 1GiB, 256MiB with --sandbox
   -e CODE            run CODE; may be repeated
   -i                 open the REPL after the script (before the script name: after it,
                      -i is an argument of the script, like any other)
@@ -89,6 +91,7 @@ func parseFlags(args []string) (flags, error) {
 	var evals, envNames multiFlag
 	fs.Var(&evals, "e", "")
 	fs.Var(&envNames, "env", "")
+	fs.Var(&f.maxMemory, "max-memory", "")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			f.help = true
@@ -108,7 +111,7 @@ func parseFlags(args []string) (flags, error) {
 // command speaks: "--timeout" rather than "-timeout".
 func cleanFlagError(err error) string {
 	msg := err.Error()
-	for _, long := range []string{"app", "token", "api-url", "sim-state", "sim", "timeout", "trace", "log-level", "sandbox", "env", "version", "help", "json", "rate-limits"} {
+	for _, long := range []string{"app", "token", "api-url", "sim-state", "sim", "timeout", "trace", "log-level", "sandbox", "env", "max-memory", "version", "help", "json", "rate-limits"} {
 		msg = strings.ReplaceAll(msg, " -"+long, " --"+long)
 	}
 	if strings.HasPrefix(msg, "invalid value") && strings.Contains(msg, "--timeout") {

@@ -164,6 +164,7 @@ func (c *cli) main(ctx context.Context, args []string) (status int) {
 		flyscript.WithStdin(c.stdin),
 		flyscript.WithLogLevel(s.LogLevel),
 		flyscript.WithEnv(scriptEnv(c.env, s)),
+		flyscript.WithMemoryLimit(s.MaxMemory),
 		flyscript.WithProgress(isTerminal(c.stderr)),
 	}
 	if s.Sandbox {

@@ -86,3 +86,40 @@ print(t:sub(7, 30)) print(t:sub(48)) print(t:sub(20, 35)) print(t:sub(20, 34))`)
 	assert.Equal(t, 0, r.code, r)
 	assert.Equal(t, "[REDACTED]\n[REDACTED]\n[REDACTED]\n"+tok[19:34]+"\n", r.stdout, "15 characters are not a run")
 }
+
+// --max-memory ends a growing script with a clear error; string.rep of
+// 10 GB fails at once under the default budget instead of ending the
+// process; a bad size is a usage error.
+func TestMaxMemory(t *testing.T) {
+	r := cmd(t, invocation{}, "--sim", "-e", `print(#string.rep("x", 1e10))`)
+	assert.Equal(t, exitFailure, r.code, r)
+	assert.Contains(t, r.stderr, "string.rep: the result would take 9.3 GiB")
+	assert.Contains(t, r.stderr, "memory budget of 1 GiB")
+
+	r = cmd(t, invocation{}, "--sim", "--max-memory", "96MiB", "-e", `local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(10000) .. i end`)
+	assert.Equal(t, exitFailure, r.code, r)
+	assert.Regexp(t, `memory limit exceeded: the run grew the heap by [0-9.]+ MiB, past its budget of 96 MiB`, r.stderr)
+
+	r = cmd(t, invocation{}, "--sim", "--sandbox", "-e", `print(#string.rep("x", 3e8))`)
+	assert.Contains(t, r.stderr, "memory budget of 256 MiB", "the sandbox's default")
+
+	r = cmd(t, invocation{}, "--sim", "--max-memory", "0", "-e", `print(#string.rep("x", 3e8))`)
+	assert.Equal(t, "300000000\n", r.stdout, "0 means no budget")
+
+	r = cmd(t, invocation{}, "--sim", "--max-memory", "lots", "-e", `print(1)`)
+	assert.Equal(t, exitUsage, r.code, r)
+	assert.Contains(t, r.stderr, `invalid value "lots" for flag --max-memory: "lots" is not a size`)
+}
+
+func TestParseSize(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{"0": 0, "512MiB": 512 << 20, "2GiB": 2 << 30, "2G": 2 << 30, "300m": 300 << 20, "64k": 64 << 10, "1.5GB": 3 << 29, "1000": 1000} {
+		got, err := parseSize(in)
+		assert.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "-1M", "lots", "1TB"} {
+		_, err := parseSize(bad)
+		assert.Error(t, err, bad)
+	}
+}

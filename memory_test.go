@@ -1,0 +1,88 @@
+package flyscript
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Functions that build a large string at once check it against the
+// budget first: string.rep("x", 1e10) would end the host.
+//
+// The memory tests do not run in parallel: the budget is read on the
+// process's heap, which other tests would grow meanwhile.
+func TestMemoryLimitRefusesLargeAllocations(t *testing.T) {
+	vm, _, _ := newVM(t, WithMemoryLimit(64<<20))
+	cases := map[string]string{
+		`string.rep("x", 1e10)`: "string.rep: the result would take 9.3 GiB, more than the",
+		`("ab"):rep(1e9, ",")`:  "string.rep: the result would take 2.8 GiB",
+		`local s, t = ("x"):rep(1e6), {} for i = 1, 100 do t[i] = s end return table.concat(t, ",")`: "table.concat: the result would take 95.4 MiB",
+	}
+	for src, want := range cases {
+		_, err := vm.Eval(t.Context(), src)
+		require.Error(t, err, src)
+		assert.Contains(t, err.Error(), want, src)
+		assert.Contains(t, err.Error(), "of the run's memory budget of 64 MiB", src)
+	}
+	// Below the budget they work.
+	got, err := vm.Eval(t.Context(), `#string.rep("x", 2^20) + #table.concat({("y"):rep(2^20), "z"})`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(2<<20 + 1)}, got)
+}
+
+// A script whose memory grows step by step is ended by the watchdog with
+// ErrMemoryLimit, before the host runs out.
+func TestMemoryLimitWatchdog(t *testing.T) {
+	const limit = 128 << 20
+	vm, _, _ := newVM(t, WithMemoryLimit(limit))
+	start := time.Now()
+	err := vm.RunSource(t.Context(), "grow.lua", []byte(`local t = {}
+for i = 1, 1e9 do t[i] = ("x"):rep(10000) .. i end`))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.ErrorIs(t, err, ErrMemoryLimit)
+	assert.Regexp(t, `^grow.lua:2: memory limit exceeded: the run grew the heap by \d+(\.\d)? MiB, past its budget of 128 MiB$`, se.Message)
+	peak := vm.MemoryPeak()
+	t.Logf("stopped after %v; peak growth %s of %s", time.Since(start).Round(time.Millisecond), formatBytes(peak), formatBytes(limit))
+	assert.Greater(t, peak, uint64(limit), "stopped past the budget, not before")
+	assert.Less(t, peak, uint64(3*limit), "and not far past it")
+
+	// The VM is usable afterwards, and the next run has its own budget.
+	got, err := vm.Eval(t.Context(), `1 + 1`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(2)}, got)
+}
+
+// Garbage does not count: a loop allocating far more than the budget in
+// short-lived strings runs to its end.
+func TestMemoryLimitIgnoresGarbage(t *testing.T) {
+	vm, _, _ := newVM(t, WithMemoryLimit(32<<20))
+	got, err := vm.Eval(t.Context(), `local n = 0
+for i = 1, 2000 do local s = ("x"):rep(100000) .. i n = n + #s end
+return n > 2e8`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{true}, got)
+}
+
+func TestSandboxHasDefaultMemoryLimit(t *testing.T) {
+	vm, _, _ := newVM(t, WithSandbox())
+	_, err := vm.Eval(t.Context(), `string.rep("x", 1e9)`)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "memory budget of 256 MiB")
+
+	off, _, _ := newVM(t, WithSandbox(), WithMemoryLimit(0))
+	assert.Zero(t, off.cfg.memoryLimit())
+	free, _, _ := newVM(t)
+	assert.Zero(t, free.cfg.memoryLimit())
+}
+
+func TestFormatBytes(t *testing.T) {
+	for n, want := range map[uint64]string{
+		900: "900 B", 1024: "1 KiB", 256 << 20: "256 MiB", 3 << 29: "1.5 GiB",
+		1<<30 - 1: "1 GiB", 10003415040: "9.3 GiB",
+	} {
+		assert.Equal(t, want, formatBytes(n), "%d", n)
+	}
+}
