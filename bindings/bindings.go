@@ -23,6 +23,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -84,8 +85,9 @@ type Fly struct {
 	leases  map[string][]*keeper // "app/machine" -> leases held by fly.leases.with, innermost last
 	luaMods map[string]*lua.LTable
 	arrayMT *lua.LTable
-	lazy    *lazy.Set  // records' members decoded on first access
-	decEnv  *decodeEnv // made on first use
+	lazy    *lazy.Set   // records' members decoded on first access, namespaces built on first access
+	nsMeta  *lua.LTable // metatable of the fly table and app handles while namespaces are pending
+	decEnv  *decodeEnv  // made on first use
 
 	sched  *scheduler
 	wrapFn *lua.LFunction             // tasks.lua's wrap(raw), made on first use
@@ -147,8 +149,14 @@ func Open(L *lua.LState, cfg Config) (*Fly, error) {
 	return f, nil
 }
 
-// Module returns the fly table.
-func (f *Fly) Module() *lua.LTable { return f.module }
+// Module returns the fly table, every namespace built (a script builds
+// them on first access), so that a raw walk from Go sees them all.
+func (f *Fly) Module() *lua.LTable {
+	if err := lazy.Force(f.module); err != nil {
+		panic(err) // the registry is embedded and tested: a build defect
+	}
+	return f.module
+}
 
 // App returns the default app, "" when none is set.
 func (f *Fly) App() string { return f.app }
@@ -172,9 +180,16 @@ func (s *scope) appName() string {
 }
 
 // buildNamespace creates the fly table (top true) or an app handle's table
-// from the registry.
+// from the registry. Its functions are set at once; its namespaces
+// (fly.machines, fly.volumes, ...) are built on first access (nsPending),
+// with their keys in the registry's order so that pairs walks them as if
+// they had been built at once.
 func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 	L := f.vm
+	lay, err := registryLayout()
+	if err != nil {
+		return nil, err
+	}
 	root := L.NewTable()
 	if f.spaces == nil {
 		f.spaces = map[*lua.LTable]string{}
@@ -183,17 +198,63 @@ func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 	if !top {
 		f.spaces[root] = fmt.Sprintf("fly.app(%q)", sc.app)
 	}
+	var pending, sugar []string
+	for _, key := range lay.order {
+		if fn, ok := lay.top[key]; ok {
+			if !top && !fn.AppScoped {
+				continue
+			}
+			if src, ok := luaSugar[fn.Name]; ok {
+				sugar = append(sugar, src) // bound last, as in a namespace
+				continue
+			}
+			root.RawSetString(key, f.function(fn, sc))
+			continue
+		}
+		if !top && !lay.scoped[key] {
+			continue
+		}
+		root.RawSetString(key, lua.LTrue) // keep the key's place
+		root.RawSetString(key, lua.LNil)
+		pending = append(pending, key)
+	}
+	for _, src := range sugar {
+		if err := f.bindSugar(src, root, sc); err != nil {
+			return nil, err
+		}
+	}
+	if !top {
+		root.RawSetString("name", lua.LString(sc.app))
+	}
+	if len(pending) > 0 {
+		if f.nsMeta == nil {
+			f.nsMeta = L.NewTable()
+			f.lazy.Prepare(f.nsMeta)
+		}
+		root.Metatable = f.nsMeta
+		f.lazy.Add(root, &nsPending{f: f, sc: sc, top: top, pending: pending})
+	}
+	return root, nil
+}
+
+// buildOne makes the namespace name (its functions, sub-namespaces and Lua
+// sugar) of the fly table (top) or an app handle, whose name is parent.
+func (f *Fly) buildOne(sc *scope, top bool, parent, name string) (*lua.LTable, error) {
+	L := f.vm
+	lay, err := registryLayout()
+	if err != nil {
+		return nil, err
+	}
+	ns := L.NewTable()
+	f.spaces[ns] = parent + "." + name
 	sugar := map[string]*lua.LTable{} // Lua module -> namespace tables to bind
-	for _, fn := range registry() {
+	for _, fn := range lay.byNamespace[name] {
 		if !top && !fn.AppScoped {
 			continue
 		}
 		parts := strings.Split(fn.Name, ".")
-		if len(parts) < 2 || parts[0] != "fly" {
-			return nil, fmt.Errorf("bindings: bad function name %q", fn.Name)
-		}
-		t := root
-		for _, p := range parts[1 : len(parts)-1] {
+		t := ns
+		for _, p := range parts[2 : len(parts)-1] {
 			sub, ok := t.RawGetString(p).(*lua.LTable)
 			if !ok {
 				sub = L.NewTable()
@@ -213,11 +274,105 @@ func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 			return nil, err
 		}
 	}
-	if !top {
-		root.RawSetString("name", lua.LString(sc.app))
-	}
-	return root, nil
+	return ns, nil
 }
+
+// nsPending is what a fly table or an app handle keeps aside: the
+// namespaces not built yet (package lazy keeps this invisible).
+type nsPending struct {
+	f       *Fly
+	sc      *scope
+	top     bool
+	pending []string
+}
+
+// Fill builds the namespace key into t.
+func (n *nsPending) Fill(t *lua.LTable, key string) (bool, error) {
+	i := slices.Index(n.pending, key)
+	if i < 0 {
+		return false, nil
+	}
+	n.pending = slices.Delete(n.pending, i, i+1)
+	return true, n.fill(t, key)
+}
+
+func (n *nsPending) fill(t *lua.LTable, key string) error {
+	if t.RawGetString(key) != lua.LNil {
+		return nil
+	}
+	ns, err := n.f.buildOne(n.sc, n.top, n.f.spaces[t], key)
+	if err != nil {
+		return err
+	}
+	t.RawSetString(key, ns)
+	return nil
+}
+
+// FillAll builds every namespace not built yet into t.
+func (n *nsPending) FillAll(t *lua.LTable) error {
+	keys := n.pending
+	n.pending = nil
+	for _, k := range keys {
+		if err := n.fill(t, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Drop forgets the namespace key, set by the script before it was read.
+func (n *nsPending) Drop(key string) {
+	if i := slices.Index(n.pending, key); i >= 0 {
+		n.pending = slices.Delete(n.pending, i, i+1)
+	}
+}
+
+// Pending is the number of namespaces not built yet.
+func (n *nsPending) Pending() int { return len(n.pending) }
+
+// layout is the registry grouped for building the fly table: its keys in
+// the order they first appear, the functions set on it directly, and the
+// functions of each namespace.
+type layout struct {
+	order       []string
+	top         map[string]*Func
+	byNamespace map[string][]*Func
+	scoped      map[string]bool // namespaces with an app-scoped function
+}
+
+// registryLayout groups the registry once per process.
+var registryLayout = sync.OnceValues(func() (*layout, error) {
+	lay := &layout{top: map[string]*Func{}, byNamespace: map[string][]*Func{}, scoped: map[string]bool{}}
+	for _, fn := range registry() {
+		parts := strings.Split(fn.Name, ".")
+		if len(parts) < 2 || parts[0] != "fly" {
+			return nil, fmt.Errorf("bindings: bad function name %q", fn.Name)
+		}
+		key := parts[1]
+		if len(parts) == 2 {
+			if _, dup := lay.top[key]; dup {
+				return nil, fmt.Errorf("bindings: %q is defined twice", fn.Name)
+			}
+			if _, isNS := lay.byNamespace[key]; isNS {
+				return nil, fmt.Errorf("bindings: %q is both a function and a namespace", fn.Name)
+			}
+			lay.top[key] = fn
+			lay.order = append(lay.order, key)
+			continue
+		}
+		if _, isFn := lay.top[key]; isFn {
+			return nil, fmt.Errorf("bindings: %q is both a function and a namespace", key)
+		}
+		if _, seen := lay.byNamespace[key]; !seen {
+			lay.order = append(lay.order, key)
+		}
+		lay.byNamespace[key] = append(lay.byNamespace[key], fn)
+		if fn.AppScoped {
+			lay.scoped[key] = true
+		}
+	}
+	return lay, nil
+})
 
 // function makes the Lua function of fn acting in scope sc.
 func (f *Fly) function(fn *Func, sc *scope) *lua.LFunction {

@@ -139,6 +139,9 @@ func (c *Completer) field(v lua.LValue, name string) lua.LValue {
 		if !ok {
 			return lua.LNil
 		}
+		if lazy.FillKey(t, name) != nil { // a member built on first access
+			return lua.LNil
+		}
 		if f := t.RawGetString(name); f != lua.LNil {
 			return f
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 // Doc documents one Lua function for help(): the same registry that
@@ -227,6 +229,9 @@ func lookup(L *lua.LState, name string) lua.LValue {
 	for _, part := range strings.Split(name, ".") {
 		t, ok := cur.(*lua.LTable)
 		if !ok {
+			return lua.LNil
+		}
+		if lazy.FillKey(t, part) != nil { // a namespace built on first access
 			return lua.LNil
 		}
 		cur = t.RawGetString(part)

@@ -31,6 +31,10 @@ func TestCompleteLazyRecordMembers(t *testing.T) {
 	lazyRecord(c.L)
 	_, got, _ := c.Complete("m.", 2)
 	assert.Equal(t, []string{"config", "id"}, got)
+	lazyRecord(c.L)
+	line := "m.config.im"
+	_, got, _ = c.Complete(line, len(line))
+	assert.Equal(t, []string{"image"}, got)
 }
 
 // A record printed by the REPL shows the members never read.
