@@ -330,6 +330,9 @@ func (n *nsPending) Drop(key string) {
 // Pending is the number of namespaces not built yet.
 func (n *nsPending) Pending() int { return len(n.pending) }
 
+// Keys lists the namespaces not built yet.
+func (n *nsPending) Keys() []string { return slices.Clone(n.pending) }
+
 // layout is the registry grouped for building the fly table: its keys in
 // the order they first appear, the functions set on it directly, and the
 // functions of each namespace.

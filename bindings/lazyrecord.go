@@ -99,3 +99,12 @@ func (r *lazyRecord) Drop(key string) {
 
 // Pending is the number of members not decoded yet.
 func (r *lazyRecord) Pending() int { return len(r.members) }
+
+// Keys lists the members not decoded yet.
+func (r *lazyRecord) Keys() []string {
+	out := make([]string, len(r.members))
+	for i, m := range r.members {
+		out[i] = m.key
+	}
+	return out
+}

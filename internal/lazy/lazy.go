@@ -35,6 +35,8 @@ type Members interface {
 	Drop(key string)
 	// Pending is the number of members not filled yet.
 	Pending() int
+	// Keys lists the members not filled yet.
+	Keys() []string
 }
 
 // markerKey is the metatable field that leads Force from a table to its Set.
@@ -193,6 +195,23 @@ func Path(t *lua.LTable, path string) lua.LValue {
 		v = tt.RawGetString(part)
 	}
 	return v
+}
+
+// PendingKeys lists the members of t not filled yet, without filling them
+// (for code that must not build anything, as an error message's hint).
+func PendingKeys(t *lua.LTable) []string {
+	if t.Metatable == lua.LNil {
+		return nil
+	}
+	s := setOf(t)
+	if s == nil {
+		return nil
+	}
+	_, m := s.members(t)
+	if m == nil {
+		return nil
+	}
+	return m.Keys()
 }
 
 // luaIndex is the __index of lazy tables: it fills a pending member.

@@ -19,6 +19,7 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/lazy"
 	"github.com/flyscript/flyscript/internal/testrun"
 	"github.com/flyscript/flyscript/stdlib"
 )
@@ -472,6 +473,7 @@ func TestAppHandleMatchesTheBindings(t *testing.T) {
 	require.NoError(t, L.DoString(`handle = fly.app("api")`))
 	h, ok := L.GetGlobal("handle").(*lua.LTable)
 	require.True(t, ok)
+	require.NoError(t, lazy.Force(h)) // its namespaces are built on first access
 	var keys []string
 	h.ForEach(func(k, _ lua.LValue) { keys = append(keys, k.String()) })
 	fields := handleFields(t)

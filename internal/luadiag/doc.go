@@ -12,6 +12,7 @@
 //
 // Who may import it: the layer that compiles chunks and handles errors of
 // protected calls (internal/lua51), the root package (the embedding API),
-// bindings (task errors) and internal/repl. It imports only gopher-lua and
-// internal/editdist.
+// bindings (task errors) and internal/repl. It imports only gopher-lua,
+// internal/editdist and internal/lazy (to name the members of a table not
+// built yet without building them).
 package luadiag

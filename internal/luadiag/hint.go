@@ -7,6 +7,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/internal/editdist"
+	"github.com/flyscript/flyscript/internal/lazy"
 )
 
 // hint says what a nil global, field or method probably should have been,
@@ -111,6 +112,7 @@ func keys(t *lua.LTable) []string {
 				out = append(out, string(s))
 			}
 		})
+		out = append(out, lazy.PendingKeys(t)...) // a namespace or record member not built yet
 	}
 	add(t)
 	if mt, ok := t.Metatable.(*lua.LTable); ok {

@@ -44,6 +44,14 @@ func (m *members) Drop(key string) { delete(m.vals, key) }
 
 func (m *members) Pending() int { return len(m.vals) }
 
+func (m *members) Keys() []string {
+	out := make([]string, 0, len(m.vals))
+	for k := range m.vals {
+		out = append(out, k)
+	}
+	return out
+}
+
 // Table returns a table of fields, in their order, whose Aside fields are
 // kept aside until read, with a metatable prepared by a new lazy.Set of L
 // (its __name is "lazytest").
