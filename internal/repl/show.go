@@ -217,6 +217,9 @@ func moduleKeys(t *lua.LTable, depth int) ([]string, bool) {
 	if depth > 3 {
 		return nil, false
 	}
+	if lazy.Force(t) != nil { // namespaces built on first access
+		return nil, false
+	}
 	var keys []string
 	funcs, ok := 0, true
 	t.ForEach(func(k, v lua.LValue) {
