@@ -20,7 +20,8 @@ const testUsage = `usage: flyscript test [flags] [path ...]
 Runs the tests of *_test.lua files under each path (default: the current
 folder; hidden folders are skipped), each test against a fresh simulator in
 virtual time. Exit status: 0 when every test passes, 1 when any fails, 2 for
-a usage error or when no test file is found.
+a usage error or when no test file is found, 130, 143 or 129 when stopped by
+SIGINT, SIGTERM or SIGHUP.
 
 In a test file: test(name, fn), sim.advance(d), sim.fail{...},
 sim.requests(op?), sim.load(file), sim.save(file), sim.options{...},
@@ -117,8 +118,9 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		}
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "flyscript test: interrupted")
-		return exitInterrupted
+		msg, status := interruption(ctx) // 130, 143 or 129, as for a script
+		fmt.Fprintln(stderr, strings.Replace(msg, "flyscript:", "flyscript test:", 1))
+		return status
 	}
 	if sum.Tests == 0 && sum.OK() {
 		fmt.Fprintf(stderr, "flyscript test: no test matches --run %q\n", *runPattern)

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -122,4 +124,31 @@ end)
 	out := stdout.String() + stderr.String()
 	require.Contains(t, out, "| absent\n    | absent")
 	require.NotContains(t, out, "secretsecret")
+}
+
+// A signal stops the tests with the status of that signal, as it stops a
+// script: 130 for SIGINT, 143 for SIGTERM (CI cancelling a job), 129 for
+// SIGHUP.
+func TestTestCommandSignalStatus(t *testing.T) {
+	dir := testDir(t, map[string]string{"spin_test.lua": `test("spin", function() while true do end end)`})
+	for _, c := range []struct {
+		sig  syscall.Signal
+		code int
+		says string
+	}{
+		{syscall.SIGINT, exitInterrupted, "interrupted"},
+		{syscall.SIGTERM, exitTerminated, "terminated (SIGTERM)"},
+		{syscall.SIGHUP, exitHangup, "hangup (SIGHUP)"},
+	} {
+		t.Run(c.sig.String(), func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			timer := time.AfterFunc(200*time.Millisecond, func() { cancel(&signalError{sig: c.sig}) })
+			defer timer.Stop()
+			var stdout, stderr bytes.Buffer
+			code := run(ctx, []string{"test", dir}, strings.NewReader(""), &stdout, &stderr, nil)
+			require.Equal(t, c.code, code, "%s%s", stdout.String(), stderr.String())
+			require.Contains(t, stderr.String(), c.says)
+		})
+	}
 }
