@@ -31,7 +31,8 @@ Flags: the runner's (--app, --token, --api-url, --sim, --timeout, --trace,
   --plan-json FILE   also write the plan as JSON to FILE (stable between runs)
 
 Exit status: 0 the script succeeded in the shadow, 1 it failed (the plan up to
-the failure is printed), 2 usage error, 130 interrupted.
+the failure is printed), 2 usage error, 130, 143 or 129 stopped by SIGINT,
+SIGTERM or SIGHUP (the plan so far is printed).
 `
 
 // runnerValueFlags are the runner's flags that take a value, so that the
