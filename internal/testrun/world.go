@@ -1,6 +1,7 @@
 package testrun
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -139,6 +140,15 @@ func (w *world) rebuild(state []byte, from string) error {
 	if err := s.Err(); err != nil {
 		s.Close()
 		if from != "" {
+			// The simulator read the runner's copy: name the user's file.
+			var se *sim.StateError
+			if errors.As(err, &se) {
+				where := ""
+				if se.Where != "" {
+					where = "at " + se.Where + ": "
+				}
+				return fmt.Errorf("%s is not a simulator state file: %s%s", from, where, se.Problem)
+			}
 			return fmt.Errorf("%s is not a simulator state file: %v", from, err)
 		}
 		return err
