@@ -1,6 +1,7 @@
 // Package flyscript embeds flyscript's Lua runtime in a Go program: a Lua
 // 5.1 VM (gopher-lua) with the `fly` module for the Fly.io Machines API,
-// the host modules json, time, log and env, and the global inspect.
+// the host modules json, time, log, env, crypto, base64 and hex, and the
+// global inspect.
 //
 // # Running scripts
 //
@@ -20,7 +21,17 @@
 //
 // Scripts see their arguments as the global `arg` (arg[0] is the script) and
 // as `...`, like the lua command; a first line starting with "#" is skipped;
-// require also searches the script's folder.
+// require also searches the script's folder. Returned gives what the last
+// Run or RunSource returned.
+//
+// To run against the simulator (package sim) instead of Fly.io, give the
+// VM a client of one started in the process (ExampleWithClient_simulator):
+//
+//	srv, err := sim.Start()
+//	c, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"))
+//	vm, err := flyscript.New(flyscript.WithClient(c))
+//
+// Without WithClient every `fly` call fails with an error saying so.
 //
 // # Context and cancellation
 //
@@ -51,6 +62,9 @@
 // scripts its own capabilities:
 //
 //	vm.Expose("deployer", &Deployer{...}) // deployer:Deploy("nginx") in Lua
+//
+// An error a method or function returns reaches Lua as its message (a
+// string; nil when there was none): local id, err = deployer:Deploy(x).
 //
 // # Sandbox
 //

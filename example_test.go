@@ -302,3 +302,27 @@ func Example_untrusted() {
 	// 13
 	// nil
 }
+
+// A Go program runs a script against the simulator, started in the
+// process: no token, no network.
+func ExampleWithClient_simulator() {
+	srv, err := sim.Start(sim.WithTimings(sim.InstantTimings()))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	c, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"))
+	if err != nil {
+		panic(err)
+	}
+	vm, err := flyscript.New(flyscript.WithClient(c), flyscript.WithStdout(os.Stdout))
+	if err != nil {
+		panic(err)
+	}
+	defer vm.Close()
+	err = vm.RunSource(context.Background(), "demo.lua", []byte(`fly.apps.create{ name = "demo" } print(#fly.apps.list())`))
+	if err != nil {
+		fmt.Println("error:", err)
+	}
+	// Output: 1
+}

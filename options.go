@@ -33,7 +33,8 @@ type config struct {
 }
 
 // WithClient sets the Machines API client the `fly` module calls through.
-// Without it the `fly` functions raise "no API client configured".
+// Without it the `fly` functions raise "no API client: the program running
+// this script created its VM without one", with a hint naming this option.
 func WithClient(c *client.Client) Option { return func(cfg *config) { cfg.client = c } }
 
 // WithApp sets the default app of app-scoped namespaces (fly.machines, ...),

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
-	luar "layeh.com/gopher-luar"
 
 	"github.com/flyscript/flyscript/bindings"
 	"github.com/flyscript/flyscript/internal/lua51"
@@ -101,7 +100,9 @@ func (vm *VM) LState() *lua.LState { return vm.state }
 
 // Expose makes a Go value a Lua global through gopher-luar: structs and
 // pointers become userdata whose exported fields and methods scripts can use,
-// functions become callable, maps and slices are indexed in place. Values
+// functions become callable, maps and slices are indexed in place. An error
+// a method or function returns reaches Lua as its message (a string; nil
+// when there was none): `local id, err = deployer:Deploy(x)`. Values
 // already of a gopher-lua type (lua.LValue) are set as they are.
 func (vm *VM) Expose(name string, value any) error {
 	if err := vm.enter(); err != nil {
@@ -112,7 +113,7 @@ func (vm *VM) Expose(name string, value any) error {
 		vm.state.SetGlobal(name, lv)
 		return nil
 	}
-	vm.state.SetGlobal(name, luar.New(vm.state, value))
+	vm.state.SetGlobal(name, exposeValue(vm.state, value))
 	return nil
 }
 

@@ -43,10 +43,19 @@ func (f *Fly) do(L *lua.LState, x exchange) int {
 // any goroutine.
 func (f *Fly) send(ctx context.Context, req *client.Request) (*client.Response, error) {
 	if f.client == nil {
-		return nil, &Error{Code: codeInvalidArgument, Message: "no API client configured (pass a token, or run with --sim)"}
+		return nil, &Error{Code: codeInvalidArgument, Message: noClientMessage, Hint: noClientHint}
 	}
 	return f.client.Do(ctx, req)
 }
+
+// noClientMessage and noClientHint are the error of a fly call in a state
+// opened without a client: only an embedding program can make one (the
+// command always passes a client, or stops for want of a token).
+const (
+	noClientMessage = "no API client: the program running this script created its VM without one"
+	noClientHint    = "in Go, pass flyscript.WithClient(c) to flyscript.New: c from client.FromEnv() for the Fly.io API, " +
+		"or from client.New(client.WithBaseURL(srv.URL), client.WithToken(\"sim\")) with srv from sim.Start() for the simulator"
+)
 
 // single is the exchange of one request whose answer push converts.
 func (f *Fly) single(op string, req *client.Request, push func(L *lua.LState, resp *client.Response) int) exchange {

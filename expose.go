@@ -1,0 +1,136 @@
+package flyscript
+
+import (
+	"reflect"
+
+	lua "github.com/yuin/gopher-lua"
+	luar "layeh.com/gopher-luar"
+)
+
+// Go methods and functions report failure with an error result, which
+// gopher-luar hands to Lua as an opaque userdata ("userdata: 0x..."). Expose
+// turns those results into their message, a Lua string: `local ok, err =
+// deployer:Deploy(x)` gives err = "image not found", and nil when there was
+// no error. It does so through gopher-luar's public metatables: the method
+// table of each Go type reachable from the exposed value (through method
+// results and struct fields) gets wrappers that convert error results.
+
+// errorsConverted marks a method table already wrapped.
+const errorsConverted = "__flyscript_errors"
+
+var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+// exposeValue converts value for Lua as Expose does.
+func exposeValue(L *lua.LState, value any) lua.LValue {
+	lv := luar.New(L, value)
+	if fn, ok := lv.(*lua.LFunction); ok && returnsError(reflect.TypeOf(value)) {
+		return convertingErrors(L, fn)
+	}
+	convertTypes(L, reflect.TypeOf(value), map[reflect.Type]bool{}, 0)
+	return lv
+}
+
+// returnsError reports whether a function type has an error result.
+func returnsError(t reflect.Type) bool {
+	if t == nil || t.Kind() != reflect.Func {
+		return false
+	}
+	for i := range t.NumOut() {
+		if t.Out(i) == errorType {
+			return true
+		}
+	}
+	return false
+}
+
+// maxTypeDepth bounds the walk from the exposed value's type, so that a
+// field of a large library type does not make metatables for all of it.
+const maxTypeDepth = 4
+
+// convertTypes wraps the methods of t's gopher-luar metatable that return
+// errors, then does the same for the types those methods return and t's
+// fields hold, down to maxTypeDepth.
+func convertTypes(L *lua.LState, t reflect.Type, seen map[reflect.Type]bool, depth int) {
+	if t == nil || seen[t] || depth > maxTypeDepth {
+		return
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Array, reflect.Chan, reflect.Map, reflect.Ptr, reflect.Slice, reflect.Struct:
+	default:
+		return
+	}
+	mt := luar.MT(L, reflect.Zero(t).Interface())
+	if mt != nil {
+		if methods, ok := mt.RawGetString("methods").(*lua.LTable); ok && methods.RawGetString(errorsConverted) == lua.LNil {
+			methods.RawSetString(errorsConverted, lua.LTrue)
+			var names []string
+			methods.ForEach(func(k, v lua.LValue) {
+				if s, ok := k.(lua.LString); ok && s != errorsConverted {
+					names = append(names, string(s))
+				}
+			})
+			for _, name := range names {
+				if m, ok := methodByLuaName(t, name); ok && returnsError(m.Type) {
+					if fn, ok := methods.RawGetString(name).(*lua.LFunction); ok {
+						methods.RawSetString(name, convertingErrors(L, fn))
+					}
+				}
+			}
+		}
+	}
+	for i := range t.NumMethod() {
+		m := t.Method(i).Type
+		for j := range m.NumOut() {
+			convertTypes(L, m.Out(j), seen, depth+1)
+		}
+	}
+	switch t.Kind() {
+	case reflect.Ptr, reflect.Slice, reflect.Array, reflect.Chan, reflect.Map:
+		convertTypes(L, t.Elem(), seen, depth+1)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() {
+				convertTypes(L, t.Field(i).Type, seen, depth+1)
+			}
+		}
+	}
+}
+
+// methodByLuaName finds the Go method gopher-luar registered under name:
+// the method's name, or the same with a lower-case first letter.
+func methodByLuaName(t reflect.Type, name string) (reflect.Method, bool) {
+	for i := range t.NumMethod() {
+		m := t.Method(i)
+		if m.Name == name || lowerFirst(m.Name) == name {
+			return m, true
+		}
+	}
+	return reflect.Method{}, false
+}
+
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
+
+// convertingErrors wraps fn: its results that are Go errors become their
+// message.
+func convertingErrors(L *lua.LState, fn *lua.LFunction) *lua.LFunction {
+	return L.NewFunction(func(L *lua.LState) int {
+		n := L.GetTop()
+		L.Insert(fn, 1)
+		L.Call(n, lua.MultRet)
+		top := L.GetTop()
+		for i := 1; i <= top; i++ {
+			if ud, ok := L.Get(i).(*lua.LUserData); ok {
+				if err, ok := ud.Value.(error); ok {
+					L.Replace(i, lua.LString(err.Error()))
+				}
+			}
+		}
+		return top
+	})
+}
