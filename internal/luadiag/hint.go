@@ -1,7 +1,6 @@
 package luadiag
 
 import (
-	"sort"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -120,7 +119,6 @@ func keys(t *lua.LTable) []string {
 			add(idx)
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 
@@ -133,11 +131,15 @@ func closest(name string, keys []string) string {
 		limit = 2
 	}
 	best, bestD, ties := "", limit+1, 0
+	lower := strings.ToLower(name)
 	for _, k := range keys {
 		if k == name {
 			return ""
 		}
-		d := editdist.Distance(strings.ToLower(name), strings.ToLower(k))
+		if diff := len(k) - len(name); diff > limit || -diff > limit {
+			continue // the distance is at least the difference in length
+		}
+		d := editdist.Distance(lower, strings.ToLower(k))
 		switch {
 		case d < bestD:
 			best, bestD, ties = k, d, 1
