@@ -2,6 +2,7 @@ package flyscript
 
 import (
 	"bufio"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/sim"
 )
 
 // issue13Cases reads testdata/messages/want.txt: script name -> the first
@@ -82,4 +86,42 @@ func TestIssue13Fields(t *testing.T) {
 	se = run("d12")
 	assert.Equal(t, 6, se.Line)
 	assert.Equal(t, "d12.lua:2", se.Where)
+}
+
+// Hints on the `fly` module's own values, against the simulator: a
+// misspelt member of a record (whose members are decoded lazily), a member
+// the record lacks, a function called with a colon, task.wait().
+func TestHintsOnFlyValues(t *testing.T) {
+	t.Parallel()
+	s := sim.New(sim.WithTimings(sim.InstantTimings()), sim.WithRateLimits(false))
+	t.Cleanup(s.Close)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	api, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"), client.WithoutRateLimits())
+	require.NoError(t, err)
+	vm, _, _ := newVM(t, WithClient(api), WithApp("hints"))
+	_, err = vm.Eval(t.Context(), `fly.apps.create{name = "hints", org_slug = "personal"}
+		id = fly.machines.create{region = "ord", config = {image = "nginx:1"}}.id`)
+	require.NoError(t, err)
+	cases := []struct{ src, msg, hint string }{
+		{"local m = fly.machines.get(id) return m.confg.image",
+			"eval:1: attempt to index field 'confg' (a nil value) (hint: did you mean 'config'?)", "did you mean 'config'?"},
+		{"local m = fly.machines.get(id) return m.checks.http",
+			"eval:1: attempt to index field 'checks' (a nil value) (hint: this machine has no 'checks': the API leaves out fields it has no value for; test it before use)",
+			"this machine has no 'checks': the API leaves out fields it has no value for; test it before use"},
+		{"local r = fly.machines:list() return r",
+			"eval:1: fly.machines.list: called with a colon, so its first argument is the fly.machines table (hint: call it with a dot: fly.machines.list(...))",
+			"call it with a dot: fly.machines.list(...)"},
+		{"local t = fly.spawn(function() end) local r = t.wait() return r",
+			"eval:1: bad argument #1 to 'wait' (task expected, got nil) (hint: call it with a colon: task:wait())", "call it with a colon: task:wait()"},
+		{"local r = fly.machines.lsit() return r",
+			"eval:1: attempt to call field 'lsit' (a nil value) (hint: did you mean 'list'?)", "did you mean 'list'?"},
+	}
+	for _, c := range cases {
+		_, err := vm.Eval(t.Context(), c.src)
+		var se *ScriptError
+		require.ErrorAs(t, err, &se, c.src)
+		assert.Equal(t, c.msg, se.Message, c.src)
+		assert.Equal(t, c.hint, se.Hint, c.src)
+	}
 }
