@@ -1,6 +1,7 @@
 package flyscript
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,4 +44,28 @@ outer(function() pcall(function() error("x") end) end)
 outer(function() pcall(function() error("x") end) end)
 print(n)`)))
 	assert.Equal(t, "2\t1\n2\n4\n", out.String())
+}
+
+// A task of fly.parallel that overflows its stack fails with the line;
+// yielding across a Go call in a coroutine is an error, as in C Lua.
+func TestDepthAndYieldInTasksAndCoroutines(t *testing.T) {
+	t.Parallel()
+	vm, out, _ := newVM(t)
+	err := vm.RunSource(t.Context(), "tasks.lua", []byte(`local function g() return 1 + g() end
+local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end
+print(pcall(fly.parallel, {1, 2}, function(x) if x == 1 then return f(10000) end return g() end))
+local co = coroutine.create(function() return pcall(function() coroutine.yield(1) end) end)
+print(coroutine.resume(co))
+print(coroutine.status(co))
+local co2 = coroutine.create(function() table.sort({3, 1, 2}, function(a, b) coroutine.yield() return a < b end) end)
+print(coroutine.resume(co2))
+`))
+	require.NoError(t, err)
+	lines := strings.Split(out.String(), "\n")
+	require.Len(t, lines, 5)
+	assert.Contains(t, lines[0], "false")
+	assert.Contains(t, lines[0], "tasks.lua:1: stack overflow")
+	assert.Equal(t, "true\tfalse\tattempt to yield across metamethod/C-call boundary", lines[1])
+	assert.Equal(t, "dead", lines[2])
+	assert.Equal(t, "false\tattempt to yield across metamethod/C-call boundary", lines[3])
 }

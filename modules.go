@@ -17,12 +17,14 @@ var errExit = errors.New("os.exit")
 // open loads the libraries (see lua51.Open) with the host modules and the
 // `fly` module.
 func (vm *VM) open() error {
+	env := lua51.NewEnv(vm.cfg.getenv)
+	vm.getenv = env.Getenv
 	base, err := lua51.Open(vm.state, lua51.Config{
 		Sandbox: vm.cfg.sandbox,
 		Stdin:   vm.cfg.stdin,
 		Stdout:  vm.cfg.stdout,
 		Stderr:  vm.cfg.stderr,
-		Getenv:  vm.cfg.getenv,
+		Env:     env,
 		Modules: func(*lua.LState) error { return vm.openModules() },
 	})
 	vm.basePath = base
@@ -37,7 +39,7 @@ func (vm *VM) openModules() error {
 		Stdout:   vm.cfg.stdout,
 		Stderr:   vm.cfg.stderr,
 		LogLevel: vm.cfg.logLevel,
-		Getenv:   vm.cfg.getenv,
+		Getenv:   vm.getenv,
 		Now:      vm.cfg.now,
 		Sleep:    vm.sleepFunc(),
 		Exit:     vm.onExit,

@@ -35,7 +35,10 @@ type VM struct {
 	cfg      config
 	handler  *lua.LFunction
 	basePath string
-	fly      *bindings.Fly
+	// getenv is the environment of os.getenv and the env module: the
+	// host's, under what os.setenv set.
+	getenv func(string) (string, bool)
+	fly    *bindings.Fly
 
 	busy   atomic.Bool
 	closed bool

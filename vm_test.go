@@ -395,15 +395,20 @@ func TestWhereSkipsEmbeddedModules(t *testing.T) {
 	assert.False(t, flylua.IsChunk("assert.lua"))
 }
 
-// Filling the Lua stack makes gopher-lua panic out of a protected call (its
-// message handler overflows too): the script fails, the host and the VM go on.
+// Filling the call stack is a script error with the script's line, in the
+// main chunk, under pcall and in a coroutine; the host and the VM go on.
 func TestStackOverflowIsAScriptError(t *testing.T) {
 	t.Parallel()
-	vm, _, _ := newVM(t)
-	err := vm.RunSource(t.Context(), "big.lua", []byte("local t = {} for i = 1, 6000 do t[i] = i end\nreturn unpack(t)\n"))
+	vm, out, _ := newVM(t)
+	err := vm.RunSource(t.Context(), "deep.lua", []byte(`local function g() return 1 + g() end
+print(pcall(g))
+print(coroutine.resume(coroutine.create(g)))
+g()
+`))
 	var se *ScriptError
 	require.ErrorAs(t, err, &se)
-	assert.Contains(t, se.Message, "registry overflow")
+	assert.Equal(t, "deep.lua:1: stack overflow", se.Message)
+	assert.Equal(t, "false\tdeep.lua:1: stack overflow\nfalse\tdeep.lua:1: stack overflow\n", out.String())
 	vals, err := vm.Eval(t.Context(), "1 + 1")
 	require.NoError(t, err)
 	assert.Equal(t, []any{int64(2)}, vals)

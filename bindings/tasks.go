@@ -190,9 +190,9 @@ func (s *scheduler) step(L *lua.LState, t *task) {
 	var vals []lua.LValue
 	if !t.started {
 		t.started = true
-		st, err, vals = L.Resume(t.th, s.entry, append([]lua.LValue{s.armFn, t.fn}, args...)...)
+		st, vals, err = lua51.Resume(L, t.th, s.entry, append([]lua.LValue{s.armFn, t.fn}, args...)...)
 	} else {
-		st, err, vals = L.Resume(t.th, nil, args...)
+		st, vals, err = lua51.Resume(L, t.th, nil, args...)
 	}
 	switch st {
 	case lua.ResumeOK:

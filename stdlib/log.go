@@ -10,6 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/internal/lazy"
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 type logLevel int
@@ -87,7 +88,7 @@ func (in *instance) logAt(level logLevel) lua.LGFunction {
 		if L.GetTop() < 1 {
 			argError(L, name, 1, "message expected, got no value")
 		}
-		msg := L.ToStringMeta(L.Get(1)).String()
+		msg := lua51.ToString(L, L.Get(1))
 		fields := optTable(L, name, 2)
 
 		var b strings.Builder
@@ -137,7 +138,7 @@ func logValue(L *lua.LState, v lua.LValue) string {
 		return "null"
 	}
 	if fn := L.GetMetaField(v, "__tostring"); fn != lua.LNil {
-		return quoteIfNeeded(L.ToStringMeta(v).String())
+		return quoteIfNeeded(lua51.ToString(L, v))
 	}
 	if t, ok := v.(*lua.LTable); ok {
 		if out, err := ToJSON(t); err == nil {

@@ -109,6 +109,7 @@ func (o *opener) redirectIO() {
 	}))
 	L.SetField(iot, "write", L.NewFunction(func(L *lua.LState) int {
 		if outFile {
+			numbersAsLua(L, 1)
 			return forward(L, origWrite)
 		}
 		L.Insert(stdout, 1)
@@ -120,6 +121,27 @@ func (o *opener) redirectIO() {
 		}
 		L.Insert(stdin, 1)
 		return streamRead(L)
+	}))
+	// Files of io.open write numbers as Lua does too.
+	if mt, ok := L.GetTypeMetatable("FILE*").(*lua.LTable); ok {
+		if methods, ok := mt.RawGetString("__index").(*lua.LTable); ok {
+			if write, ok := methods.RawGetString("write").(*lua.LFunction); ok {
+				methods.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
+					numbersAsLua(L, 2)
+					return forward(L, write)
+				}))
+			}
+		}
+	}
+	origType, _ := L.GetField(iot, "type").(*lua.LFunction)
+	L.SetField(iot, "type", L.NewFunction(func(L *lua.LState) int {
+		if ud, ok := L.Get(1).(*lua.LUserData); ok {
+			if _, mine := ud.Value.(*stream); mine {
+				L.Push(lua.LString("file"))
+				return 1
+			}
+		}
+		return forward(L, origType)
 	}))
 	L.SetField(iot, "lines", L.NewFunction(func(L *lua.LState) int {
 		if L.GetTop() > 0 || inFile {
@@ -153,7 +175,7 @@ func streamWrite(L *lua.LState) int {
 		case lua.LString:
 			b.WriteString(string(v))
 		case lua.LNumber:
-			b.WriteString(v.String())
+			b.WriteString(FormatNumber(float64(v)))
 		default:
 			L.ArgError(i-1, "string expected, got "+v.Type().String())
 		}
@@ -195,6 +217,12 @@ func streamRead(L *lua.LState) int {
 // readFormat reads one value; ok is false at the end of the input.
 func readFormat(L *lua.LState, r *bufio.Reader, format lua.LValue, arg int) (lua.LValue, bool) {
 	if n, isNum := format.(lua.LNumber); isNum {
+		if n <= 0 { // read(0): "" unless at the end of the input
+			if _, err := r.Peek(1); err != nil {
+				return lua.LNil, false
+			}
+			return lua.LString(""), true
+		}
 		buf := make([]byte, int(n))
 		got, err := io.ReadFull(r, buf)
 		if got == 0 && (err != nil || n > 0) {
@@ -266,4 +294,14 @@ func forward(L *lua.LState, fn *lua.LFunction) int {
 	}
 	L.Call(n, lua.MultRet)
 	return L.GetTop() - n
+}
+
+// numbersAsLua replaces the numbers among the arguments from the from-th
+// on by their text as Lua 5.1 writes them ("%.14g").
+func numbersAsLua(L *lua.LState, from int) {
+	for i := from; i <= L.GetTop(); i++ {
+		if n, ok := L.Get(i).(lua.LNumber); ok {
+			L.Replace(i, lua.LString(FormatNumber(float64(n))))
+		}
+	}
 }

@@ -19,6 +19,10 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	// Getenv is what os.getenv looks variables up with.
 	Getenv func(string) (string, bool)
+	// Env, when set, is the environment of os.getenv and os.setenv (and
+	// Getenv is not used): the host shares it with its own modules so that
+	// they see what os.setenv set.
+	Env *Env
 	// Modules opens the host's modules; it runs after Lua's own libraries
 	// and before os.getenv, load, the sandbox and the io streams are set up.
 	Modules func(L *lua.LState) error
@@ -80,8 +84,7 @@ func Open(L *lua.LState, cfg Config) (basePath string, err error) {
 			return "", err
 		}
 	}
-	os := L.GetGlobal("os").(*lua.LTable)
-	L.SetField(os, "getenv", L.NewFunction(o.osGetenv))
+	o.openLibs()
 	o.openBase()
 	if cfg.Sandbox {
 		o.restrict()
@@ -89,17 +92,6 @@ func Open(L *lua.LState, cfg Config) (basePath string, err error) {
 		o.redirectIO()
 	}
 	return basePath, nil
-}
-
-// osGetenv is os.getenv over the VM's environment (WithEnv, WithGetenv).
-func (o *opener) osGetenv(L *lua.LState) int {
-	v, ok := o.cfg.Getenv(L.CheckString(1))
-	if !ok {
-		L.Push(lua.LNil)
-		return 1
-	}
-	L.Push(lua.LString(v))
-	return 1
 }
 
 // sandboxMessage is the error of everything WithSandbox leaves out.

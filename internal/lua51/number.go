@@ -2,6 +2,7 @@ package lua51
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -72,4 +73,111 @@ func trimZeros(s string) string {
 	}
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")
+}
+
+// isSpace is C's isspace in the C locale.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+func trimSpace(s string) string {
+	i, j := 0, len(s)
+	for i < j && isSpace(s[i]) {
+		i++
+	}
+	for j > i && isSpace(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
+
+// ParseNumber converts a string to a number as Lua 5.1 does (luaO_str2d
+// over C's strtod): decimal with an optional exponent, hexadecimal
+// ("0x1F", and hexadecimal floats "0x1p4"), "inf" and "nan", surrounded by
+// optional white space.
+func ParseNumber(s string) (float64, bool) {
+	s = trimSpace(s)
+	if s == "" || strings.ContainsRune(s, '_') {
+		return 0, false
+	}
+	body := strings.TrimLeft(s, "+-")
+	sign := s[:len(s)-len(body)]
+	if len(sign) > 1 {
+		return 0, false
+	}
+	if len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') && !strings.ContainsAny(body, "pP") {
+		if !strings.ContainsRune(body, '.') {
+			n, ok := ParseInteger(body[2:], 16)
+			if sign == "-" {
+				n = -n
+			}
+			return n, ok
+		}
+		s = sign + body + "p0" // a hexadecimal fraction without exponent: strtod reads it
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
+			return 0, false
+		}
+	}
+	return f, true
+}
+
+// ParseInteger is tonumber(s, base) for a base other than 10: C's strtoul
+// over the whole string, white space around it allowed.
+func ParseInteger(s string, base int) (float64, bool) {
+	s = trimSpace(s)
+	neg := false
+	switch {
+	case strings.HasPrefix(s, "-"):
+		neg, s = true, s[1:]
+	case strings.HasPrefix(s, "+"):
+		s = s[1:]
+	}
+	if base == 16 && len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = s[2:]
+	}
+	if s == "" {
+		return 0, false
+	}
+	var n uint64
+	overflow := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var d int
+		switch {
+		case c >= '0' && c <= '9':
+			d = int(c - '0')
+		case c >= 'a' && c <= 'z':
+			d = int(c-'a') + 10
+		case c >= 'A' && c <= 'Z':
+			d = int(c-'A') + 10
+		default:
+			return 0, false
+		}
+		if d >= base {
+			return 0, false
+		}
+		hi, lo := bitsMulAdd(n, uint64(base), uint64(d))
+		if hi != 0 {
+			overflow = true
+		}
+		n = lo
+	}
+	if overflow {
+		n = math.MaxUint64
+	}
+	if neg {
+		n = -n
+	}
+	return float64(n), true
+}
+
+// bitsMulAdd is n*base+d as a 128-bit result.
+func bitsMulAdd(n, base, d uint64) (hi, lo uint64) {
+	hi, lo = bits.Mul64(n, base)
+	var carry uint64
+	lo, carry = bits.Add64(lo, d, 0)
+	return hi + carry, lo
 }

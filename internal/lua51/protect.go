@@ -42,17 +42,32 @@ func pcall(L *lua.LState, nargs, nret int, handler *lua.LFunction, trace bool) (
 	flag := hasErrorFunc(L)
 	saved := *flag
 	mark := lastOpen(L)
+	_, nested := L.GetStack(0)
 	var tb string
 	defer func() {
 		*flag = saved
 		if r := recover(); r != nil {
+			if nested {
+				// gopher-lua left its stacks as they were at the failure: only
+				// the outermost protected call may go on from there.
+				panic(r)
+			}
 			err = escaped(r)
 		}
 		if err != nil {
 			closeAfter(L, mark)
 			var api *lua.ApiError
-			if trace && errors.As(err, &api) && api.StackTrace == "" {
-				api.StackTrace = tb
+			if errors.As(err, &api) {
+				if trace && api.StackTrace == "" {
+					api.StackTrace = tb
+				}
+				if i := strings.Index(api.StackTrace, "stack traceback:"); i > 0 {
+					api.StackTrace = api.StackTrace[i:] // without Go's stack
+				}
+				if s, ok := api.Object.(lua.LString); ok && isOverflow(s) {
+					// The handler could not run: the call stack was full.
+					api.Object = lua.LString(firstLocation(api.StackTrace) + "stack overflow")
+				}
 			}
 		}
 	}()
@@ -126,19 +141,38 @@ func Traceback(L *lua.LState, level int) string {
 // messageHandler runs at the point of every runtime error, before the stack
 // unwinds: every runtime error of the project passes through this one
 // function (the place where messages are completed). It returns the error
-// value, with gopher-lua's "lua callstack overflow" (raised without a
-// location when the call stack is full) made Lua's "stack overflow" at the
-// line that overflowed.
+// value, with gopher-lua's "registry overflow" (the value stack is full)
+// made Lua's "stack overflow".
 func messageHandler(L *lua.LState) int {
 	v := L.Get(1)
-	if s, ok := v.(lua.LString); ok && strings.HasPrefix(string(s), callstackOverflow) {
-		v = lua.LString(Where(L, 1) + "stack overflow")
+	if s, ok := v.(lua.LString); ok {
+		if head, found := strings.CutSuffix(string(s), registryOverflow); found {
+			v = lua.LString(head + "stack overflow")
+		}
 	}
 	v = luadiag.Runtime(L, v)
 	L.SetTop(0)
 	L.Push(v)
 	return 1
 }
+
+// firstLocation is "chunk:line: " of the first Lua frame of a gopher-lua
+// traceback, "" when it has none.
+func firstLocation(tb string) string {
+	for _, line := range strings.Split(tb, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "[G]") || strings.HasPrefix(line, "stack traceback") {
+			continue
+		}
+		if i := strings.Index(line, ": "); i > 0 && strings.Contains(line[:i], ":") {
+			return line[:i+2]
+		}
+	}
+	return ""
+}
+
+// registryOverflow ends gopher-lua's message when the value stack is full.
+const registryOverflow = "registry overflow"
 
 // callstackOverflow is the text of gopher-lua's panic when a growing call
 // stack reaches its limit.

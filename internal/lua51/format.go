@@ -1,0 +1,313 @@
+package lua51
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// openString replaces string.format.
+func (o *opener) openString() {
+	if str, ok := o.L.GetGlobal("string").(*lua.LTable); ok {
+		str.RawSetString("format", o.L.NewFunction(strFormat))
+	}
+}
+
+// strFormat is string.format(fmt, ...) as Lua 5.1 writes it: C's printf
+// conversions %d %i %u %c %x %X %o %e %E %f %g %G, %q, %s and %%, with
+// flags, width and precision, strings that hold numbers accepted for the
+// numeric conversions, and an error for a missing or wrong argument or an
+// unknown conversion.
+func strFormat(L *lua.LState) int {
+	format := L.CheckString(1)
+	var b strings.Builder
+	arg := 1
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(format) {
+			L.RaiseError("invalid option '%%' to 'format'")
+		}
+		if format[i] == '%' {
+			b.WriteByte('%')
+			continue
+		}
+		spec, next := scanSpec(L, format, i)
+		i = next
+		arg++
+		conv := format[i]
+		switch conv {
+		case 'd', 'i':
+			n := checkInt(L, arg)
+			b.WriteString(spec.pad(spec.integer(absInt(n), n < 0, "")))
+		case 'u':
+			b.WriteString(spec.pad(spec.integer(strconv.FormatUint(uint64(checkInt(L, arg)), 10), false, "")))
+		case 'o':
+			digits := strconv.FormatUint(uint64(checkInt(L, arg)), 8)
+			prefix := ""
+			if spec.alt && digits[0] != '0' {
+				prefix = "0"
+			}
+			b.WriteString(spec.pad(spec.integer(digits, false, prefix)))
+		case 'x', 'X':
+			n := uint64(checkInt(L, arg))
+			digits := strconv.FormatUint(n, 16)
+			prefix := ""
+			if spec.alt && n != 0 {
+				prefix = "0x"
+			}
+			s := spec.integer(digits, false, prefix)
+			if conv == 'X' {
+				s = strings.ToUpper(s)
+			}
+			b.WriteString(spec.pad(s))
+		case 'c':
+			n := checkInt(L, arg)
+			s := ""
+			if byte(n) != 0 { // C stops the piece at a NUL, as Lua 5.1's format does
+				s = string([]byte{byte(n)})
+			}
+			sp := spec
+			sp.zero = false
+			b.WriteString(sp.pad(s))
+		case 'e', 'E', 'f', 'g', 'G':
+			b.WriteString(spec.pad(spec.float(checkNumber(L, arg), conv)))
+		case 'q':
+			b.WriteString(quote(checkFormatString(L, arg)))
+		case 's':
+			s := checkFormatString(L, arg)
+			if spec.prec < 0 && len(s) >= 100 {
+				b.WriteString(s) // Lua 5.1 adds long strings whole, without the width
+				continue
+			}
+			if spec.prec >= 0 && len(s) > spec.prec {
+				s = s[:spec.prec]
+			}
+			sp := spec
+			sp.zero = false
+			b.WriteString(sp.pad(s))
+		default:
+			L.RaiseError("invalid option '%%%c' to 'format'", conv)
+		}
+	}
+	L.Push(lua.LString(b.String()))
+	return 1
+}
+
+// formatSpec is the part of a conversion between % and its letter.
+type formatSpec struct {
+	minus, plus, space, alt, zero bool
+	width, prec                   int // prec < 0: none
+}
+
+// scanSpec reads flags, width and precision from format[i:], as Lua 5.1's
+// scanformat does (at most 5 flags, 2 digits each), and returns the index
+// of the conversion letter.
+func scanSpec(L *lua.LState, format string, i int) (formatSpec, int) {
+	spec := formatSpec{prec: -1}
+	start := i
+	for i < len(format) && strings.IndexByte("-+ #0", format[i]) >= 0 {
+		switch format[i] {
+		case '-':
+			spec.minus = true
+		case '+':
+			spec.plus = true
+		case ' ':
+			spec.space = true
+		case '#':
+			spec.alt = true
+		case '0':
+			spec.zero = true
+		}
+		i++
+	}
+	if i-start > 5 {
+		L.RaiseError("invalid format (repeated flags)")
+	}
+	digits := func() int {
+		n, d := 0, 0
+		for i < len(format) && format[i] >= '0' && format[i] <= '9' {
+			n = n*10 + int(format[i]-'0')
+			i++
+			d++
+		}
+		if d > 2 {
+			L.RaiseError("invalid format (width or precision too long)")
+		}
+		return n
+	}
+	spec.width = digits()
+	if i < len(format) && format[i] == '.' {
+		i++
+		spec.prec = digits()
+	}
+	if i >= len(format) {
+		L.RaiseError("invalid option '%%' to 'format'")
+	}
+	return spec, i
+}
+
+// pad fills s to the width with spaces (or zeros after the sign and base
+// prefix, for the 0 flag without -).
+func (s formatSpec) pad(str string) string {
+	n := s.width - len(str)
+	if n <= 0 {
+		return str
+	}
+	switch {
+	case s.minus:
+		return str + strings.Repeat(" ", n)
+	case s.zero:
+		head := 0
+		if head < len(str) && strings.IndexByte("+- ", str[head]) >= 0 {
+			head++
+		}
+		if len(str) > head+1 && str[head] == '0' && (str[head+1] == 'x' || str[head+1] == 'X') {
+			head += 2
+		}
+		return str[:head] + strings.Repeat("0", n) + str[head:]
+	}
+	return strings.Repeat(" ", n) + str
+}
+
+// integer is the digits of an integer conversion with its sign, precision
+// (minimum digits; the 0 flag is ignored with one) and prefix.
+func (s formatSpec) integer(digits string, neg bool, prefix string) string {
+	if s.prec >= 0 {
+		if s.prec == 0 && digits == "0" {
+			digits = ""
+		}
+		if len(digits) < s.prec {
+			digits = strings.Repeat("0", s.prec-len(digits)) + digits
+		}
+		s.zero = false
+	}
+	return s.sign(neg) + prefix + digits
+}
+
+func (s formatSpec) sign(neg bool) string {
+	switch {
+	case neg:
+		return "-"
+	case s.plus:
+		return "+"
+	case s.space:
+		return " "
+	}
+	return ""
+}
+
+// float is a floating-point conversion; infinities and NaN are written as
+// C writes them ("inf", "-nan"), in capitals for %E and %G.
+func (s formatSpec) float(f float64, conv byte) string {
+	prec := s.prec
+	if prec < 0 {
+		prec = 6
+	}
+	neg := math.Signbit(f)
+	var body string
+	switch {
+	case math.IsInf(f, 0):
+		body = "inf"
+	case math.IsNaN(f):
+		body = "nan"
+	case conv == 'g' || conv == 'G':
+		body = formatG(math.Abs(f), prec, false, s.alt)
+	default:
+		verb := "%." + strconv.Itoa(prec)
+		if s.alt {
+			verb = "%#." + strconv.Itoa(prec)
+		}
+		body = fmt.Sprintf(verb+string(conv|0x20), math.Abs(f))
+	}
+	if conv == 'E' || conv == 'G' {
+		body = strings.ToUpper(body)
+	}
+	return s.sign(neg) + body
+}
+
+// checkInt is luaL_checknumber cast to a C long, as %d takes it.
+func checkInt(L *lua.LState, n int) int64 {
+	f := checkNumber(L, n)
+	switch {
+	case math.IsNaN(f):
+		return math.MinInt64
+	case f >= math.MaxInt64:
+		return math.MaxInt64
+	case f <= math.MinInt64:
+		return math.MinInt64
+	}
+	return int64(f)
+}
+
+func absInt(n int64) string {
+	if n < 0 {
+		return strconv.FormatUint(uint64(-n), 10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// checkNumber is luaL_checknumber: a number, or a string holding one.
+func checkNumber(L *lua.LState, n int) float64 {
+	switch v := L.Get(n).(type) {
+	case lua.LNumber:
+		return float64(v)
+	case lua.LString:
+		if f, ok := ParseNumber(string(v)); ok {
+			return f
+		}
+	}
+	argExpected(L, n, lua.LTNumber)
+	return 0
+}
+
+// argExpected raises "bad argument #n (<type> expected, got <type>)", or
+// "(no value)" past the last argument, as luaL_typerror does.
+func argExpected(L *lua.LState, n int, want lua.LValueType) {
+	if n > L.GetTop() {
+		L.ArgError(n, "no value")
+	}
+	L.ArgError(n, want.String()+" expected, got "+L.Get(n).Type().String())
+}
+
+// checkFormatString is luaL_checklstring: a string, or a number written
+// with "%.14g".
+func checkFormatString(L *lua.LState, n int) string {
+	switch v := L.Get(n).(type) {
+	case lua.LString:
+		return string(v)
+	case lua.LNumber:
+		return FormatNumber(float64(v))
+	}
+	argExpected(L, n, lua.LTString)
+	return ""
+}
+
+// quote is %q: the string between double quotes, with ", \, newline, \r
+// and \0 escaped as Lua 5.1 escapes them.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '\\', '\n':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\r':
+			b.WriteString(`\r`)
+		case 0:
+			b.WriteString(`\000`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

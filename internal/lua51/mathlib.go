@@ -1,0 +1,51 @@
+package lua51
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// openMath replaces math.random and math.randomseed with a generator of the
+// state's own, so that math.randomseed(x) repeats a sequence (gopher-lua's
+// use the process-wide generator), and sets math.huge.
+func (o *opener) openMath() {
+	m, ok := o.L.GetGlobal("math").(*lua.LTable)
+	if !ok {
+		return
+	}
+	seed := uint64(time.Now().UnixNano())
+	r := rand.New(rand.NewPCG(seed, seed>>32|1))
+	m.RawSetString("random", o.L.NewFunction(func(L *lua.LState) int { return mathRandom(L, r) }))
+	m.RawSetString("randomseed", o.L.NewFunction(func(L *lua.LState) int {
+		s := uint64(int64(checkNumber(L, 1)))
+		*r = *rand.New(rand.NewPCG(s, 0x9e3779b97f4a7c15))
+		return 0
+	}))
+	m.RawSetString("huge", lua.LNumber(math.Inf(1)))
+}
+
+// mathRandom is math.random([m [, n]]) with Lua 5.1's checks.
+func mathRandom(L *lua.LState, r *rand.Rand) int {
+	switch L.GetTop() {
+	case 0:
+		L.Push(lua.LNumber(r.Float64()))
+	case 1:
+		u := checkInt(L, 1)
+		if u < 1 {
+			L.ArgError(1, "interval is empty")
+		}
+		L.Push(lua.LNumber(1 + r.Int64N(u)))
+	case 2:
+		l, u := checkInt(L, 1), checkInt(L, 2)
+		if l > u {
+			L.ArgError(2, "interval is empty")
+		}
+		L.Push(lua.LNumber(l + r.Int64N(u-l+1)))
+	default:
+		L.RaiseError("wrong number of arguments")
+	}
+	return 1
+}
