@@ -61,21 +61,23 @@ local function key_path(path, k)
   return path .. "[" .. show(k) .. "]"
 end
 
--- diff returns nil when a and b are deeply equal, or the path and the two
--- values where they first differ. Metatables are not compared.
-local function diff(a, b, path, seen)
-  if a == b then
-    return nil
+-- diff appends to out, in key order, the paths where a and b differ and
+-- the two values there, as {path, a, b}, stopping at limit entries. NaN is
+-- the same as NaN; metatables are not compared.
+local function diff(a, b, path, seen, out, limit)
+  if #out >= limit or a == b then
+    return
   end
   if type(a) == "number" and type(b) == "number" and a ~= a and b ~= b then
-    return nil -- NaN is the same as NaN
+    return
   end
   if type(a) ~= "table" or type(b) ~= "table" then
-    return path, a, b
+    out[#out + 1] = { path, a, b }
+    return
   end
   seen[a] = seen[a] or {}
   if seen[a][b] then
-    return nil
+    return
   end
   seen[a][b] = true
   local keys = {}
@@ -90,21 +92,38 @@ local function diff(a, b, path, seen)
     return type(x) < type(y)
   end)
   for _, k in ipairs(keys) do
-    local p, x, y = diff(rawget(a, k), rawget(b, k), key_path(path, k), seen)
-    if p then
-      return p, x, y
-    end
+    diff(rawget(a, k), rawget(b, k), key_path(path, k), seen, out, limit)
   end
-  return nil
 end
 
---- same(actual, expected, msg?): deep equality of values and tables.
+-- maxDiffs bounds the differences assert.same lists.
+local maxDiffs = 10
+
+--- same(actual, expected, msg?): deep equality of values and tables. The
+--- message names where they differ: the one place, or each of them (up to
+--- 10) on a line of its own.
 function M.same(actual, expected, msg)
-  local path, x, y = diff(actual, expected, "", {})
-  if path then
-    local where = path == "" and "" or (" at " .. path:gsub("^%.", ""))
-    fail("same", "values differ" .. where .. ": expected " .. show(y) .. ", got " .. show(x), msg)
+  local out = {}
+  diff(actual, expected, "", {}, out, maxDiffs + 1)
+  if #out == 0 then
+    return
   end
+  local function where(path)
+    return (path:gsub("^%.", ""))
+  end
+  if #out == 1 then
+    local path, x, y = out[1][1], out[1][2], out[1][3]
+    local at = path == "" and "" or (" at " .. where(path))
+    fail("same", "values differ" .. at .. ": expected " .. show(y) .. ", got " .. show(x), msg)
+  end
+  local lines = {}
+  for i = 1, math.min(#out, maxDiffs) do
+    local path, x, y = out[i][1], out[i][2], out[i][3]
+    lines[#lines + 1] = "\n  " .. where(path) .. ": expected " .. show(y) .. ", got " .. show(x)
+  end
+  local more = #out > maxDiffs and "\n  ..." or ""
+  local count = #out > maxDiffs and ("more than " .. maxDiffs) or tostring(#out)
+  fail("same", "values differ in " .. count .. " places:" .. table.concat(lines) .. more, msg)
 end
 
 --- truthy(v, msg?): v is neither nil nor false.

@@ -20,6 +20,13 @@ t.same(0/0, 0/0)
 t.match(failure(function() t.same({a = {1, 2}}, {a = {1, 3}}) end), "assert.same: values differ at a[2]: expected 3, got 2")
 t.match(failure(function() t.same({a = 1}, {a = 1, b = 2}) end), "values differ at b: expected 2, got nil")
 t.match(failure(function() t.same(1, "1") end), [[values differ: expected "1", got 1]])
+t.match(failure(function() t.same({a = 1, b = {2, 3}}, {a = 9, b = {2, 4}, c = 5}) end),
+  "assert.same: values differ in 3 places:\n  a: expected 9, got 1\n  b%[2%]: expected 4, got 3\n  c: expected 5, got nil$")
+local many1, many2 = {}, {}
+for i = 1, 12 do many1[i], many2[i] = i, -i end
+local e = failure(function() t.same(many1, many2, "lists") end)
+t.match(e, "values differ in more than 10 places:\n  %[1%]: expected %-1, got 1\n")
+t.match(e, "\n  %[10%]: expected %-10, got 10\n  ...: lists$")
 local c1, c2 = {}, {}
 c1.self, c2.self = c1, c2
 t.same(c1, c2)
