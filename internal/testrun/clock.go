@@ -8,10 +8,10 @@ import (
 	"github.com/flyscript/flyscript/sim"
 )
 
-// Epoch is where the virtual clock of a test file starts. Each test starts
+// epoch is where the virtual clock of a test file starts. Each test starts
 // on a whole hour at least an hour after the previous test of its file
 // ended, so that the client's rate-limit buckets are full again.
-var Epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // vclock is the virtual clock of one test file: the fake clock of the
 // simulator of the test running, which the VM (flyscript.Clock) and the

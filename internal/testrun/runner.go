@@ -160,7 +160,7 @@ func runFile(ctx context.Context, path string, opts Options) []Result {
 		if ctx.Err() != nil {
 			break
 		}
-		start := Epoch
+		start := epoch
 		if !first {
 			start = w.nextStart()
 		}

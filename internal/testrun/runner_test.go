@@ -349,3 +349,21 @@ test("after", function() end)
 	require.Contains(t, rs[0].Message, "timed out after 200ms")
 	require.Equal(t, Pass, rs[1].Outcome, "the next test still runs")
 }
+
+// TestClockStarts: the first test of a file starts at the documented
+// epoch, each next one on a whole hour at least an hour after the previous
+// test ended.
+func TestClockStarts(t *testing.T) {
+	p := writeTest(t, map[string]string{"c_test.lua": `
+local t = require("assert")
+test("first", function()
+  t.equal(time.format(time.now()), "2026-01-01T00:00:00Z")
+  sim.advance("90m")
+end)
+test("second", function()
+  t.equal(time.format(time.now()), "2026-01-01T03:00:00Z")
+  t.equal(sim.now(), time.now())
+end)
+`})
+	requirePass(t, runOne(t, p, Options{}))
+}

@@ -48,7 +48,7 @@ func newWorld() (*world, error) {
 		w.cur.Load().ServeHTTP(rw, r)
 	}), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = w.http.Serve(ln) }()
-	w.reset(Epoch)
+	w.reset(epoch)
 	return w, nil
 }
 
