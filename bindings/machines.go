@@ -116,7 +116,7 @@ fly.machines.update(m, { config = m.config })`, Doc: "Replace a machine's whole 
 		Returns: ret("versions", "fly.MachineVersion[]", "the versions"),
 		Ops:     []string{"GET " + machinePath + "/versions"}},
 	{Name: "fly.machines.wait", Example: `fly.machines.wait(m, "started", { timeout = "2m" })
-local r = fly.machines.wait(m, { "started", "failed" }) -- handle both yourself`, Doc: "Wait for a machine to reach a state (loops past the server's 60 s cap).",
+local r = fly.machines.wait(m, { "started", "failed" }) -- handle both yourself`, Doc: "Wait for a machine to reach a state (loops past the server's 60 s cap); a machine found failed or destroyed, when those were not waited for, fails the wait at once with code terminal_state.",
 		Params: []Param{machineID,
 			{Name: "state", Type: "string|string[]", Optional: true, Doc: `state or states, default "started"`, In: "lua"},
 			optsParam("timeout (default 60 s, any length), version, from_event_id")},

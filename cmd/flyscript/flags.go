@@ -19,7 +19,7 @@ Usage:
   flyscript plan [flags] script.lua        print what a script would change, changing nothing
   flyscript test [flags] [path ...]        run the tests of *_test.lua files on a simulator
   flyscript defs [--out DIR]               write editor definitions (lua-language-server)
-  flyscript version | help                 the versions, or this text (no token needed)
+  flyscript version | help [COMMAND]       the versions, this text, or a command's (no token needed)
 
 Flags (before the script name; everything after it goes to the script):
   --app NAME         default app of fly.machines, fly.volumes, ... (env FLY_APP_NAME)

@@ -87,6 +87,11 @@ func TestVersionAndHelpWords(t *testing.T) {
 	require.Equal(t, 0, code, errOut.String())
 	assert.Equal(t, usage, out.String())
 	assert.Empty(t, errOut.String())
+
+	out.Reset()
+	code = run(t.Context(), []string{"help", "sim"}, strings.NewReader(""), &out, &errOut, []string{"HOME=" + t.TempDir()})
+	require.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, out.String()+errOut.String(), "usage: flyscript sim [flags]", "help of a subcommand")
 }
 
 // -i after the script name is the script's argument, as --help says.

@@ -58,6 +58,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case "test":
 			return testCommand(ctx, args[1:], stdout, stderr, env)
 		case "version", "help":
+			if len(args) == 2 && args[0] == "help" {
+				switch args[1] {
+				case "sim", "defs", "plan", "test": // flyscript help sim
+					return run(ctx, []string{args[1], "-h"}, stdin, stdout, stderr, env)
+				}
+			}
 			if len(args) == 1 { // no token, no simulator: nothing to run
 				args = []string{"--" + args[0]}
 			}
