@@ -87,24 +87,48 @@ type memWatch struct {
 }
 
 // heapSamples are the runtime/metrics the watchdog reads: every heap
-// object not yet swept (grows with garbage too), and the live heap as of
-// the last collection.
-var heapSamples = []string{heapMetric, "/gc/heap/live:bytes"}
+// object not yet swept (grows with garbage too), the live heap as of the
+// last collection, and the bytes ever allocated.
+var heapSamples = []string{heapMetric, "/gc/heap/live:bytes", "/gc/heap/allocs:bytes"}
 
-// readHeap returns the heap objects in use and the live heap.
-func readHeap() (inUse, live uint64) {
+// heapReading is one reading of heapSamples.
+type heapReading struct{ inUse, live, allocs uint64 }
+
+// readHeapAll reads heapSamples.
+func readHeapAll() heapReading {
 	s := make([]metrics.Sample, len(heapSamples))
 	for i, name := range heapSamples {
 		s[i].Name = name
 	}
 	metrics.Read(s)
-	if s[0].Value.Kind() == metrics.KindUint64 {
-		inUse = s[0].Value.Uint64()
+	var v [3]uint64
+	for i := range s {
+		if s[i].Value.Kind() == metrics.KindUint64 {
+			v[i] = s[i].Value.Uint64()
+		}
 	}
-	if s[1].Value.Kind() == metrics.KindUint64 {
-		live = s[1].Value.Uint64()
+	return heapReading{inUse: v[0], live: v[1], allocs: v[2]}
+}
+
+// readHeap returns the heap objects in use and the live heap.
+func readHeap() (inUse, live uint64) {
+	r := readHeapAll()
+	return r.inUse, r.live
+}
+
+// liveAfterGC collects and returns the live heap. What the program
+// allocated while the collector was marking counts as live in that
+// cycle; it is taken off, so that the figure is a floor that garbage
+// does not inflate (growth that stays is seen at the next reading).
+func liveAfterGC() uint64 {
+	before := readHeapAll()
+	runtime.GC()
+	after := readHeapAll()
+	during := after.allocs - before.allocs
+	if after.live <= during {
+		return 0
 	}
-	return inUse, live
+	return after.live - during
 }
 
 // used is how much the heap grew since the run began.
@@ -167,9 +191,8 @@ func (vm *VM) watchMemory(cancel context.CancelCauseFunc) (stop func() uint64) {
 			if u <= limit || time.Since(lastGC) < minForcedGC {
 				continue
 			}
-			runtime.GC()
+			live := liveAfterGC()
 			lastGC = time.Now()
-			_, live := readHeap()
 			if lu := w.used(live); lu > limit {
 				cancel(&memoryError{limit: limit, used: lu})
 				return

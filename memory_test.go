@@ -1,6 +1,7 @@
 package flyscript
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ func TestMemoryLimitRefusesLargeAllocations(t *testing.T) {
 // A script whose memory grows step by step is ended by the watchdog with
 // ErrMemoryLimit, before the host runs out.
 func TestMemoryLimitWatchdog(t *testing.T) {
-	const limit = 128 << 20
+	const limit = 64 << 20
 	vm, _, _ := newVM(t, WithMemoryLimit(limit))
 	start := time.Now()
 	err := vm.RunSource(t.Context(), "grow.lua", []byte(`local t = {}
@@ -43,7 +44,7 @@ for i = 1, 1e9 do t[i] = ("x"):rep(10000) .. i end`))
 	var se *ScriptError
 	require.ErrorAs(t, err, &se)
 	assert.ErrorIs(t, err, ErrMemoryLimit)
-	assert.Regexp(t, `^grow.lua:2: memory limit exceeded: the run grew the heap by \d+(\.\d)? MiB, past its budget of 128 MiB$`, se.Message)
+	assert.Regexp(t, `^grow.lua:2: memory limit exceeded: the run grew the heap by \d+(\.\d)? MiB, past its budget of 64 MiB$`, se.Message)
 	peak := vm.MemoryPeak()
 	t.Logf("stopped after %v; peak growth %s of %s", time.Since(start).Round(time.Millisecond), formatBytes(peak), formatBytes(limit))
 	assert.Greater(t, peak, uint64(limit), "stopped past the budget, not before")
@@ -56,14 +57,24 @@ for i = 1, 1e9 do t[i] = ("x"):rep(10000) .. i end`))
 }
 
 // Garbage does not count: a loop allocating far more than the budget in
-// short-lived strings runs to its end.
+// short-lived strings runs to its end. The host holds 64 MB of live data,
+// so that the collector lets about as much garbage pile up between two
+// collections: judged on the heap in use, the run would be stopped.
 func TestMemoryLimitIgnoresGarbage(t *testing.T) {
-	vm, _, _ := newVM(t, WithMemoryLimit(32<<20))
+	ballast := make([]byte, 64<<20)
+	for i := range ballast {
+		ballast[i] = 1
+	}
+	runtime.GC()
+	vm, _, _ := newVM(t, WithMemoryLimit(16<<20))
 	got, err := vm.Eval(t.Context(), `local n = 0
-for i = 1, 2000 do local s = ("x"):rep(100000) .. i n = n + #s end
-return n > 2e8`)
+for i = 1, 1000 do local s = ("x"):rep(100000) .. i n = n + #s end
+return n > 1e8`)
 	require.NoError(t, err)
 	assert.Equal(t, []any{true}, got)
+	t.Logf("in use, garbage included, grew by up to %s under a budget of 16 MiB", formatBytes(vm.MemoryPeak()))
+	assert.Greater(t, vm.MemoryPeak(), uint64(16<<20), "garbage went past the budget in the heap in use")
+	runtime.KeepAlive(ballast)
 }
 
 func TestSandboxHasDefaultMemoryLimit(t *testing.T) {
