@@ -187,10 +187,12 @@ func (s *Server) persist() {
 	}
 }
 
-// snapshot marshals the whole world, naming the last record it holds.
-// Called with s.mu held.
+// snapshot marshals the whole world, naming the last record it holds (in
+// memory the world names none: SaveState writes it without). Called with
+// s.mu held.
 func (s *Server) snapshot() ([]byte, error) {
 	s.w.Journal = s.store.n
+	defer func() { s.w.Journal = 0 }()
 	return json.MarshalIndent(s.w, "", " ")
 }
 
