@@ -306,6 +306,11 @@ func TestSecretsAndCertsAndIPs(t *testing.T) {
 	cc := h.ok("POST", "/v1/apps/web/certificates/custom", map[string]any{"hostname": "api.example.com", "fullchain": certPEM, "private_key": keyPEM}).JSON()
 	assert.Equal(t, "custom", cc["certificates"].([]any)[0].(map[string]any)["source"])
 	assert.Contains(t, h.ok("DELETE", "/v1/apps/web/certificates/api.example.com/custom", nil).JSON(), "warning")
+	// The hostname stays without a certificate (fly-go's contract); only
+	// DELETE .../{hostname} removes it.
+	left := h.ok("GET", "/v1/apps/web/certificates/api.example.com", nil).JSON()
+	assert.Empty(t, left["certificates"])
+	h.ok("DELETE", "/v1/apps/web/certificates/api.example.com", nil)
 	assert.Equal(t, 404, h.do("GET", "/v1/apps/web/certificates/api.example.com", nil).Code)
 
 	v4 := h.ok("POST", "/v1/apps/web/ip_assignments", map[string]any{"type": "v4"}).JSON()["ip"].(string)

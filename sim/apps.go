@@ -234,8 +234,8 @@ func (s *Server) deleteApp(w http.ResponseWriter, r *http.Request) {
 	running := 0
 	for _, m := range s.w.Machines {
 		if m.App == a.Name {
-			switch m.State {
-			case "stopped", "created", "suspended", "failed", "destroyed":
+			switch m.State { // a machine on its way out does not count
+			case "stopped", "created", "suspended", "failed", "destroying", "destroyed":
 			default:
 				running++
 			}

@@ -281,11 +281,10 @@ func (s *Server) deleteACMECert(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no ACME certificate for "+c.Hostname)
 		return
 	}
+	// The hostname stays (fly-go: "leaving a custom certificate in
+	// place"); only DELETE .../{hostname} removes it.
 	c.ACME, c.Validated, c.UpdatedAt = false, false, s.clock.Now()
 	detail := s.certDetail(a, c)
-	if !c.Custom {
-		delete(a.Certs, c.Hostname)
-	}
 	s.commit()
 	writeJSON(w, http.StatusOK, detail)
 }
@@ -301,10 +300,11 @@ func (s *Server) deleteCustomCert(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no custom certificate for "+c.Hostname)
 		return
 	}
+	// The hostname stays, with its ACME certificates if any (fly-go:
+	// "leaving the ACME certificates in place").
 	c.Custom, c.UpdatedAt = false, s.clock.Now()
 	detail := s.certDetail(a, c)
 	if !c.ACME {
-		delete(a.Certs, c.Hostname)
 		detail["warning"] = "no certificate is left for " + c.Hostname + "; TLS for it will fail until one is added"
 	}
 	s.commit()

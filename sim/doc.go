@@ -30,6 +30,9 @@
 //   - WithToken: by default any token is accepted, but an Authorization
 //     header (`Bearer <token>` or `FlyV1 <token>`) is always required.
 //   - WithStateFile: no persistence by default.
+//   - WithAllowedHosts: New answers any Host header; Listen and Start only
+//     loopback hosts, `localhost` and the host they listen on (against DNS
+//     rebinding), plus the hosts given.
 //   - WithOrgs: only `personal`, of which the caller is a member.
 //   - WithSeed: seed 1.
 //   - WithAdmin: off. On, the admin endpoint under AdminPrefix (/_sim/)
@@ -126,10 +129,10 @@
 //
 // exec never runs anything on the host. It answers, deterministically,
 // `echo [-n] args...`, `hostname` (the machine id), `env` (config.env, the
-// app's secrets and the FLY_* runtime variables, sorted) and `printenv
-// NAME...`, and `cat [path...|-]` of the machine's own files
-// (config.files: raw_value decoded from base64, secret_name from the app's
-// secrets; with no path or `-`, stdin). Commands may be given as `command`
+// app's secrets as of the machine's last boot and the FLY_* runtime
+// variables, sorted) and `printenv NAME...`, and `cat [path...|-]` of the
+// machine's own files (config.files: raw_value decoded from base64,
+// secret_name from the same secrets; with no path or `-`, stdin). Commands may be given as `command`
 // (a list) or as the deprecated `cmd` string, split like a shell would
 // (quotes and backslashes, nothing else). Anything else exits 127 with
 // `exec: "<cmd>": executable file not found in $PATH`. The answer is always
@@ -169,7 +172,11 @@
 // and nacl_sign (Ed25519) sign and verify; xaes256gcm encrypts and decrypts
 // with AES-256-GCM (it round-trips but is not byte-compatible with the real
 // XAES-256-GCM). Byte strings are JSON arrays of integers, as in the
-// document. Certificates, IP assignments, deploy tokens, tokens, placements
+// document. Deleting a hostname's ACME or custom certificate leaves the
+// hostname and its other certificate (fly-go's DeleteACMECertificate and
+// DeleteCustomCertificate); DELETE .../certificates/{hostname} removes the
+// hostname and all its certificates. Certificates, IP assignments, deploy
+// tokens, tokens, placements
 // and Managed Postgres (clusters that are `creating` then `ready`, answering
 // 503 with Retry-After for database and user operations until then; 410 once
 // deleted) are stateful with plausible data.
@@ -193,7 +200,12 @@
 //     machine goes `replacing`, `starting`, `started`; with it, `replacing`
 //     then `created` (if it was) or `stopped`. A region different from the
 //     machine's is refused with 400. A config without `image` is 400.
-//     min_secrets_version, skip_secrets are accepted and ignored.
+//     min_secrets_version, skip_secrets are accepted and ignored: an update
+//     always boots the machine with the app's current secrets.
+//   - A machine sees the app's secrets as they were when it last booted
+//     (created, started, restarted or updated): `env`, `printenv` and the
+//     secret_name files of exec show those, as a real machine would, so a
+//     rotation that forgets to restart or update is caught.
 //   - A machine name is unique among an app's live machines: 409 otherwise.
 //   - A destroyed machine still answers GET, /events, /versions, /wait and
 //     lists with include_deleted=true; any other operation answers 404
@@ -211,10 +223,31 @@
 //     `destroyed` are reached at once (that instance is gone), nothing else
 //     ever is. With from_event_id, the machine must have changed state after
 //     that event. An unknown version or event id is 400.
-//   - A machine whose image is named `sim-fail` (any registry or tag) fails
-//     when it starts: `starting` then `failed`, with an exit event.
-//   - Deleting an app with machines that are not stopped needs force=true
-//     (412 otherwise); deletion removes its machines, volumes and secrets.
+//   - Failure modes by image name (the last path element, any registry or
+//     tag): `sim-fail` fails when it starts (`starting` then `failed`, with
+//     an exit event); `sim-unhealthy` starts but fails its health checks;
+//     `sim-slow` stays `starting` 30 s longer than the timings say, even
+//     with InstantTimings (on the simulator's clock).
+//   - Health checks: Machine.checks lists the checks the current config
+//     declares (config.checks by name, then the checks of config.services,
+//     named servicecheck-<service index, 2 digits>-<type>-<port>). They are
+//     `warning` during their grace_period after the machine started, then
+//     `passing` (`critical` for a `sim-unhealthy` image), and `critical`
+//     while the machine is not started.
+//   - Guest sizes follow the documented machine sizes: cpu_kind `shared`
+//     (1, 2, 4, 6 or 8 CPUs, 256 MiB to 2 GiB of memory per CPU, in steps
+//     of 256 MiB) or `performance` (1 to 16 CPUs in even steps from 2, 2 to
+//     8 GiB per CPU, steps of 1 GiB); anything else answers 400 `invalid
+//     config.guest.cpus ...`, `invalid config.guest.memory_mb, minimum
+//     required <n> MiB` (the real wording), `... maximum allowed ...`. A
+//     missing cpu_kind is shared, cpus 1, memory_mb the least for the CPUs.
+//     config.files[] need an absolute guest_path and a raw_value in base64
+//     or a secret_name (400 otherwise).
+//   - Deleting an app with machines that are not stopped (a machine that is
+//     `destroying` does not count) is refused with 412 unless force=true;
+//     deletion removes its machines, volumes and secrets. `force` is not in
+//     the document and fly-go's DeleteApp never sends it: it is the
+//     simulator's own, for scripts that want the app gone whatever runs.
 //     App ids are the app names; CreateAppResponse.created_at is in Unix
 //     seconds. The same idempotency_key returns the first answer.
 //   - Volumes are gone (404) once destroyed; DELETE answers the volume with

@@ -131,9 +131,9 @@ func (s *Server) runSimulated(a *app, m *machine, argv []string, stdin string) (
 	return "", fmt.Sprintf("exec: %q: executable file not found in $PATH\n", argv[0]), 127
 }
 
-// machineEnv is what `env` prints: config.env, the app's secrets (unless the
-// machine skips them, which the simulator does not track) and the FLY_*
-// variables of the runtime environment.
+// machineEnv is what `env` prints: config.env, the app's secrets as the
+// machine last booted with them (see bootSecrets) and the FLY_* variables of
+// the runtime environment.
 func (s *Server) machineEnv(a *app, m *machine) map[string]string {
 	cfg := m.config()
 	img, _ := cfg["image"].(string)
@@ -155,8 +155,8 @@ func (s *Server) machineEnv(a *app, m *machine) map[string]string {
 			env["FLY_PROCESS_GROUP"] = g
 		}
 	}
-	for k, sec := range a.Secrets {
-		env[k] = sec.Value
+	for k, v := range bootSecrets(a, m) {
+		env[k] = v
 	}
 	if e, ok := cfg["env"].(map[string]any); ok {
 		for k, v := range e {
@@ -167,7 +167,7 @@ func (s *Server) machineEnv(a *app, m *machine) map[string]string {
 }
 
 // machineFiles are config.files by guest path: raw_value decoded from
-// base64, secret_name resolved from the app's secrets.
+// base64, secret_name resolved from the secrets the machine booted with.
 func (s *Server) machineFiles(a *app, m *machine) map[string]string {
 	out := map[string]string{}
 	fs, _ := m.config()["files"].([]any)
@@ -184,10 +184,24 @@ func (s *Server) machineFiles(a *app, m *machine) map[string]string {
 			}
 			out[p] = string(b)
 		} else if name, ok := fm["secret_name"].(string); ok {
-			if sec := a.Secrets[name]; sec != nil {
-				out[p] = sec.Value
+			if v, ok := bootSecrets(a, m)[name]; ok {
+				out[p] = v
 			}
 		}
+	}
+	return out
+}
+
+// bootSecrets are the secrets m sees: those of its last boot, as in
+// production, where a running machine sees new values only once it is
+// updated or restarted.
+func bootSecrets(a *app, m *machine) map[string]string {
+	if m.BootSecrets != nil {
+		return m.BootSecrets
+	}
+	out := map[string]string{}
+	for k, sec := range a.Secrets {
+		out[k] = sec.Value
 	}
 	return out
 }

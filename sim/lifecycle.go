@@ -223,6 +223,14 @@ func (s *Server) enter(m *machine, state, source, typ string, request map[string
 	case "destroyed":
 		s.detachVolumes(m)
 		m.Lease = nil
+	case "starting", "restarting":
+		// A (re)booting machine reads the app's secrets as they are now.
+		m.BootSecrets = map[string]string{}
+		if a := s.w.Apps[m.App]; a != nil {
+			for k, sec := range a.Secrets {
+				m.BootSecrets[k] = sec.Value
+			}
+		}
 	}
 	m.Events = append(m.Events, &event{
 		ID: s.ids.ulid(now), Type: typ, Status: displayState(state), Source: source,
@@ -242,6 +250,9 @@ const maxEvents = 100
 func (s *Server) schedule(m *machine) {
 	for len(m.Steps) > 0 {
 		d := s.stepDuration(m.State)
+		if m.State == "starting" && hasImage(m, slowImage) {
+			d += slowStart
+		}
 		if d > 0 {
 			m.StepDue = s.clock.Now().Add(d)
 			s.armTimer(m.ID, d)
@@ -318,12 +329,26 @@ func (s *Server) resumeTransitions() {
 	}
 }
 
-// failsOnStart: a machine whose image is named `sim-fail` (any registry,
-// any tag) exits at once when it starts, and ends `failed`.
-func failsOnStart(m *machine) bool {
+// The image conventions that make failures happen (any registry, any tag):
+// a machine on `sim-fail` exits at once when it starts and ends `failed`;
+// one on `sim-unhealthy` starts but fails its health checks (checks.go);
+// one on `sim-slow` stays `starting` slowStart longer than the timings say,
+// even with InstantTimings (on the simulator's clock).
+const (
+	failImage = "sim-fail"
+	slowImage = "sim-slow"
+	slowStart = 30 * time.Second
+)
+
+// hasImage reports whether m's current image is named name.
+func hasImage(m *machine, name string) bool {
 	img, _ := m.config()["image"].(string)
-	return imageName(img) == "sim-fail"
+	return imageName(img) == name
 }
+
+// failsOnStart: a machine whose image is named `sim-fail` exits at once
+// when it starts, and ends `failed`.
+func failsOnStart(m *machine) bool { return hasImage(m, failImage) }
 
 // imageName returns the last path element of an image reference, without
 // tag or digest.

@@ -48,7 +48,7 @@ type machineJSON struct {
 	CreatedAt    string         `json:"created_at"`
 	UpdatedAt    string         `json:"updated_at"`
 	Events       []eventJSON    `json:"events,omitempty"`
-	Checks       []any          `json:"checks,omitempty"`
+	Checks       []checkStatus  `json:"checks,omitempty"`
 	HostStatus   string         `json:"host_status"`
 	Cordoned     bool           `json:"cordoned"`
 	HostFeatures []string       `json:"host_features,omitempty"`
@@ -96,6 +96,9 @@ func (s *Server) render(m *machine, v *version, includeLease, summary bool) mach
 		}
 	} else {
 		j.Events = eventsJSON(m.Events, 10)
+		if v == m.current() {
+			j.Checks = s.machineChecks(m)
+		}
 	}
 	if includeLease {
 		if l := s.liveLease(m); l != nil {
@@ -159,21 +162,18 @@ func normalizeConfig(cfg map[string]any) string {
 	if strings.TrimSpace(img) == "" {
 		return "invalid config.image: an image is required"
 	}
-	g, _ := cfg["guest"].(map[string]any)
-	if g == nil {
+	g, ok := cfg["guest"].(map[string]any)
+	if !ok {
+		if cfg["guest"] != nil {
+			return "invalid config.guest: want an object"
+		}
 		g = map[string]any{}
 		cfg["guest"] = g
 	}
-	if _, ok := g["cpu_kind"]; !ok {
-		g["cpu_kind"] = "shared"
+	if msg := checkGuest(g); msg != "" {
+		return msg
 	}
-	if _, ok := g["cpus"]; !ok {
-		g["cpus"] = json.Number("1")
-	}
-	if _, ok := g["memory_mb"]; !ok {
-		g["memory_mb"] = json.Number("256")
-	}
-	return ""
+	return checkFiles(cfg)
 }
 
 // mountedVolumes checks config.mounts against the app's volumes and returns

@@ -86,6 +86,11 @@ func readState(path string) (w *world, last int64, err error) {
 	}
 	fixMaps(w)
 	last = w.Journal
+	defer func() {
+		if w != nil {
+			w.Journal = 0
+		}
+	}()
 	jpath := journalPath(path)
 	jb, err := os.ReadFile(jpath)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

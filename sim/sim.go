@@ -66,9 +66,10 @@ type config struct {
 	orgs       []Org
 	seed       int64
 	logger     *log.Logger
-	admin      bool  // the /_sim/ admin endpoint answers (admin.go)
-	noSync     bool  // tests: skip fsync
-	journalMin int64 // tests: compact sooner (default journalMin)
+	admin      bool            // the /_sim/ admin endpoint answers (admin.go)
+	hosts      map[string]bool // WithAllowedHosts; nil: any host
+	noSync     bool            // tests: skip fsync
+	journalMin int64           // tests: compact sooner (default journalMin)
 }
 
 // WithClock sets the clock (default: the wall clock). Tests pass a
@@ -240,6 +241,10 @@ func (s *Server) Close() {
 
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hostAllowed(r) {
+		refuseHost(w, r)
+		return
+	}
 	if s.controlled(w, r) {
 		return
 	}
@@ -411,8 +416,15 @@ func Start(opts ...Option) (*Running, error) {
 }
 
 // Listen is Start on the given address.
+//
+// Only requests whose Host header names a loopback address, `localhost` or
+// the host of addr are answered (see WithAllowedHosts to add others).
 func Listen(addr string, opts ...Option) (*Running, error) {
-	s := New(opts...)
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("sim: listen: %w", err)
+	}
+	s := New(append([]Option{WithAllowedHosts(host)}, opts...)...)
 	if err := s.Err(); err != nil {
 		s.Close()
 		return nil, err

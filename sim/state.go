@@ -69,8 +69,13 @@ type machine struct {
 	Lease     *lease     `json:"lease,omitempty"`
 	PrivateIP string     `json:"private_ip"`
 	MemoryMB  int        `json:"memory_limit_mb,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	// BootSecrets are the app's secrets as the machine last (re)started
+	// with them: a running machine does not see later changes until it is
+	// updated or restarted. nil (a state file from before) means the
+	// app's current secrets.
+	BootSecrets map[string]string `json:"boot_secrets"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
 }
 
 type version struct {

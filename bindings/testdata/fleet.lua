@@ -14,7 +14,7 @@ local m = fly.machines.create{
   region = "ord", name = "web-1",
   config = {
     image = "nginx:1.27",
-    guest = { cpus = 2, memory_mb = 1024, cpu_kind = "performance" },
+    guest = { cpus = 2, memory_mb = 4096, cpu_kind = "performance" },
     env = { APP_ENV = "prod", OLD = "x" },
     services = { { internal_port = 8080, protocol = "tcp", ports = { { port = 80 } } } },
     metadata = { team = "web" },
@@ -28,7 +28,7 @@ local p = fly.machines.patch(m, { config = { image = "nginx:1.28", env = { OLD =
 t.equal(p.config.image, "nginx:1.28")
 t.same(p.config.env, { APP_ENV = "prod", NEW = "y" })
 t.equal(p.config.guest.cpus, 2, "the guest is kept, not shrunk to shared-1x")
-t.equal(p.config.guest.memory_mb, 1024)
+t.equal(p.config.guest.memory_mb, 4096)
 t.equal(#p.config.services, 1, "services are kept")
 t.equal(p.config.metadata.team, "web")
 t.not_equal(p.version, before.version, "a new version")

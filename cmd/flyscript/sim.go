@@ -63,6 +63,8 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	token := fs.String("token", "", "require this API `token` (default: any token is accepted)")
 	seed := fs.Int64("seed", 1, "seed of identifiers and injected faults")
 	instant := fs.Bool("instant", false, "make machine transitions instant instead of a few hundred ms")
+	var allowHosts multiFlag
+	fs.Var(&allowHosts, "allow-host", "also answer requests whose Host header is this `name` (repeatable; * for any):\nby default only loopback hosts and the --listen host are answered, against DNS rebinding")
 	admin := fs.Bool("admin", false, "serve test controls under /_sim/: move the clock, inject failures, read\nthe requests answered (see the README's \"Testing your scripts\")")
 	fs.Usage = func() {
 		_, _ = io.WriteString(stderr, simUsage)
@@ -104,6 +106,7 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		sim.WithFaults(f),
 		sim.WithLatency(*latency, *jitter),
 		sim.WithSeed(*seed),
+		sim.WithAllowedHosts(allowHosts...),
 	}
 	if *state != "" {
 		opts = append(opts, sim.WithStateFile(*state))

@@ -230,3 +230,23 @@ func TestSimCommandBadStateFile(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr.String(), "nodir does not exist")
 }
+
+// TestSimCommandAllowHost: another Host header (a DNS rebinding page) is
+// refused; --allow-host adds a name.
+func TestSimCommandAllowHost(t *testing.T) {
+	base, _, stop := runSim(t, "--listen", "127.0.0.1:0", "--allow-host", "box.test")
+	defer stop()
+	get := func(host string) int {
+		req, err := http.NewRequest("GET", base+"/v1/apps?org_slug=personal", nil)
+		require.NoError(t, err)
+		req.Host = host
+		req.Header.Set("Authorization", "Bearer sim")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, 403, get("rebind.example.com"))
+	assert.Equal(t, 200, get("box.test:4280"))
+	assert.Equal(t, 200, get("localhost"))
+}

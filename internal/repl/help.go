@@ -121,10 +121,38 @@ func (h *Help) Describe(L *lua.LState, v lua.LValue) string {
 	return fmt.Sprintf("no help for a %s", v.Type())
 }
 
+// simTopic opens help("sim"): the simulator's failure modes, which a
+// script author needs to test the unhappy paths (sim/doc.go has them all).
+const simTopic = `The simulator (flyscript --sim, --sim-state FILE, flyscript sim) fails on request:
+  image "sim-fail"        the machine fails when it starts: starting, then failed (exit code 1)
+  image "sim-unhealthy"   it starts, and the checks its config declares are critical
+  image "sim-slow"        it stays starting 30 s longer, on the simulator's clock
+  (the image's last path element, any registry or tag: "registry.example.com/sim-fail:2")
+  checks declared in config.checks or services[].checks are passing once the machine is
+    started (warning during grace_period), critical when it is not running
+  a running machine sees changed secrets only after a restart or an update
+  guest sizes the platform refuses answer 400: shared 1, 2, 4, 6 or 8 CPUs with 256 MiB
+    to 2 GiB each; performance 1 to 16 CPUs with 2 to 8 GiB each
+  flyscript sim --faults 503=0.1,429=0.05,reset=0.05 --latency 50ms: random failures`
+
 func (h *Help) describeName(name string) string {
 	if d, ok := h.docs[name]; ok {
 		return formatDoc(d)
 	}
+	if name == "sim" {
+		if more := h.describeNamespace(name); more != "" {
+			return simTopic + "\n" + more
+		}
+		return simTopic
+	}
+	if s := h.describeNamespace(name); s != "" {
+		return s
+	}
+	return fmt.Sprintf("no help for %q", name)
+}
+
+// describeNamespace lists the functions under name, or "".
+func (h *Help) describeNamespace(name string) string {
 	var lines []string
 	for _, n := range h.names {
 		if strings.HasPrefix(n, name+".") {
@@ -138,7 +166,7 @@ func (h *Help) describeName(name string) string {
 				return text
 			}
 		}
-		return fmt.Sprintf("no help for %q", name)
+		return ""
 	}
 	return name + ":\n" + strings.Join(lines, "\n")
 }

@@ -206,6 +206,23 @@ func TestHelp(t *testing.T) {
 	out.Reset()
 	require.NoError(t, L.DoString(`help(print)`))
 	assert.Contains(t, out.String(), "no help")
+	out.Reset()
+	require.NoError(t, L.DoString(`help("nosuch")`))
+	assert.Contains(t, out.String(), `no help for "nosuch"`)
+}
+
+// TestHelpSim: help("sim") tells a script author how to make the
+// simulator fail (the image conventions), and lists the sim functions.
+func TestHelpSim(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	h := NewHelp([]Doc{{Name: "sim.advance", Signature: "sim.advance(duration)", Summary: "Move the clock."}})
+	var out strings.Builder
+	h.Install(L, func(s string) { out.WriteString(s + "\n") })
+	require.NoError(t, L.DoString(`help("sim")`))
+	for _, want := range []string{`"sim-fail"`, `"sim-unhealthy"`, `"sim-slow"`, "restart or an update", "sim.advance(duration)"} {
+		assert.Contains(t, out.String(), want)
+	}
 }
 
 func TestHistoryFile(t *testing.T) {
