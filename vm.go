@@ -328,10 +328,13 @@ func (vm *VM) scriptError(ctx context.Context, err error) error {
 		vm.fail = nil
 	}
 	if vm.fly != nil {
-		if tb := vm.fly.TaskTraceback(value); tb != "" {
+		if where, tb := vm.fly.TaskFailure(value); tb != "" {
 			// The error of a fly.spawn or fly.parallel task: where the task
 			// failed first, then where the error surfaced.
 			se.Traceback = strings.Replace(tb, "stack traceback:", "task stack traceback:", 1) + "\n" + se.Traceback
+			if where != "" {
+				se.Where = where
+			}
 		}
 	}
 	se.Message = tostring(vm.state, value)

@@ -19,15 +19,17 @@ import (
 // calls with the stack of the error still there, to raiseInTask. That
 // describes the error as the VM's message handler would (naming what
 // failed, see luadiag.RuntimeAt) and keeps the task's traceback, which
-// TaskTraceback gives the host when the error reaches it.
+// TaskFailure gives the host when the error reaches it.
 
 // maxFailures is how many failed tasks' tracebacks are kept for
-// TaskTraceback.
+// TaskFailure.
 const maxFailures = 32
 
-// failure is a task's error value with the traceback of where it was raised.
+// failure is a task's error value with where it was raised: the task's
+// line ("file:line") and traceback.
 type failure struct {
 	value     lua.LValue
+	where     string
 	traceback string
 }
 
@@ -45,34 +47,59 @@ func (s *scheduler) raiseInTask(L *lua.LState) {
 		v = lua.LString(luadiag.RuntimeAt(L, 0, string(str)))
 	}
 	if t := s.tasks[L]; t != nil {
+		t.where = luadiag.Location(L, 0, flylua.IsChunk)
 		t.traceback = luadiag.Traceback(L, 0, flylua.IsChunk)
+		if t.traceback == "" && t.fn.Proto != nil {
+			// Only library frames are left: the task's function made a
+			// tail call (return fly.machines.get(id)), which replaced its
+			// frame. Say which function it was.
+			t.where = ""
+			t.traceback = fmt.Sprintf("stack traceback:\n\t(tail call) from function <%s:%d>", t.fn.Proto.SourceName, t.fn.Proto.LineDefined)
+		}
 	}
 	panic(&lua.ApiError{Type: lua.ApiErrorRun, Object: v})
 }
 
-// remember keeps a failed task's error and traceback for TaskTraceback.
-func (s *scheduler) remember(v lua.LValue, traceback string) {
+// remember keeps a failed task's error, line and traceback for
+// TaskFailure.
+func (s *scheduler) remember(v lua.LValue, where, traceback string) {
 	if traceback == "" {
 		return
 	}
-	s.failures = append(s.failures, failure{value: v, traceback: traceback})
+	s.failures = append(s.failures, failure{value: v, where: where, traceback: traceback})
 	if len(s.failures) > maxFailures {
 		s.failures = s.failures[len(s.failures)-maxFailures:]
 	}
 }
 
-// TaskTraceback returns the traceback of the task that raised v (a task's
-// error re-raised by task:wait, or fly.parallel's error, for which it is
-// the first failed item's), or "" when v is no task's error. The host shows
-// it with the traceback of where the error surfaced.
-func (f *Fly) TaskTraceback(v lua.LValue) string {
+// TaskFailure tells where the task that raised v failed: its "file:line"
+// and traceback, for a task's error re-raised by task:wait; for
+// fly.parallel's error, the first failed item's traceback (where is "":
+// the error belongs to the line that called fly.parallel). Both are ""
+// when v is no task's error. The host shows the task's traceback before
+// the one of where the error surfaced.
+func (f *Fly) TaskFailure(v lua.LValue) (where, traceback string) {
 	fs := f.sched.failures
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].value == v {
-			return fs[i].traceback
+			return fs[i].where, fs[i].traceback
 		}
 	}
-	return ""
+	return "", ""
+}
+
+// itemText is a failed item's error in one line, preceded by the task's
+// "file:line" when the error does not carry one (a fly error, a table):
+// "d11.lua:6: fly.machines.get: 404 not_found: ...".
+func (s *scheduler) itemText(v lua.LValue) string {
+	text := errorText(v)
+	if _, isString := v.(lua.LString); isString {
+		return text
+	}
+	if where, _ := s.f.TaskFailure(v); where != "" {
+		return where + ": " + text
+	}
+	return text
 }
 
 // maxItemsInFull is how many failed items fly.parallel's error describes in
@@ -116,7 +143,7 @@ func (s *scheduler) parallelFailure(L *lua.LState) int {
 			b.WriteString(" failed too (the error's errors field has them all)")
 			break
 		}
-		fmt.Fprintf(&b, "\n  item %d: %s", i, errorText(errs.RawGetInt(i)))
+		fmt.Fprintf(&b, "\n  item %d: %s", i, s.itemText(errs.RawGetInt(i)))
 	}
 	e := &Error{Op: "fly.parallel", Code: codeTaskFailed, Message: b.String()}
 	var first lua.LValue = lua.LNil
@@ -129,7 +156,8 @@ func (s *scheduler) parallelFailure(L *lua.LState) int {
 	v := s.f.errorValue(e)
 	v.RawSetString("errors", errs)
 	if len(idx) > 0 {
-		s.remember(v, s.f.TaskTraceback(first))
+		_, tb := s.f.TaskFailure(first)
+		s.remember(v, "", tb)
 	}
 	L.Push(v)
 	return 1

@@ -20,7 +20,8 @@ func runTaskScript(t *testing.T, src string) (lua.LValue, string) {
 	err = L.CallByParam(lua.P{Fn: fn, Protect: true})
 	require.Error(t, err)
 	v := err.(*lua.ApiError).Object
-	return v, f.TaskTraceback(v)
+	_, tb := f.TaskFailure(v)
+	return v, tb
 }
 
 // An error in a fly.spawn task names what failed, at the task's own line,
@@ -73,4 +74,35 @@ return fly.parallel(items, function(i) error("no " .. i, 0) end)`)
 	msg := v.(*lua.LTable).RawGetString("message").String()
 	assert.True(t, strings.HasPrefix(msg, "40 of 40 items failed\n  item 1: no 1\n  item 2: no 2\n  item 3: no 3\n  items 4, 5,"), msg)
 	assert.True(t, strings.HasSuffix(msg, ", 23 and 17 more failed too (the error's errors field has them all)"), msg)
+}
+
+// A fly error raised in a task (a table, without a location of its own) is
+// listed by fly.parallel with the task's line, and re-raised by task:wait
+// with the task's line as the host's Where (TaskFailure).
+func TestTaskFlyErrorNamesTheTaskLine(t *testing.T) {
+	L, f, _ := taskVM(t, 1, nil)
+	fn, err := L.Load(bytes.NewReader([]byte(`local ok, err = pcall(fly.parallel, {"a"}, function(id)
+  local m = fly.machines.get("missing-" .. id)
+  return m
+end)
+local t = fly.spawn(function()
+  fly.machines.get("missing-b")
+end)
+local tail = fly.spawn(function()
+  return fly.machines.get("missing-c")
+end)
+return err, select(2, pcall(t.wait, t)), select(2, pcall(tail.wait, tail))`)), "tasks.lua")
+	require.NoError(t, err)
+	require.NoError(t, L.CallByParam(lua.P{Fn: fn, NRet: 3, Protect: true}))
+	summary, spawned, tailed := L.Get(-3), L.Get(-2), L.Get(-1)
+	msg := summary.(*lua.LTable).RawGetString("message").String()
+	assert.True(t, strings.HasPrefix(msg, "1 of 1 items failed\n  item 1: tasks.lua:2: fly.machines.get: 404 "), msg)
+	where, tb := f.TaskFailure(spawned)
+	assert.Equal(t, "tasks.lua:6", where)
+	assert.Equal(t, "stack traceback:\n\ttasks.lua:6: in function <tasks.lua:5>", tb)
+	// A task whose function ended in a tail call has no frame left: the
+	// traceback names the function.
+	where, tb = f.TaskFailure(tailed)
+	assert.Equal(t, "", where)
+	assert.Equal(t, "stack traceback:\n\t(tail call) from function <tasks.lua:8>", tb)
 }

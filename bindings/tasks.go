@@ -46,9 +46,10 @@ type task struct {
 	waiters []waiter
 	results []lua.LValue
 	errv    lua.LValue // the error value when it failed
-	// traceback is where it failed (see raiseInTask).
-	traceback string
-	handle    *lua.LUserData
+	// where ("file:line") and traceback tell where it failed (see
+	// raiseInTask).
+	where, traceback string
+	handle           *lua.LUserData
 }
 
 // waiter is a task waiting for another: for it (any < 0) or for any of a
@@ -85,7 +86,7 @@ type scheduler struct {
 	fail      *lua.LUserData // the (fail, err) marker of a failed call
 	entry     *lua.LFunction // starts a task: entry(arm, fn, ...)
 	armFn     *lua.LFunction // s.arm
-	failures  []failure      // the last failed tasks, for TaskTraceback
+	failures  []failure      // the last failed tasks, for TaskFailure
 	taskMeta  *lua.LTable
 	installed bool
 }
@@ -211,7 +212,7 @@ func (s *scheduler) finish(t *task, results []lua.LValue, errv lua.LValue) {
 	t.state = taskDone
 	t.results, t.errv = results, errv
 	if errv != nil {
-		s.remember(errv, t.traceback)
+		s.remember(errv, t.where, t.traceback)
 	}
 	if t.results == nil && errv == nil {
 		t.results = []lua.LValue{}

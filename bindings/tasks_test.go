@@ -131,8 +131,8 @@ func TestParallel(t *testing.T) {
 		t.equal(err.errors[1].code, "not_found")
 		t.equal(err.errors[2], nil)
 		t.equal(err.errors[3].op, "fly.machines.get")
-		t.equal(tostring(err):find("fly.parallel: not_found: 2 of 3 items failed\n  item 1: fly.machines.get: 404", 1, true) ~= nil, true, tostring(err))
-		t.equal(tostring(err):find("\n  item 3: fly.machines.get: 404", 1, true) ~= nil, true, tostring(err))
+		t.equal(tostring(err):find("fly.parallel: not_found: 2 of 3 items failed\n  item 1: <string>:15: fly.machines.get: 404", 1, true) ~= nil, true, tostring(err))
+		t.equal(tostring(err):find("\n  item 3: <string>:15: fly.machines.get: 404", 1, true) ~= nil, true, tostring(err))
 
 		-- collect: results and errors instead of raising
 		local results, errors = fly.parallel({ 1, 2, 3 }, function(x)
