@@ -143,7 +143,7 @@ func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) Status {
 			fmt.Fprintln(e.Err, "interrupted")
 			return Done
 		}
-		fmt.Fprintln(e.Err, withChunkLine(e.formatError(err), e.last))
+		fmt.Fprintln(e.Err, withChunkLine(e.formatUnder(ctx, exec, err), e.last))
 		return Done
 	}
 	if len(values) == 0 {
@@ -246,6 +246,18 @@ func (e *Evaluator) renderOne(v lua.LValue) string {
 		return showModule(e.L, t, keys)
 	}
 	return inspect(v)
+}
+
+// formatUnder renders an error as a chunk runs, under ctx: the default
+// FormatError calls the error value's __tostring, which must stop when
+// ctx does.
+func (e *Evaluator) formatUnder(ctx context.Context, exec func(context.Context, *lua.LFunction) ([]lua.LValue, error), err error) string {
+	var text string
+	format := e.L.NewFunction(func(*lua.LState) int { text = e.formatError(err); return 0 })
+	if _, ferr := exec(ctx, format); ferr != nil {
+		return "(the error could not be printed: " + ferr.Error() + ")"
+	}
+	return text
 }
 
 func (e *Evaluator) formatError(err error) string {

@@ -52,3 +52,22 @@ func TestSensitiveHistory(t *testing.T) {
 		assert.False(t, Sensitive(s), s)
 	}
 }
+
+// An error value whose __tostring never returns is printed under the
+// chunk's context too (the default FormatError calls it).
+func TestErrorPrintingStopsWithTheContext(t *testing.T) {
+	e, _, errb := newEval(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.Line(ctx, `error(setmetatable({}, {__tostring = function() while true do end end}))`)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("printing an error went on after its context ended")
+	}
+	assert.NotEmpty(t, errb.String())
+}
