@@ -180,3 +180,16 @@ func TestPartialTokenEchoesScrubbed(t *testing.T) {
 		})
 	}
 }
+
+// An exec waits for its command: its own timeout is added to the header
+// bound, and the call's bound is never shorter than one attempt's.
+func TestExecExtendsTheBounds(t *testing.T) {
+	c, err := New(WithToken(boundsToken))
+	require.NoError(t, err)
+	exec := &call{method: http.MethodPost, pattern: machinePattern + "/exec", req: &Request{Body: []byte(`{"command":["sleep","300"],"timeout":300}`)}}
+	assert.Equal(t, 90*time.Second+300*time.Second, c.headersTimeout(exec))
+	assert.Equal(t, 90*time.Second+300*time.Second+30*time.Second, c.callBound(exec))
+	list := &call{method: http.MethodGet, pattern: "/v1/apps/{app_name}/machines", req: &Request{}}
+	assert.Equal(t, 90*time.Second, c.headersTimeout(list))
+	assert.Equal(t, 2*time.Minute, c.callBound(list))
+}
