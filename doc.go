@@ -73,8 +73,10 @@
 // loadfile, dofile or debug library, require of preloaded modules only, no
 // string.dump, no binary chunks, and no environment variables unless given
 // with WithEnv. Each of these raises "... is not available in the sandbox".
-// The sandbox does not bound time or memory: give Run a context with a
-// deadline. What the `fly` module may do is the client's token's business:
+// The sandbox bounds memory (DefaultSandboxMemoryLimit unless
+// WithMemoryLimit says otherwise) but not time: give Run a context with a
+// deadline. A VM is one trust boundary: give each untrusted script a VM of
+// its own (Example_untrusted). What the `fly` module may do is the client's token's business:
 // give sandboxed scripts a token scoped to what they may touch.
 //
 // # Plan mode
