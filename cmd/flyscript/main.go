@@ -62,7 +62,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				switch args[1] {
 				case "sim", "defs", "plan", "test": // flyscript help sim
 					return run(ctx, []string{args[1], "-h"}, stdin, stdout, stderr, env)
+				case "version", "help":
+					args = []string{"help"}
+				default:
+					msg := fmt.Sprintf("no help for %q: the commands are sim, defs, plan and test", args[1])
+					if s := nearestCommand(args[1]); s != "" {
+						msg = fmt.Sprintf("no help for %q; did you mean %q?", args[1], "flyscript help "+s)
+					}
+					printUsageError(stderr, &usageError{msg: msg})
+					return exitUsage
 				}
+			}
+			if len(args) > 2 || (len(args) == 2 && args[0] == "version") {
+				printUsageError(stderr, &usageError{msg: fmt.Sprintf("too many arguments to %q", "flyscript "+args[0])})
+				return exitUsage
 			}
 			if len(args) == 1 { // no token, no simulator: nothing to run
 				args = []string{"--" + args[0]}
@@ -130,6 +143,10 @@ func (c *cli) main(ctx context.Context, args []string) (status int) {
 		} else {
 			f.script = "-"
 		}
+	}
+	if msg, status, ok := checkScript(f.script); !ok {
+		fmt.Fprintf(stderr, "flyscript: %s\n", msg)
+		return status
 	}
 	if !s.Sim && s.Token == "" {
 		fmt.Fprintf(stderr, "flyscript: %v\n", errNoToken)

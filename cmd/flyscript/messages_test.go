@@ -47,3 +47,15 @@ func TestIssue13Messages(t *testing.T) {
 	r = cmd(t, invocation{}, "--sim", "-e", "undefinedfn()")
 	assert.True(t, strings.HasPrefix(r.stderr, "flyscript: (command line):1: attempt to call global 'undefinedfn' (a nil value)\n"), r.stderr)
 }
+
+// TestParallelGivenAMapNamesTheCaller: fly.parallel's refusal of a map is
+// located at the line that called it, as its other argument errors are.
+func TestParallelGivenAMapNamesTheCaller(t *testing.T) {
+	t.Parallel()
+	r := cmd(t, invocation{}, "--sim", "-e", "fly.parallel({ a = 1 }, print)")
+	assert.Equal(t, exitFailure, r.code, r)
+	assert.True(t, strings.HasPrefix(r.stderr, `flyscript: (command line):1: bad argument #1 to 'fly.parallel' (list expected, got a table with key "a")`+"\n"), r.stderr)
+	p := script(t, "local function f()\n  fly.parallel({ x = 1 }, print)\nend\nf()\n")
+	r = cmd(t, invocation{}, "--sim", p)
+	assert.True(t, strings.HasPrefix(r.stderr, "flyscript: "+p+`:2: bad argument #1 to 'fly.parallel'`), r.stderr)
+}

@@ -99,9 +99,9 @@ function M.parallel(prim)
     local n = #items
     for k in pairs(items) do
       if type(k) ~= "number" or k < 1 or k > n or k % 1 ~= 0 then
-        -- a map would run nothing and return {}: say so (level 4 as in arg_error)
+        -- a map would run nothing and return {}: say so (level 2: the caller)
         error(string.format("bad argument #1 to 'fly.parallel' (list expected, got a table with key %s)",
-          type(k) == "string" and string.format("%q", k) or tostring(k)), 4)
+          type(k) == "string" and string.format("%q", k) or tostring(k)), 2)
       end
     end
     if type(fn) ~= "function" then arg_error(2, "function", fn) end
