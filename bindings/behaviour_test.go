@@ -319,6 +319,43 @@ func TestDecoding(t *testing.T) {
 	`))
 }
 
+// Byte fields: the API answers them as base64 (Go's []byte) and the
+// document as arrays of integers; a script gets an array of integers either
+// way, and may give a Lua string of bytes where the document wants one.
+func TestByteFields(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/b64/sign"):
+			_, _ = w.Write([]byte(`{"signature":"AQL/"}`))
+		case strings.HasSuffix(r.URL.Path, "/ints/sign"):
+			_, _ = w.Write([]byte(`{"signature":[1,2,255]}`))
+		case strings.HasSuffix(r.URL.Path, "/odd/sign"):
+			_, _ = w.Write([]byte(`{"signature":"not base64!"}`))
+		case strings.HasSuffix(r.URL.Path, "/k"):
+			_, _ = w.Write([]byte(`{"name":"k","type":"nacl_sign","public_key":"AAEC"}`))
+		}
+	})
+	L, _ := newVM(t, api.srv.URL, "web")
+	require.NoError(t, L.DoString(`
+		for _, name in ipairs({"b64", "ints"}) do
+			local sig = fly.secretkeys.sign(name, {plaintext = "hi"}).signature
+			assert(type(sig) == "table" and #sig == 3 and sig[1] == 1 and sig[2] == 2 and sig[3] == 255, name .. ": " .. json.encode(sig))
+			assert(json.encode(sig) == "[1,2,255]", json.encode(sig))
+		end
+		assert(fly.secretkeys.sign("odd", {plaintext = "hi"}).signature == "not base64!", "not base64: left as the string")
+		local k = fly.secretkeys.get("k")
+		assert(json.encode(k.public_key) == "[0,1,2]", json.encode(k.public_key))
+	`))
+	assert.Equal(t, `{"plaintext":[104,105]}`, api.requests()[0].Body)
+	require.NoError(t, L.DoString(`fly.secretkeys.verify("ints", {plaintext = "\0\255", signature = {1, 2}})`))
+	assert.Equal(t, `{"plaintext":[0,255],"signature":[1,2]}`, api.last().Body)
+	require.NoError(t, L.DoString(`
+		local ok, err = pcall(fly.secretkeys.sign, "ints", {plaintext = true})
+		assert(not ok and tostring(err):find("plaintext: expected array, got boolean", 1, true), tostring(err))
+	`))
+}
+
 // fly.apps.exists: 404 is false; other failures raise.
 func TestAppsExists(t *testing.T) {
 	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, body []byte) {

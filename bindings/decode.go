@@ -1,6 +1,7 @@
 package bindings
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,6 +92,11 @@ func (d *decoder) value(s *Schema) (lua.LValue, error) {
 		str, err := d.str()
 		if err != nil {
 			return nil, err
+		}
+		if isByteArray(s) {
+			if b, err := base64.StdEncoding.DecodeString(str); err == nil {
+				return d.byteList(b), nil
+			}
 		}
 		return lua.LString(str), nil
 	case c == 't':
@@ -332,6 +338,28 @@ func (d *decoder) array(s *Schema) (lua.LValue, error) {
 			return nil, d.syntax()
 		}
 	}
+}
+
+// isByteArray reports whether s is a byte field: the document types every
+// []byte field of the API (secret key values, plaintexts, signatures,
+// public keys, token nonces) as an array of integers, and it has no other
+// array of integers.
+func isByteArray(s *Schema) bool {
+	return s != nil && s.Type == "array" && s.Items != nil && s.Items.Type == "integer"
+}
+
+// byteList makes the array of integers of b: the API answers byte fields
+// as base64 strings (Go's form for []byte), and a script gets them as the
+// document describes them, as when they are answered as arrays.
+func (d *decoder) byteList(b []byte) *lua.LTable {
+	t := newTable(len(b), 0)
+	for i, x := range b {
+		t.RawSetInt(i+1, lua.LNumber(x))
+	}
+	if d.env != nil && d.env.arrayMT != nil {
+		t.Metatable = d.env.arrayMT
+	}
+	return t
 }
 
 // list makes the array of the elements from base on.

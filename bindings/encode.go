@@ -142,6 +142,10 @@ func (e *encoder) value(v lua.LValue, s *Schema, p *path) *fieldError {
 			e.buf = append(e.buf, "false"...)
 		}
 	case "array":
+		if str, ok := v.(lua.LString); ok && isByteArray(s) {
+			e.byteArray([]byte(str)) // a byte field given as a Lua string of bytes
+			return nil
+		}
 		t, ok := v.(*lua.LTable)
 		if !ok {
 			return e.fail(p, "expected array, got "+luaTypeName(v))
@@ -277,6 +281,18 @@ func (e *encoder) array(t *lua.LTable, items *Schema, p *path) *fieldError {
 	e.buf = append(e.buf, ']')
 	e.depth--
 	return nil
+}
+
+// byteArray writes b as the document's array of integers 0-255.
+func (e *encoder) byteArray(b []byte) {
+	e.buf = append(e.buf, '[')
+	for i, x := range b {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.buf = strconv.AppendUint(e.buf, uint64(x), 10)
+	}
+	e.buf = append(e.buf, ']')
 }
 
 func keyString(k lua.LValue) string {

@@ -256,13 +256,13 @@ type DNSRequirements struct {
 
 // DecryptSecretkeyRequest is the document's DecryptSecretkeyRequest schema.
 type DecryptSecretkeyRequest struct {
-	AssociatedData []int `json:"associated_data,omitempty"`
-	Ciphertext     []int `json:"ciphertext,omitempty"`
+	AssociatedData Bytes `json:"associated_data,omitempty"`
+	Ciphertext     Bytes `json:"ciphertext,omitempty"`
 }
 
 // DecryptSecretkeyResponse is the document's DecryptSecretkeyResponse schema.
 type DecryptSecretkeyResponse struct {
-	Plaintext []int `json:"plaintext,omitempty"`
+	Plaintext Bytes `json:"plaintext,omitempty"`
 }
 
 // DeleteAppSecretResponse is the document's DeleteAppSecretResponse schema.
@@ -281,13 +281,13 @@ type DeleteSecretkeyResponse struct {
 
 // EncryptSecretkeyRequest is the document's EncryptSecretkeyRequest schema.
 type EncryptSecretkeyRequest struct {
-	AssociatedData []int `json:"associated_data,omitempty"`
-	Plaintext      []int `json:"plaintext,omitempty"`
+	AssociatedData Bytes `json:"associated_data,omitempty"`
+	Plaintext      Bytes `json:"plaintext,omitempty"`
 }
 
 // EncryptSecretkeyResponse is the document's EncryptSecretkeyResponse schema.
 type EncryptSecretkeyResponse struct {
-	Ciphertext []int `json:"ciphertext,omitempty"`
+	Ciphertext Bytes `json:"ciphertext,omitempty"`
 }
 
 // ErrorResponse is the document's ErrorResponse schema.
@@ -783,7 +783,7 @@ type ProcessStat struct {
 type SecretKey struct {
 	CreatedAt string `json:"created_at,omitempty"`
 	Name      string `json:"name,omitempty"`
-	PublicKey []int  `json:"public_key,omitempty"`
+	PublicKey Bytes  `json:"public_key,omitempty"`
 	Type      string `json:"type,omitempty"`
 	UpdatedAt string `json:"updated_at,omitempty"`
 }
@@ -813,7 +813,7 @@ type SetAppSecretResponse struct {
 // SetSecretkeyRequest is the document's SetSecretkeyRequest schema.
 type SetSecretkeyRequest struct {
 	Type  string `json:"type,omitempty"`
-	Value []int  `json:"value,omitempty"`
+	Value Bytes  `json:"value,omitempty"`
 }
 
 // SetSecretkeyResponse is the document's SetSecretkeyResponse schema.
@@ -822,7 +822,7 @@ type SetSecretkeyResponse struct {
 	Version       int    `json:"Version,omitempty"`
 	CreatedAt     string `json:"created_at,omitempty"`
 	Name          string `json:"name,omitempty"`
-	PublicKey     []int  `json:"public_key,omitempty"`
+	PublicKey     Bytes  `json:"public_key,omitempty"`
 	Type          string `json:"type,omitempty"`
 	UpdatedAt     string `json:"updated_at,omitempty"`
 	VersionCompat int    `json:"version,omitempty"`
@@ -830,12 +830,12 @@ type SetSecretkeyResponse struct {
 
 // SignSecretkeyRequest is the document's SignSecretkeyRequest schema.
 type SignSecretkeyRequest struct {
-	Plaintext []int `json:"plaintext,omitempty"`
+	Plaintext Bytes `json:"plaintext,omitempty"`
 }
 
 // SignSecretkeyResponse is the document's SignSecretkeyResponse schema.
 type SignSecretkeyResponse struct {
-	Signature []int `json:"signature,omitempty"`
+	Signature Bytes `json:"signature,omitempty"`
 }
 
 // SignalRequest is the document's SignalRequest schema.
@@ -884,8 +884,8 @@ type UpdateVolumeRequest struct {
 
 // VerifySecretkeyRequest is the document's VerifySecretkeyRequest schema.
 type VerifySecretkeyRequest struct {
-	Plaintext []int `json:"plaintext,omitempty"`
-	Signature []int `json:"signature,omitempty"`
+	Plaintext Bytes `json:"plaintext,omitempty"`
+	Signature Bytes `json:"signature,omitempty"`
 }
 
 // Volume is the document's Volume schema.
@@ -1628,9 +1628,9 @@ type CaveatSet struct {
 
 // MacaroonNonce is the document's macaroon.Nonce schema.
 type MacaroonNonce struct {
-	KID   []int `json:"kid,omitempty"`
+	KID   Bytes `json:"kid,omitempty"`
 	Proof *bool `json:"proof,omitempty"`
-	RND   []int `json:"rnd,omitempty"`
+	RND   Bytes `json:"rnd,omitempty"`
 }
 
 // TokenAccess is the document's main.TokenAccess schema.
@@ -1820,7 +1820,7 @@ type VerifiedToken struct {
 	Caveats         *CaveatSet     `json:"caveats,omitempty"`
 	Header          string         `json:"header,omitempty"`
 	Nonce           *MacaroonNonce `json:"nonce,omitempty"`
-	PermissionToken []int          `json:"permission_token,omitempty"`
+	PermissionToken Bytes          `json:"permission_token,omitempty"`
 }
 
 // RotatePostgresPasswordRequest is the document's rotatePostgresPasswordRequest schema.

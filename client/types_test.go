@@ -111,6 +111,9 @@ func (w *schemaWalker) check(path string, s map[string]any, gt reflect.Type) {
 	case "boolean":
 		w.expectKind(path, gt, reflect.Bool)
 	case "array":
+		if items, _ := s["items"].(map[string]any); gt == reflect.TypeOf(Bytes(nil)) && items != nil && schemaType(items) == "integer" {
+			return // a byte field: see Bytes
+		}
 		if gt.Kind() != reflect.Slice {
 			w.fail(path, "an array, but Go %v", gt)
 			return

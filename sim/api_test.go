@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"runtime"
@@ -266,11 +268,13 @@ func TestSecretKeysCrypto(t *testing.T) {
 	h.ok("POST", base+"box/generate", map[string]any{"type": "xaes256gcm"})
 	ct := h.ok("POST", base+"box/encrypt", map[string]any{"plaintext": []int{1, 2, 3}, "associated_data": []int{9}}).JSON()["ciphertext"]
 	pt := h.ok("POST", base+"box/decrypt", map[string]any{"ciphertext": ct, "associated_data": []int{9}}).JSON()["plaintext"]
-	assert.Equal(t, []any{1.0, 2.0, 3.0}, pt)
+	assert.Equal(t, base64.StdEncoding.EncodeToString([]byte{1, 2, 3}), pt)
 	assert.Equal(t, 400, h.do("POST", base+"box/decrypt", map[string]any{"ciphertext": ct, "associated_data": []int{8}}).Code)
 
 	gen := h.ok("POST", base+"signer/generate", map[string]any{"type": "nacl_sign"}).JSON()
-	assert.Len(t, gen["public_key"], 32)
+	pub, err := base64.StdEncoding.DecodeString(gen["public_key"].(string))
+	require.NoError(t, err)
+	assert.Len(t, pub, 32)
 	sig := h.ok("POST", base+"signer/sign", map[string]any{"plaintext": []int{7, 7}}).JSON()["signature"]
 	assert.Equal(t, 204, h.ok("POST", base+"signer/verify", map[string]any{"plaintext": []int{7, 7}, "signature": sig}).Code)
 	assert.Equal(t, 400, h.do("POST", base+"signer/verify", map[string]any{"plaintext": []int{7, 8}, "signature": sig}).Code)
@@ -282,6 +286,52 @@ func TestSecretKeysCrypto(t *testing.T) {
 	assert.Equal(t, "signer", list[0].(map[string]any)["name"])
 	h.ok("DELETE", base+"signer", nil)
 	assert.Equal(t, 404, h.do("GET", base+"signer", nil).Code)
+}
+
+// Byte fields are answered as base64 strings, as the API (a Go server with
+// []byte fields) writes them, and read in either form: base64 or the
+// document's array of integers.
+func TestSecretKeyBytesBothForms(t *testing.T) {
+	h := newHarness(t)
+	h.app("web")
+	base := "/v1/apps/web/secretkeys/"
+	key := []byte("0123456789abcdef0123456789abcdef")
+	keyInts := make([]int, len(key))
+	for i, b := range key {
+		keyInts[i] = int(b)
+	}
+	h.ok("POST", base+"ints", map[string]any{"type": "hs256", "value": keyInts})
+	h.ok("POST", base+"b64", map[string]any{"type": "hs256", "value": base64.StdEncoding.EncodeToString(key)})
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("hi"))
+	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	for _, name := range []string{"ints", "b64"} {
+		for _, pt := range []any{[]int{104, 105}, "aGk="} {
+			sig := h.ok("POST", base+name+"/sign", map[string]any{"plaintext": pt}).JSON()["signature"]
+			assert.Equal(t, want, sig, "%s signs %v", name, pt)
+			assert.Equal(t, 204, h.ok("POST", base+name+"/verify", map[string]any{"plaintext": pt, "signature": sig}).Code)
+		}
+	}
+	sigInts := make([]int, 0, 32)
+	for _, b := range mac.Sum(nil) {
+		sigInts = append(sigInts, int(b))
+	}
+	assert.Equal(t, 204, h.ok("POST", base+"ints/verify", map[string]any{"plaintext": "aGk=", "signature": sigInts}).Code)
+
+	h.ok("POST", base+"box/generate", map[string]any{"type": "xaes256gcm"})
+	ct := h.ok("POST", base+"box/encrypt", map[string]any{"plaintext": "aGk="}).JSON()["ciphertext"].(string)
+	raw, err := base64.StdEncoding.DecodeString(ct)
+	require.NoError(t, err, "ciphertext %q is base64", ct)
+	ctInts := make([]int, len(raw))
+	for i, b := range raw {
+		ctInts[i] = int(b)
+	}
+	assert.Equal(t, "aGk=", h.ok("POST", base+"box/decrypt", map[string]any{"ciphertext": ctInts}).JSON()["plaintext"])
+
+	bad := h.do("POST", base+"box/encrypt", map[string]any{"plaintext": "not base64!"})
+	assert.Equal(t, 400, bad.Code)
+	assert.Contains(t, string(bad.Body), "base64")
+	assert.Equal(t, 400, h.do("POST", base+"box/encrypt", map[string]any{"plaintext": []int{256}}).Code)
 }
 
 func TestSecretsAndCertsAndIPs(t *testing.T) {

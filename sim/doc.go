@@ -171,8 +171,11 @@
 // simulator generates or is given: hs256/hs384/hs512 and nacl_auth (HMAC)
 // and nacl_sign (Ed25519) sign and verify; xaes256gcm encrypts and decrypts
 // with AES-256-GCM (it round-trips but is not byte-compatible with the real
-// XAES-256-GCM). Byte strings are JSON arrays of integers, as in the
-// document. Deleting a hostname's ACME or custom certificate leaves the
+// XAES-256-GCM). Byte fields (key values, plaintexts, ciphertexts,
+// signatures, public keys, token nonces) are answered as base64 strings, as
+// the API (a Go server with []byte fields) writes them, although the
+// document types them as arrays of integers; requests may use either form.
+// Deleting a hostname's ACME or custom certificate leaves the
 // hostname and its other certificate (fly-go's DeleteACMECertificate and
 // DeleteCustomCertificate); DELETE .../certificates/{hostname} removes the
 // hostname and all its certificates. Certificates, IP assignments, deploy

@@ -2,6 +2,8 @@ package sim_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -84,6 +86,46 @@ func TestFidelitySecretsNeedARestart(t *testing.T) {
 		Params: map[string]string{"app_name": "web", "machine_id": id}, Body: body(map[string]any{"config": map[string]any{"image": "nginx:1.28"}})})
 	require.NoError(t, err)
 	assert.Equal(t, "v3\n", seen(id), "an update reads the secrets again")
+
+	// flyctl's rotation: set, then update with min_secrets_version the
+	// version the set answered.
+	res, err := c.Secrets.Set(ctx, "web", "TOKEN", &client.SetAppSecretRequest{Value: "v4"})
+	require.NoError(t, err)
+	require.Positive(t, res.VersionCompat)
+	assert.Equal(t, "v3\n", seen(id))
+	m, err := c.Machines.Get(ctx, "web", id, nil)
+	require.NoError(t, err)
+	_, err = c.Machines.Update(ctx, "web", id, &client.UpdateMachineRequest{Config: m.Config, MinSecretsVersion: res.VersionCompat}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "v4\n", seen(id), "an update with min_secrets_version boots with that version")
+}
+
+// TestFidelityByteFields: byte fields are answered as base64, as the API
+// (a Go server with []byte fields) writes them, and the client reads them
+// back to the right bytes: a signature checks against the public key with
+// Go's ed25519, and a ciphertext decrypts.
+func TestFidelityByteFields(t *testing.T) {
+	ctx := context.Background()
+	c := newInstantClient(t)
+	key, err := c.SecretKeys.Generate(ctx, "web", "signer", &client.SetSecretkeyRequest{Type: "nacl_sign"})
+	require.NoError(t, err)
+	require.Len(t, key.PublicKey, ed25519.PublicKeySize)
+	sig, err := c.SecretKeys.Sign(ctx, "web", "signer", &client.SignSecretkeyRequest{Plaintext: client.Bytes("release 42")}, nil)
+	require.NoError(t, err)
+	assert.True(t, ed25519.Verify(ed25519.PublicKey(key.PublicKey), []byte("release 42"), sig.Signature))
+	require.NoError(t, c.SecretKeys.Verify(ctx, "web", "signer", &client.VerifySecretkeyRequest{Plaintext: client.Bytes("release 42"), Signature: sig.Signature}, nil))
+
+	wire := do(t, c, &client.Request{Method: "POST", Pattern: "/v1/apps/{app_name}/secretkeys/{secret_name}/sign",
+		Params: map[string]string{"app_name": "web", "secret_name": "signer"}, Body: body(map[string]any{"plaintext": "cmVsZWFzZSA0Mg=="})})
+	assert.Equal(t, base64.StdEncoding.EncodeToString(sig.Signature), wire["signature"], "a base64 string on the wire")
+
+	_, err = c.SecretKeys.Generate(ctx, "web", "box", &client.SetSecretkeyRequest{Type: "xaes256gcm"})
+	require.NoError(t, err)
+	ct, err := c.SecretKeys.Encrypt(ctx, "web", "box", &client.EncryptSecretkeyRequest{Plaintext: client.Bytes("hi"), AssociatedData: client.Bytes("ctx")}, nil)
+	require.NoError(t, err)
+	pt, err := c.SecretKeys.Decrypt(ctx, "web", "box", &client.DecryptSecretkeyRequest{Ciphertext: ct.Ciphertext, AssociatedData: client.Bytes("ctx")}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, client.Bytes("hi"), pt.Plaintext)
 }
 
 // TestFidelityHealthChecks: the checks a config declares are `warning`

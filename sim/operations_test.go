@@ -41,7 +41,7 @@ func selfSigned(t testing.TB, host string) (string, string) {
 type fixture struct {
 	*harness
 	machineID, volumeID, nonce, ip, pgID string
-	ciphertext                           []any
+	ciphertext                           string
 	hmacKey                              []byte
 	certPEM, keyPEM                      string
 }
@@ -68,7 +68,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	h.ok("POST", "/v1/apps/web/secretkeys/sig", map[string]any{"type": "hs256", "value": keyInts})
 	h.ok("POST", "/v1/apps/web/secretkeys/enc/generate", map[string]any{"type": "xaes256gcm"})
-	f.ciphertext = h.ok("POST", "/v1/apps/web/secretkeys/enc/encrypt", map[string]any{"plaintext": []int{104, 105}}).JSON()["ciphertext"].([]any)
+	f.ciphertext = h.ok("POST", "/v1/apps/web/secretkeys/enc/encrypt", map[string]any{"plaintext": []int{104, 105}}).JSON()["ciphertext"].(string)
 	f.certPEM, f.keyPEM = selfSigned(t, "www.example.com")
 	h.ok("POST", "/v1/apps/web/certificates/acme", map[string]any{"hostname": "www.example.com"})
 	h.ok("POST", "/v1/apps/web/certificates/custom", map[string]any{"hostname": "www.example.com", "fullchain": f.certPEM, "private_key": f.keyPEM})

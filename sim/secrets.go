@@ -17,20 +17,19 @@ import (
 	"sort"
 )
 
-// bytesJSON is a byte string as the API writes it: an array of integers.
-// It also reads base64 strings.
+// bytesJSON is a byte field of the API (secret key values, plaintexts,
+// ciphertexts, signatures, public keys, token nonces). The document types
+// them as arrays of integers, but the API is a Go server whose fields are
+// []byte, and Go writes those as base64 strings; its decoder reads both
+// forms, and so does this one. fly-go reads both too.
 type bytesJSON []byte
 
-// MarshalJSON writes [1,2,3].
+// MarshalJSON writes a standard base64 string, as the API does.
 func (b bytesJSON) MarshalJSON() ([]byte, error) {
-	ints := make([]int, len(b))
-	for i, x := range b {
-		ints[i] = int(x)
-	}
-	return json.Marshal(ints)
+	return json.Marshal(base64.StdEncoding.EncodeToString(b))
 }
 
-// UnmarshalJSON reads [1,2,3] or a base64 string.
+// UnmarshalJSON reads a base64 string or an array of integers 0-255.
 func (b *bytesJSON) UnmarshalJSON(data []byte) error {
 	if bytes.HasPrefix(bytes.TrimSpace(data), []byte(`"`)) {
 		var s string

@@ -203,6 +203,11 @@ func (g *generator) goType(s *schema, owner, prop, origin string) string {
 		if s.Items == nil {
 			return "[]any"
 		}
+		if it, _ := s.Items.mainType(); it == "integer" && s.Items.Ref == "" {
+			// Every array of integers of the document is a byte field of
+			// the Go server ([]byte), which it writes as base64.
+			return "Bytes"
+		}
 		elem := g.goType(s.Items, owner, prop+"_item", origin+"[]")
 		return "[]" + strings.TrimPrefix(elem, "*")
 	case "object", "":
