@@ -1,7 +1,9 @@
 package flyscript
 
 import (
+	"fmt"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,14 +16,9 @@ import (
 // A machine whose config was never read converts to Go whole: Eval gives
 // the config the simulator holds, as it does for one whose config was read.
 func TestEvalConvertsARecordWhole(t *testing.T) {
-	s := sim.New(sim.WithTimings(sim.InstantTimings()), sim.WithRateLimits(false))
-	t.Cleanup(s.Close)
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	api, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"), client.WithoutRateLimits())
-	require.NoError(t, err)
+	api := simClient(t)
 	vm, _, _ := newVM(t, WithClient(api), WithApp("lazy"))
-	_, err = vm.Eval(t.Context(), `fly.apps.create{name = "lazy", org_slug = "personal"}
+	_, err := vm.Eval(t.Context(), `fly.apps.create{name = "lazy", org_slug = "personal"}
 		id = fly.machines.create{region = "ord", config = {image = "nginx:1", env = {PORT = "80"}}}.id`)
 	require.NoError(t, err)
 
@@ -38,4 +35,59 @@ func TestEvalConvertsARecordWhole(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, m["config"], read[0].(map[string]any)["config"])
 	assert.Equal(t, len(m), len(read[0].(map[string]any)))
+}
+
+// With the Lua 5.1 libraries in place (they bring their own setmetatable),
+// the functions that walk or change a table raw still see a record whole,
+// in a VM and in a sandboxed one; two records of the same machine compare
+// the same whether or not their members were read.
+func TestRawFunctionsSeeARecordWhole(t *testing.T) {
+	api := simClient(t)
+	setup, _, _ := newVM(t, WithClient(api), WithApp("lazy"))
+	got, err := setup.Eval(t.Context(), `fly.apps.create{name = "lazy", org_slug = "personal"}
+		return fly.machines.create{region = "ord", config = {image = "nginx:1"}}.id`)
+	require.NoError(t, err)
+	id := got[0].(string)
+
+	cases := []struct{ name, src, want string }{
+		{"setmetatable", `setmetatable(m, nil) return rawget(m, "config").image`, "nginx:1"},
+		{"debug.setmetatable", `debug.setmetatable(m, nil) return rawget(m, "config").image`, "nginx:1"},
+		{"next", `local k = next(m) while k ~= "config" do k = next(m, k) end return type(k)`, "string"},
+		{"pairs", `for k, v in pairs(m) do if k == "config" then return v.image end end`, "nginx:1"},
+		{"rawget", `return rawget(m, "config").image`, "nginx:1"},
+		{"rawset", `rawset(m, "config", {image = "raw"}) for k, v in pairs(m) do if k == "config" then return v.image end end`, "raw"},
+		{"assert.same", `local t = require("assert") local other = fly.machines.get(m.id) local _ = other.config.image other.events = other.events
+			t.same(other, m) t.same(m, fly.machines.get(m.id)) return "same"`, "same"},
+	}
+	for _, sandbox := range []bool{false, true} {
+		for _, tc := range cases {
+			if sandbox && tc.name == "debug.setmetatable" {
+				continue // no debug library in the sandbox
+			}
+			t.Run(fmt.Sprintf("%s/sandbox=%v", tc.name, sandbox), func(t *testing.T) {
+				opts := []Option{WithClient(api), WithApp("lazy")}
+				if sandbox {
+					opts = append(opts, WithSandbox())
+				}
+				vm, _, _ := newVM(t, opts...)
+				got, err := vm.Eval(t.Context(), "local m = fly.machines.get("+strconv.Quote(id)+")\n"+tc.src)
+				require.NoError(t, err)
+				require.Len(t, got, 1)
+				assert.Equal(t, tc.want, got[0])
+			})
+		}
+	}
+}
+
+// simClient is a client of a fresh simulator (instant transitions, no rate
+// limits), served on loopback until the test ends.
+func simClient(t *testing.T) *client.Client {
+	t.Helper()
+	s := sim.New(sim.WithTimings(sim.InstantTimings()), sim.WithRateLimits(false))
+	t.Cleanup(s.Close)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	api, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"), client.WithoutRateLimits())
+	require.NoError(t, err)
+	return api
 }

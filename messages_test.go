@@ -2,7 +2,6 @@ package flyscript
 
 import (
 	"bufio"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,9 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/flyscript/flyscript/client"
-	"github.com/flyscript/flyscript/sim"
 )
 
 // issue13Cases reads testdata/messages/want.txt: script name -> the first
@@ -93,14 +89,9 @@ func TestIssue13Fields(t *testing.T) {
 // the record lacks, a function called with a colon, task.wait().
 func TestHintsOnFlyValues(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.WithTimings(sim.InstantTimings()), sim.WithRateLimits(false))
-	t.Cleanup(s.Close)
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	api, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"), client.WithoutRateLimits())
-	require.NoError(t, err)
+	api := simClient(t)
 	vm, _, _ := newVM(t, WithClient(api), WithApp("hints"))
-	_, err = vm.Eval(t.Context(), `fly.apps.create{name = "hints", org_slug = "personal"}
+	_, err := vm.Eval(t.Context(), `fly.apps.create{name = "hints", org_slug = "personal"}
 		id = fly.machines.create{region = "ord", config = {image = "nginx:1"}}.id`)
 	require.NoError(t, err)
 	cases := []struct{ src, msg, hint string }{

@@ -6,6 +6,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/bindings"
+	"github.com/flyscript/flyscript/internal/lazy"
 	"github.com/flyscript/flyscript/internal/lua51"
 	flylua "github.com/flyscript/flyscript/lua"
 	"github.com/flyscript/flyscript/stdlib"
@@ -27,6 +28,12 @@ func (vm *VM) open() error {
 		Env:     env,
 		Modules: func(*lua.LState) error { return vm.openModules() },
 	})
+	if err == nil {
+		// lua51.Open brings its own setmetatable after the modules (and
+		// bindings.Open's lazy.Wrap): wrap what it replaced, so that raw
+		// walks still see records whole.
+		lazy.Wrap(vm.state)
+	}
 	vm.basePath = base
 	return err
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flyscript/flyscript"
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/internal/lua51"
 	"github.com/flyscript/flyscript/sim"
 )
 
@@ -129,11 +130,12 @@ func newVM(tb testing.TB, c *client.Client) *flyscript.VM {
 	return vm
 }
 
-// runLua compiles src on vm and calls it with args; it fails the benchmark
-// on any error.
+// runLua compiles src on vm as scripts are compiled (lua51.Load, with the
+// Lua 5.1 rewrites) and calls it with args; it fails the benchmark on any
+// error.
 func runLua(tb testing.TB, vm *flyscript.VM, src string, args ...lua.LValue) []lua.LValue {
 	tb.Helper()
-	fn, err := vm.LState().LoadString(src)
+	fn, err := lua51.Load(vm.LState(), []byte(src), "bench")
 	if err != nil {
 		tb.Fatal(err)
 	}

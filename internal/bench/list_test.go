@@ -34,6 +34,15 @@ func listBody(b *testing.B) ([]byte, string) {
 // listLoop is fly.machines.list() n times, checking the count.
 const listLoop = `local n, want = ... for i = 1, n do local ms = fly.machines.list() if #ms ~= want then error(#ms) end end`
 
+// listStateLoop is listLoop reading every machine's state.
+const listStateLoop = `local n, want = ... for i = 1, n do local ms = fly.machines.list() if #ms ~= want then error(#ms) end
+  for j = 1, #ms do if ms[j].state == nil then error(j) end end end`
+
+// listPairsLoop is listLoop walking every machine with pairs, which decodes
+// all of each record's members (its config, events, checks).
+const listPairsLoop = `local n, want = ... for i = 1, n do local ms = fly.machines.list() if #ms ~= want then error(#ms) end
+  for j = 1, #ms do for _ in pairs(ms[j]) do end end end`
+
 // BenchmarkListConvert is measurement 3, the conversion itself: the same
 // bytes (the simulator's List Machines answer for 1,000 machines) decoded by
 // json.Unmarshal into []map[string]any (impl=unmarshal), and by
@@ -41,7 +50,10 @@ const listLoop = `local n, want = ... for i = 1, n do local ms = fly.machines.li
 // memory (an http.RoundTripper that returns the bytes, no network).
 // impl=jsondecode is the host json module's decoder (stdlib.FromJSON, what
 // json.decode does) on the same bytes, and impl=typed json.Unmarshal into
-// []client.Machine, for reference. Target: lua <= 2x unmarshal.
+// []client.Machine, for reference. impl=lua-state reads every machine's
+// state; impl=lua-pairs walks every machine with pairs, so every member of
+// every record is decoded (a record's objects and arrays are decoded on
+// first access otherwise). Target (issue 19): lua-state <= 1.1x unmarshal.
 func BenchmarkListConvert(b *testing.B) {
 	body, _ := listBody(b)
 
@@ -64,6 +76,20 @@ func BenchmarkListConvert(b *testing.B) {
 		b.ResetTimer()
 		runLua(b, vm, listLoop, lua.LNumber(b.N), lua.LNumber(listSize))
 	})
+	for _, v := range []struct{ name, loop string }{
+		{"impl=lua-state", listStateLoop},
+		{"impl=lua-pairs", listPairsLoop},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			c := newClient(b, "http://canned.invalid", client.WithHTTPClient(&http.Client{Transport: cannedTransport{body}}))
+			vm := newVM(b, c)
+			runLua(b, vm, v.loop, lua.LNumber(1), lua.LNumber(listSize))
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			runLua(b, vm, v.loop, lua.LNumber(b.N), lua.LNumber(listSize))
+		})
+	}
 	b.Run("impl=jsondecode", func(b *testing.B) {
 		L := lua.NewState()
 		defer L.Close()

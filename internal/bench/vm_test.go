@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"io"
 	"runtime"
 	"testing"
@@ -22,7 +23,9 @@ const vmBatch = 50
 // included) and ns/vm its time (ns/op and B/op are per batch). impl=bare is gopher-lua's
 // lua.NewState(); impl=stdlib adds the host modules (stdlib.Open);
 // impl=flyscript is flyscript.New with a client: the fly module, the host
-// modules and the embedded Lua modules. Target: flyscript <= 1.5x bare.
+// modules and the embedded Lua modules; impl=flyscript-machines is the same
+// VM after a script's first use of fly.machines (namespaces are built on
+// first access). Target (issue 19): flyscript <= 1.2x bare.
 func BenchmarkVMHeap(b *testing.B) {
 	c := newClient(b, "http://127.0.0.1:1")
 	impls := []struct {
@@ -43,6 +46,16 @@ func BenchmarkVMHeap(b *testing.B) {
 		{"impl=flyscript", func(b *testing.B) func() {
 			vm, err := flyscript.New(flyscript.WithClient(c), flyscript.WithApp(benchApp))
 			if err != nil {
+				b.Fatal(err)
+			}
+			return vm.Close
+		}},
+		{"impl=flyscript-machines", func(b *testing.B) func() {
+			vm, err := flyscript.New(flyscript.WithClient(c), flyscript.WithApp(benchApp))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := vm.Eval(context.Background(), "return fly.machines.get ~= nil"); err != nil {
 				b.Fatal(err)
 			}
 			return vm.Close

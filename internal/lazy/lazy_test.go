@@ -38,6 +38,24 @@ func eval(t *testing.T, L *lua.LState, src string) string {
 
 const walk = `(function(t) local s = "" for k, v in pairs(t) do s = s .. k .. "=" .. type(v) .. " " end return s end)`
 
+// Wrap called again wraps only what was replaced since: a library that
+// brings its own setmetatable after the first Wrap is wrapped, and the
+// functions wrapped already are not wrapped twice.
+func TestWrapAgainWrapsWhatWasReplaced(t *testing.T) {
+	L := newState(t)
+	next, pairs := L.GetGlobal("next"), L.GetGlobal("pairs")
+	L.SetGlobal("setmetatable", L.NewFunction(func(L *lua.LState) int {
+		L.SetMetatable(L.CheckTable(1), L.Get(2))
+		L.SetTop(1)
+		return 1
+	}))
+	lazy.Wrap(L)
+	assert.Same(t, next, L.GetGlobal("next"))
+	assert.Same(t, pairs, L.GetGlobal("pairs"))
+	record(L)
+	assert.Equal(t, "a=number b=table c=number ", eval(t, L, `(function() setmetatable(r, nil) return `+walk+`(r) end)()`))
+}
+
 // The raw functions see a lazy table whole, in its keys' order.
 func TestWrappedFunctionsSeeLazyTablesWhole(t *testing.T) {
 	cases := []struct{ name, src, want string }{

@@ -20,8 +20,10 @@ func Forget(t *lua.LTable, key string) {
 // their table argument first, rawget the member it reads, and rawset forgets
 // the member it writes. Each wrapper then does what the function it replaces
 // does, in the same call frame, so argument errors read as before. Wrap is
-// called once, after the libraries are opened; functions missing from L (a
-// sandbox may remove some) are left out.
+// called after the libraries are opened; functions missing from L (a
+// sandbox may remove some) are left out. Calling it again wraps only what
+// was replaced since (a library opened later may bring its own
+// setmetatable): a function it made is not wrapped twice.
 func Wrap(L *lua.LState) {
 	all := func(L *lua.LState) {
 		if t, ok := L.Get(1).(*lua.LTable); ok {
@@ -50,27 +52,42 @@ func Wrap(L *lua.LState) {
 			Forget(t, string(key))
 		}
 	}
+	reg := L.Get(lua.RegistryIndex).(*lua.LTable)
+	made, ok := reg.RawGetString(wrappersKey).(*lua.LTable)
+	if !ok {
+		made = L.CreateTable(0, 6)
+		reg.RawSetString(wrappersKey, made)
+	}
 	globals := L.Get(lua.GlobalsIndex).(*lua.LTable)
-	wrapField(L, globals, "next", all)
-	wrapField(L, globals, "pairs", all)
-	wrapField(L, globals, "setmetatable", all)
-	wrapField(L, globals, "rawget", get)
-	wrapField(L, globals, "rawset", set)
+	wrapField(L, made, globals, "next", all)
+	wrapField(L, made, globals, "pairs", all)
+	wrapField(L, made, globals, "setmetatable", all)
+	wrapField(L, made, globals, "rawget", get)
+	wrapField(L, made, globals, "rawset", set)
 	if debug, ok := globals.RawGetString("debug").(*lua.LTable); ok {
-		wrapField(L, debug, "setmetatable", all)
+		wrapField(L, made, debug, "setmetatable", all)
 	}
 }
 
+// wrappersKey is the registry field holding the set of functions Wrap made.
+const wrappersKey = "lazy.wrappers"
+
 // wrapField replaces the function t[name] by one that runs before, then
-// the original.
-func wrapField(L *lua.LState, t *lua.LTable, name string, before func(*lua.LState)) {
+// the original, unless it is one of made (a wrapper already); the new
+// wrapper joins made.
+func wrapField(L *lua.LState, made, t *lua.LTable, name string, before func(*lua.LState)) {
 	orig, ok := t.RawGetString(name).(*lua.LFunction)
-	if !ok {
+	if !ok || made.RawGet(orig) != lua.LNil {
 		return
 	}
+	var wrapper *lua.LFunction
+	defer func() {
+		t.RawSetString(name, wrapper)
+		made.RawSet(wrapper, lua.LTrue)
+	}()
 	if orig.IsG {
 		g := orig.GFunction
-		t.RawSetString(name, &lua.LFunction{
+		wrapper = &lua.LFunction{
 			IsG: true,
 			Env: orig.Env,
 			GFunction: func(L *lua.LState) int {
@@ -78,10 +95,10 @@ func wrapField(L *lua.LState, t *lua.LTable, name string, before func(*lua.LStat
 				return g(L)
 			},
 			Upvalues: orig.Upvalues, // pairs finds its iterator there
-		})
+		}
 		return
 	}
-	t.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+	wrapper = L.NewFunction(func(L *lua.LState) int {
 		before(L)
 		top := L.GetTop()
 		L.Push(orig)
@@ -90,5 +107,5 @@ func wrapField(L *lua.LState, t *lua.LTable, name string, before func(*lua.LStat
 		}
 		L.Call(top, lua.MultRet)
 		return L.GetTop() - top
-	}))
+	})
 }
