@@ -44,6 +44,20 @@ func appObject[T any](s *Server, w http.ResponseWriter, r *http.Request, what st
 	return a, x
 }
 
+// appMember is appObject for the objects kept outside their app (machines,
+// volumes): objs[{param}] when owner says it belongs to the request's app.
+// A request that changes state marks the object it found (touchFor).
+func appMember[T any](s *Server, w http.ResponseWriter, r *http.Request, what string, kind objKind, objs map[string]*T, param string, owner func(*T) string) (*app, *T) {
+	return appObject(s, w, r, what, func(a *app) *T {
+		id := r.PathValue(param)
+		if x := objs[id]; x != nil && owner(x) == a.Name {
+			s.touchFor(r, kind, id)
+			return x
+		}
+		return nil
+	})
+}
+
 // orgFor finds an organisation by slug, answering 404 or 403 itself.
 func (s *Server) orgFor(w http.ResponseWriter, slug string) *orgState {
 	o := s.w.Orgs[slug]
@@ -173,8 +187,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
 	a.IdempotencyKey = req.IdempotencyKey
 	s.w.Apps[a.Name] = a
 	s.touch(kindApp, a.Name)
-	s.commit()
-	writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "created_at": a.CreatedAt.Unix()})
+	s.commitAnswer(w, http.StatusCreated, map[string]any{"id": a.ID, "created_at": a.CreatedAt.Unix()})
 }
 
 func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
@@ -188,36 +201,31 @@ func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.orgFor(w, slug) == nil {
-		return
-	}
-	var names []string
-	for _, a := range s.w.Apps {
-		if a.Org == slug {
-			names = append(names, a.Name)
+	s.withOrg(w, slug, func(*orgState) {
+		var names []string
+		for _, a := range s.w.Apps {
+			if a.Org == slug {
+				names = append(names, a.Name)
+			}
 		}
-	}
-	total := len(names)
-	names, next := paginate(names, func(n string) string { return n }, after, limit)
-	apps := make([]appJSON, 0, len(names))
-	for _, n := range names {
-		apps = append(apps, s.appJSON(s.w.Apps[n]))
-	}
-	resp := map[string]any{"apps": apps, "total_apps": total}
-	if next != "" {
-		resp["next_cursor"] = next
-	}
-	writeJSON(w, http.StatusOK, resp)
+		total := len(names)
+		names, next := paginate(names, func(n string) string { return n }, after, limit)
+		apps := make([]appJSON, 0, len(names))
+		for _, n := range names {
+			apps = append(apps, s.appJSON(s.w.Apps[n]))
+		}
+		resp := map[string]any{"apps": apps, "total_apps": total}
+		if next != "" {
+			resp["next_cursor"] = next
+		}
+		writeJSON(w, http.StatusOK, resp)
+	})
 }
 
 func (s *Server) showApp(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if a := s.appFor(w, r); a != nil {
+	s.withApp(w, r, func(a *app) {
 		writeJSON(w, http.StatusOK, s.appJSON(a))
-	}
+	})
 }
 
 func (s *Server) deleteApp(w http.ResponseWriter, r *http.Request) {
@@ -225,48 +233,43 @@ func (s *Server) deleteApp(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	running := 0
-	for _, m := range s.w.Machines {
-		if m.App == a.Name {
-			switch m.State { // a machine on its way out does not count
-			case "stopped", "created", "suspended", "failed", "destroying", "destroyed":
-			default:
-				running++
+	s.withApp(w, r, func(a *app) {
+		running := 0
+		for _, m := range s.w.Machines {
+			if m.App == a.Name {
+				switch m.State { // a machine on its way out does not count
+				case "stopped", "created", "suspended", "failed", "destroying", "destroyed":
+				default:
+					running++
+				}
 			}
 		}
-	}
-	if running > 0 && !force {
-		writeError(w, http.StatusPreconditionFailed, fmt.Sprintf("failed_precondition: app has %d machines that are not stopped; stop them first or use force=true", running))
-		return
-	}
-	for id, m := range s.w.Machines {
-		if m.App == a.Name {
-			s.stopTimer(id)
-			delete(s.w.Machines, id)
-			s.touch(kindMachine, id)
+		if running > 0 && !force {
+			writeError(w, http.StatusPreconditionFailed, fmt.Sprintf("failed_precondition: app has %d machines that are not stopped; stop them first or use force=true", running))
+			return
 		}
-	}
-	for id, v := range s.w.Volumes {
-		if v.App == a.Name {
-			delete(s.w.Volumes, id)
-			s.touch(kindVolume, id)
+		for id, m := range s.w.Machines {
+			if m.App == a.Name {
+				s.stopTimer(id)
+				delete(s.w.Machines, id)
+				s.touch(kindMachine, id)
+			}
 		}
-	}
-	for _, c := range s.w.Postgres {
-		if _, ok := c.Attached[a.Name]; ok {
-			delete(c.Attached, a.Name)
-			s.touch(kindPostgres, c.ID)
+		for id, v := range s.w.Volumes {
+			if v.App == a.Name {
+				delete(s.w.Volumes, id)
+				s.touch(kindVolume, id)
+			}
 		}
-	}
-	delete(s.w.Apps, a.Name)
-	s.commit()
-	writeEmpty(w, http.StatusAccepted)
+		for _, c := range s.w.Postgres {
+			if _, ok := c.Attached[a.Name]; ok {
+				delete(c.Attached, a.Name)
+				s.touch(kindPostgres, c.ID)
+			}
+		}
+		delete(s.w.Apps, a.Name)
+		s.commitAnswer(w, http.StatusAccepted, nil)
+	})
 }
 
 func (s *Server) createDeployToken(w http.ResponseWriter, r *http.Request) {
@@ -282,13 +285,10 @@ func (s *Server) createDeployToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.appFor(w, r) == nil {
-		return
-	}
-	tok := "FlyV1 fm2_" + base64.RawStdEncoding.EncodeToString(s.ids.bytes(48))
-	writeJSON(w, http.StatusOK, map[string]any{"token": tok})
+	s.withApp(w, r, func(*app) {
+		tok := "FlyV1 fm2_" + base64.RawStdEncoding.EncodeToString(s.ids.bytes(48))
+		writeJSON(w, http.StatusOK, map[string]any{"token": tok})
+	})
 }
 
 // limitParam reads ?limit= (1..max); 0 means absent.

@@ -95,36 +95,27 @@ func (s *Server) listCerts(w http.ResponseWriter, r *http.Request) {
 		limit = 25
 	}
 	filter := strings.ToLower(r.URL.Query().Get("filter"))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	var cs []*cert
-	for _, c := range a.Certs {
-		if strings.Contains(c.Hostname, filter) {
-			cs = append(cs, c)
+	s.withApp(w, r, func(a *app) {
+		cs := collect(a.Certs, func(c *cert) bool { return strings.Contains(c.Hostname, filter) })
+		total := len(cs)
+		cs, next := paginate(cs, func(c *cert) string { return c.Hostname }, after, limit)
+		resp := map[string]any{"total_count": total}
+		if next != "" {
+			resp["next_cursor"] = next
 		}
-	}
-	total := len(cs)
-	cs, next := paginate(cs, func(c *cert) string { return c.Hostname }, after, limit)
-	resp := map[string]any{"total_count": total}
-	if next != "" {
-		resp["next_cursor"] = next
-	}
-	out := []map[string]any{}
-	for _, c := range cs {
-		out = append(out, map[string]any{
-			"hostname": c.Hostname, "status": certStatus(c), "configured": c.Validated || c.Custom,
-			"acme_requested": c.ACME, "has_custom_certificate": c.Custom, "has_fly_certificate": c.ACME && c.Validated,
-			"created_at": rfc3339(c.CreatedAt), "updated_at": rfc3339(c.UpdatedAt), "dns_provider": "unknown",
-			"acme_alpn_configured": c.Validated, "acme_dns_configured": c.Validated, "acme_http_configured": c.Validated,
-			"ownership_txt_configured": c.Validated,
-		})
-	}
-	resp["certificates"] = out
-	writeJSON(w, http.StatusOK, resp)
+		out := []map[string]any{}
+		for _, c := range cs {
+			out = append(out, map[string]any{
+				"hostname": c.Hostname, "status": certStatus(c), "configured": c.Validated || c.Custom,
+				"acme_requested": c.ACME, "has_custom_certificate": c.Custom, "has_fly_certificate": c.ACME && c.Validated,
+				"created_at": rfc3339(c.CreatedAt), "updated_at": rfc3339(c.UpdatedAt), "dns_provider": "unknown",
+				"acme_alpn_configured": c.Validated, "acme_dns_configured": c.Validated, "acme_http_configured": c.Validated,
+				"ownership_txt_configured": c.Validated,
+			})
+		}
+		resp["certificates"] = out
+		writeJSON(w, http.StatusOK, resp)
+	})
 }
 
 func (s *Server) createACMECert(w http.ResponseWriter, r *http.Request) {
@@ -138,24 +129,19 @@ func (s *Server) createACMECert(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.certAppFor(w, r, host)
-	if a == nil {
-		return
-	}
-	now := s.clock.Now()
-	c := a.Certs[host]
-	if c == nil {
-		c = &cert{Hostname: host, CreatedAt: now, Seq: s.w.nextSeq()}
-		a.Certs[host] = c
-	} else if c.ACME {
-		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("an ACME certificate for %s was already requested", host))
-		return
-	}
-	c.ACME, c.UpdatedAt = true, now
-	s.commit()
-	writeJSON(w, http.StatusCreated, s.certDetail(a, c))
+	s.withCertApp(w, r, host, func(a *app) {
+		now := s.clock.Now()
+		c := a.Certs[host]
+		if c == nil {
+			c = &cert{Hostname: host, CreatedAt: now, Seq: s.w.nextSeq()}
+			a.Certs[host] = c
+		} else if c.ACME {
+			writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("an ACME certificate for %s was already requested", host))
+			return
+		}
+		c.ACME, c.UpdatedAt = true, now
+		s.commitAnswer(w, http.StatusCreated, s.certDetail(a, c))
+	})
 }
 
 // certHostname normalises a requested hostname, answering 422 itself and
@@ -221,115 +207,89 @@ func (s *Server) createCustomCert(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "certificate does not cover "+host+": "+err.Error())
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.certAppFor(w, r, host)
-	if a == nil {
-		return
-	}
-	if s.clock.Now().After(leaf.NotAfter) {
-		writeError(w, http.StatusUnprocessableEntity, "certificate has expired")
-		return
-	}
-	now := s.clock.Now()
-	c := a.Certs[host]
-	if c == nil {
-		c = &cert{Hostname: host, CreatedAt: now, Seq: s.w.nextSeq()}
-		a.Certs[host] = c
-	}
-	kind := "rsa"
-	if leaf.PublicKeyAlgorithm == x509.ECDSA {
-		kind = "ecdsa"
-	}
-	ca := leaf.Issuer.CommonName
-	if ca == "" {
-		ca = leaf.Issuer.String()
-	}
-	c.Custom, c.CustomCA, c.CustomType, c.CustomExp, c.UpdatedAt = true, ca, kind, leaf.NotAfter, now
-	s.commit()
-	writeJSON(w, http.StatusCreated, s.certDetail(a, c))
+	s.withCertApp(w, r, host, func(a *app) {
+		if s.clock.Now().After(leaf.NotAfter) {
+			writeError(w, http.StatusUnprocessableEntity, "certificate has expired")
+			return
+		}
+		now := s.clock.Now()
+		c := a.Certs[host]
+		if c == nil {
+			c = &cert{Hostname: host, CreatedAt: now, Seq: s.w.nextSeq()}
+			a.Certs[host] = c
+		}
+		kind := "rsa"
+		if leaf.PublicKeyAlgorithm == x509.ECDSA {
+			kind = "ecdsa"
+		}
+		ca := leaf.Issuer.CommonName
+		if ca == "" {
+			ca = leaf.Issuer.String()
+		}
+		c.Custom, c.CustomCA, c.CustomType, c.CustomExp, c.UpdatedAt = true, ca, kind, leaf.NotAfter, now
+		s.commitAnswer(w, http.StatusCreated, s.certDetail(a, c))
+	})
 }
 
 func (s *Server) showCert(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if a, c := s.certFor(w, r); c != nil {
+	s.withCert(w, r, func(a *app, c *cert) {
 		writeJSON(w, http.StatusOK, s.certDetail(a, c))
-	}
+	})
 }
 
 func (s *Server) deleteCert(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, c := s.certFor(w, r)
-	if c == nil {
-		return
-	}
-	delete(a.Certs, c.Hostname)
-	s.commit()
-	writeEmpty(w, http.StatusNoContent)
+	s.withCert(w, r, func(a *app, c *cert) {
+		delete(a.Certs, c.Hostname)
+		s.commitAnswer(w, http.StatusNoContent, nil)
+	})
 }
 
 func (s *Server) deleteACMECert(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, c := s.certFor(w, r)
-	if c == nil {
-		return
-	}
-	if !c.ACME {
-		writeError(w, http.StatusNotFound, "no ACME certificate for "+c.Hostname)
-		return
-	}
-	// The hostname stays (fly-go: "leaving a custom certificate in
-	// place"); only DELETE .../{hostname} removes it.
-	c.ACME, c.Validated, c.UpdatedAt = false, false, s.clock.Now()
-	detail := s.certDetail(a, c)
-	s.commit()
-	writeJSON(w, http.StatusOK, detail)
+	s.withCert(w, r, func(a *app, c *cert) {
+		if !c.ACME {
+			writeError(w, http.StatusNotFound, "no ACME certificate for "+c.Hostname)
+			return
+		}
+		// The hostname stays (fly-go: "leaving a custom certificate in
+		// place"); only DELETE .../{hostname} removes it.
+		c.ACME, c.Validated, c.UpdatedAt = false, false, s.clock.Now()
+		detail := s.certDetail(a, c)
+		s.commitAnswer(w, http.StatusOK, detail)
+	})
 }
 
 func (s *Server) deleteCustomCert(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, c := s.certFor(w, r)
-	if c == nil {
-		return
-	}
-	if !c.Custom {
-		writeError(w, http.StatusNotFound, "no custom certificate for "+c.Hostname)
-		return
-	}
-	// The hostname stays, with its ACME certificates if any (fly-go:
-	// "leaving the ACME certificates in place").
-	c.Custom, c.UpdatedAt = false, s.clock.Now()
-	detail := s.certDetail(a, c)
-	if !c.ACME {
-		detail["warning"] = "no certificate is left for " + c.Hostname + "; TLS for it will fail until one is added"
-	}
-	s.commit()
-	writeJSON(w, http.StatusOK, detail)
+	s.withCert(w, r, func(a *app, c *cert) {
+		if !c.Custom {
+			writeError(w, http.StatusNotFound, "no custom certificate for "+c.Hostname)
+			return
+		}
+		// The hostname stays, with its ACME certificates if any (fly-go:
+		// "leaving the ACME certificates in place").
+		c.Custom, c.UpdatedAt = false, s.clock.Now()
+		detail := s.certDetail(a, c)
+		if !c.ACME {
+			detail["warning"] = "no certificate is left for " + c.Hostname + "; TLS for it will fail until one is added"
+		}
+		s.commitAnswer(w, http.StatusOK, detail)
+	})
 }
 
 // checkCert "resolves DNS": the simulator considers every hostname pointed at
 // the app, so a check validates a pending ACME certificate.
 func (s *Server) checkCert(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, c := s.certFor(w, r)
-	if c == nil {
-		return
-	}
-	if c.ACME && !c.Validated {
-		c.Validated, c.UpdatedAt = true, s.clock.Now()
-		s.commit()
-	}
-	d := s.certDetail(a, c)
-	req := d["dns_requirements"].(map[string]any)
-	d["dns_records"] = map[string]any{
-		"a": req["a"], "aaaa": req["aaaa"], "cname": []string{}, "resolved_addresses": req["a"],
-		"soa": "ns1.example-dns.net", "acme_challenge_cname": c.Hostname + "." + a.Name + ".flydns.net",
-		"ownership_txt": fmt.Sprintf("app-%d", a.NumericID),
-	}
-	writeJSON(w, http.StatusOK, d)
+	s.withCert(w, r, func(a *app, c *cert) {
+		if c.ACME && !c.Validated {
+			c.Validated, c.UpdatedAt = true, s.clock.Now()
+			s.commit()
+		}
+		d := s.certDetail(a, c)
+		req := d["dns_requirements"].(map[string]any)
+		d["dns_records"] = map[string]any{
+			"a": req["a"], "aaaa": req["aaaa"], "cname": []string{}, "resolved_addresses": req["a"],
+			"soa": "ns1.example-dns.net", "acme_challenge_cname": c.Hostname + "." + a.Name + ".flydns.net",
+			"ownership_txt": fmt.Sprintf("app-%d", a.NumericID),
+		}
+		writeJSON(w, http.StatusOK, d)
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/flyscript/flyscript/internal/editdist"
 	"github.com/flyscript/flyscript/internal/openapi"
 )
 
@@ -494,12 +495,12 @@ func operationIDs() (map[string]bool, error) {
 }
 
 // suggest names the known operations closest to a misspelt one (by edit
-// distance, case-insensitively), or says what operationIds look like.
+// distance, case-insensitively; a swap of adjacent letters counts one), or says what operationIds look like.
 func suggest(op string, known map[string]bool) string {
 	lower := strings.ToLower(op)
 	best, near := 4, []string(nil)
 	for id := range known {
-		d := editDistance(lower, strings.ToLower(id))
+		d := editdist.Distance(lower, strings.ToLower(id))
 		switch {
 		case d < best:
 			best, near = d, []string{id}
@@ -512,27 +513,6 @@ func suggest(op string, known map[string]bool) string {
 	}
 	sort.Strings(near)
 	return " (did you mean " + strings.Join(near, " or ") + "?)"
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // SaveState writes the simulator's state to path in the format of

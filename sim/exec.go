@@ -43,22 +43,18 @@ func (s *Server) execMachine(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid timeout: must not be negative")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	if req.Container != "" && !hasContainer(m.config(), req.Container) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("container %q not found in the machine's config", req.Container))
-		return
-	}
-	if m.State != "started" {
-		notRunning(w, m)
-		return
-	}
-	stdout, stderr, code := s.runSimulated(a, m, argv, req.Stdin)
-	writeJSON(w, http.StatusOK, map[string]any{"exit_code": code, "stdout": stdout, "stderr": stderr})
+	s.withLiveMachine(w, r, func(a *app, m *machine) {
+		if req.Container != "" && !hasContainer(m.config(), req.Container) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("container %q not found in the machine's config", req.Container))
+			return
+		}
+		if m.State != "started" {
+			notRunning(w, m)
+			return
+		}
+		stdout, stderr, code := s.runSimulated(a, m, argv, req.Stdin)
+		writeJSON(w, http.StatusOK, map[string]any{"exit_code": code, "stdout": stdout, "stderr": stderr})
+	})
 }
 
 func hasContainer(cfg map[string]any, name string) bool {

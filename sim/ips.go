@@ -25,17 +25,13 @@ func ipJSON(ip *ipAssignment) map[string]any {
 }
 
 func (s *Server) listIPs(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	out := []map[string]any{}
-	for _, ip := range a.IPs {
-		out = append(out, ipJSON(ip))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ips": out})
+	s.withApp(w, r, func(a *app) {
+		out := []map[string]any{}
+		for _, ip := range a.IPs {
+			out = append(out, ipJSON(ip))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ips": out})
+	})
 }
 
 func (s *Server) createIP(w http.ResponseWriter, r *http.Request) {
@@ -62,70 +58,61 @@ func (s *Server) createIP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid region %q", req.Region))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	if req.OrgSlug != "" && req.OrgSlug != a.Org {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("org_slug %q is not the app's organization", req.OrgSlug))
-		return
-	}
-	region := req.Region
-	if region == "" {
-		region = "global"
-	}
-	n := s.w.nextSeq()
-	ip := &ipAssignment{Type: req.Type, Region: region, Egress: egress, ServiceName: req.ServiceName, Org: a.Org, CreatedAt: s.clock.Now()}
-	v4 := fmt.Sprintf("137.66.%d.%d", (n/250)%250+1, n%250+1)
-	v6 := fmt.Sprintf("2a09:8280:1::%x:%x", a.NumericID%0xffff, n)
-	switch req.Type {
-	case "v4", "egress_v4":
-		ip.IP = v4
-	case "shared_v4":
-		for _, x := range a.IPs {
-			if x.Type == "shared_v4" {
-				writeJSON(w, http.StatusOK, ipJSON(x))
-				return
+	s.withApp(w, r, func(a *app) {
+		if req.OrgSlug != "" && req.OrgSlug != a.Org {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("org_slug %q is not the app's organization", req.OrgSlug))
+			return
+		}
+		region := req.Region
+		if region == "" {
+			region = "global"
+		}
+		n := s.w.nextSeq()
+		ip := &ipAssignment{Type: req.Type, Region: region, Egress: egress, ServiceName: req.ServiceName, Org: a.Org, CreatedAt: s.clock.Now()}
+		v4 := fmt.Sprintf("137.66.%d.%d", (n/250)%250+1, n%250+1)
+		v6 := fmt.Sprintf("2a09:8280:1::%x:%x", a.NumericID%0xffff, n)
+		switch req.Type {
+		case "v4", "egress_v4":
+			ip.IP = v4
+		case "shared_v4":
+			for _, x := range a.IPs {
+				if x.Type == "shared_v4" {
+					writeJSON(w, http.StatusOK, ipJSON(x))
+					return
+				}
 			}
+			ip.IP, ip.Shared = "66.241.124.100", true
+		case "v6", "egress_v6":
+			ip.IP = v6
+		case "private_v6":
+			ip.IP = fmt.Sprintf("fdaa:0:%x:0:1::%x", a.NumericID%0xffff, n)
+			ip.Network = req.Network
+			if ip.Network == "" {
+				ip.Network = a.Network
+			}
+		case "egress_pair":
+			ip.IP, ip.PairV4, ip.PairV6 = v4, v4, v6
 		}
-		ip.IP, ip.Shared = "66.241.124.100", true
-	case "v6", "egress_v6":
-		ip.IP = v6
-	case "private_v6":
-		ip.IP = fmt.Sprintf("fdaa:0:%x:0:1::%x", a.NumericID%0xffff, n)
-		ip.Network = req.Network
-		if ip.Network == "" {
-			ip.Network = a.Network
+		a.IPs = append(a.IPs, ip)
+		s.commit()
+		j := ipJSON(ip)
+		if ip.PairV4 != "" {
+			j["ip_pair"] = map[string]any{"v4": ip.PairV4, "v6": ip.PairV6}
 		}
-	case "egress_pair":
-		ip.IP, ip.PairV4, ip.PairV6 = v4, v4, v6
-	}
-	a.IPs = append(a.IPs, ip)
-	s.commit()
-	j := ipJSON(ip)
-	if ip.PairV4 != "" {
-		j["ip_pair"] = map[string]any{"v4": ip.PairV4, "v6": ip.PairV6}
-	}
-	writeJSON(w, http.StatusOK, j)
+		writeJSON(w, http.StatusOK, j)
+	})
 }
 
 func (s *Server) deleteIP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	want := r.PathValue("ip")
-	for i, ip := range a.IPs {
-		if ip.IP == want {
-			a.IPs = append(a.IPs[:i], a.IPs[i+1:]...)
-			s.commit()
-			writeEmpty(w, http.StatusNoContent)
-			return
+	s.withApp(w, r, func(a *app) {
+		want := r.PathValue("ip")
+		for i, ip := range a.IPs {
+			if ip.IP == want {
+				a.IPs = append(a.IPs[:i], a.IPs[i+1:]...)
+				s.commitAnswer(w, http.StatusNoContent, nil)
+				return
+			}
 		}
-	}
-	writeError(w, http.StatusNotFound, "ip assignment not found")
+		writeError(w, http.StatusNotFound, "ip assignment not found")
+	})
 }

@@ -40,6 +40,16 @@ func (s *Server) newLease(m *machine, ttl int, desc string) *lease {
 
 // leaseAllows lets a guarded mutation through when m has no live lease or
 // the request carries its nonce; otherwise it answers 409 itself.
+// leasedMachineFor is liveMachineFor for the operations a lease guards: a
+// request without the lease's nonce is refused (see leaseAllows).
+func (s *Server) leasedMachineFor(w http.ResponseWriter, r *http.Request) (*app, *machine) {
+	a, m := s.liveMachineFor(w, r)
+	if m == nil || !s.leaseAllows(w, r, m) {
+		return nil, nil
+	}
+	return a, m
+}
+
 func (s *Server) leaseAllows(w http.ResponseWriter, r *http.Request, m *machine) bool {
 	l := s.liveLease(m)
 	if l == nil || r.Header.Get(nonceHeader) == l.Nonce {
@@ -84,26 +94,21 @@ func (s *Server) createLease(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid ttl %d: want at least 1 second", ttl))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	if l := s.liveLease(m); l != nil {
-		if r.Header.Get(nonceHeader) != l.Nonce {
-			writeError(w, http.StatusConflict, leaseHeldMessage(m, l))
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
+		if l := s.liveLease(m); l != nil {
+			if r.Header.Get(nonceHeader) != l.Nonce {
+				writeError(w, http.StatusConflict, leaseHeldMessage(m, l))
+				return
+			}
+			l.ExpiresAt = s.clock.Now().Add(time.Duration(ttl) * time.Second)
+			if req.Description != "" {
+				l.Description = req.Description
+			}
+			s.commitAnswer(w, http.StatusCreated, leaseEnvelope(l))
 			return
 		}
-		l.ExpiresAt = s.clock.Now().Add(time.Duration(ttl) * time.Second)
-		if req.Description != "" {
-			l.Description = req.Description
-		}
-		s.commit()
-		writeJSON(w, http.StatusCreated, leaseEnvelope(l))
-		return
-	}
-	writeJSON(w, http.StatusCreated, leaseEnvelope(s.newLease(m, ttl, req.Description)))
+		writeJSON(w, http.StatusCreated, leaseEnvelope(s.newLease(m, ttl, req.Description)))
+	})
 }
 
 // leaseFor finds the request's live machine and its live lease, answering
@@ -122,11 +127,9 @@ func (s *Server) leaseFor(w http.ResponseWriter, r *http.Request) (*machine, *le
 }
 
 func (s *Server) showLease(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, l := s.leaseFor(w, r); l != nil {
+	s.withLease(w, r, func(_ *machine, l *lease) {
 		writeJSON(w, http.StatusOK, leaseEnvelope(l))
-	}
+	})
 }
 
 func (s *Server) releaseLease(w http.ResponseWriter, r *http.Request) {
@@ -135,17 +138,12 @@ func (s *Server) releaseLease(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, nonceHeader+" header is required")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, l := s.leaseFor(w, r)
-	if l == nil {
-		return
-	}
-	if l.Nonce != nonce {
-		writeError(w, http.StatusConflict, leaseHeldMessage(m, l))
-		return
-	}
-	m.Lease = nil
-	s.commit()
-	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": map[string]any{"ok": true}})
+	s.withLease(w, r, func(m *machine, l *lease) {
+		if l.Nonce != nonce {
+			writeError(w, http.StatusConflict, leaseHeldMessage(m, l))
+			return
+		}
+		m.Lease = nil
+		s.commitAnswer(w, http.StatusOK, map[string]any{"status": "success", "data": map[string]any{"ok": true}})
+	})
 }

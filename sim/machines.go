@@ -15,13 +15,7 @@ import (
 // machineFor finds the request's machine (destroyed ones included),
 // answering 404/403 itself. Called with s.mu held.
 func (s *Server) machineFor(w http.ResponseWriter, r *http.Request) (*app, *machine) {
-	return appObject(s, w, r, "machine", func(a *app) *machine {
-		if m := s.w.Machines[r.PathValue("machine_id")]; m != nil && m.App == a.Name {
-			s.touchFor(r, kindMachine, m.ID)
-			return m
-		}
-		return nil
-	})
+	return appMember(s, w, r, "machine", kindMachine, s.w.Machines, "machine_id", func(m *machine) string { return m.App })
 }
 
 // liveMachineFor is machineFor for operations that need a machine that is
@@ -47,22 +41,13 @@ type machineJSON struct {
 	ImageRef     map[string]any `json:"image_ref"`
 	CreatedAt    string         `json:"created_at"`
 	UpdatedAt    string         `json:"updated_at"`
-	Events       []eventJSON    `json:"events,omitempty"`
+	Events       []event        `json:"events,omitempty"`
 	Checks       []checkStatus  `json:"checks,omitempty"`
 	HostStatus   string         `json:"host_status"`
 	Cordoned     bool           `json:"cordoned"`
 	HostFeatures []string       `json:"host_features,omitempty"`
 	Nonce        string         `json:"nonce,omitempty"`
 	Lease        *strippedLease `json:"lease,omitempty"`
-}
-
-type eventJSON struct {
-	ID        string         `json:"id"`
-	Type      string         `json:"type"`
-	Status    string         `json:"status"`
-	Source    string         `json:"source"`
-	Timestamp int64          `json:"timestamp"`
-	Request   map[string]any `json:"request,omitempty"`
 }
 
 type strippedLease struct {
@@ -109,11 +94,10 @@ func (s *Server) render(m *machine, v *version, includeLease, summary bool) mach
 }
 
 // eventsJSON returns up to n events, newest first.
-func eventsJSON(evs []*event, n int) []eventJSON {
-	out := []eventJSON{}
+func eventsJSON(evs []*event, n int) []event {
+	out := []event{}
 	for i := len(evs) - 1; i >= 0 && len(out) < n; i-- {
-		e := evs[i]
-		out = append(out, eventJSON{ID: e.ID, Type: e.Type, Status: e.Status, Source: e.Source, Timestamp: e.Timestamp, Request: e.Request})
+		out = append(out, *evs[i])
 	}
 	return out
 }
@@ -216,68 +200,64 @@ func (s *Server) createMachine(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	if req.Config == nil {
-		writeError(w, http.StatusBadRequest, "config is required")
-		return
-	}
-	if msg := normalizeConfig(req.Config); msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
-		return
-	}
-	region := req.Region
-	if region == "" {
-		region = defaultRegion
-	}
-	if !knownRegion(region) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid region %q", region))
-		return
-	}
-	if req.Name != "" {
-		for _, o := range s.w.Machines {
-			if o.App == a.Name && o.Name == req.Name && o.State != "destroyed" {
-				writeError(w, http.StatusConflict, fmt.Sprintf("a machine named %q already exists in this app (%s)", req.Name, o.ID))
-				return
+	s.withApp(w, r, func(a *app) {
+		if req.Config == nil {
+			writeError(w, http.StatusBadRequest, "config is required")
+			return
+		}
+		if msg := normalizeConfig(req.Config); msg != "" {
+			writeError(w, http.StatusBadRequest, msg)
+			return
+		}
+		region := req.Region
+		if region == "" {
+			region = defaultRegion
+		}
+		if !knownRegion(region) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid region %q", region))
+			return
+		}
+		if req.Name != "" {
+			for _, o := range s.w.Machines {
+				if o.App == a.Name && o.Name == req.Name && o.State != "destroyed" {
+					writeError(w, http.StatusConflict, fmt.Sprintf("a machine named %q already exists in this app (%s)", req.Name, o.ID))
+					return
+				}
 			}
 		}
-	}
-	vols, code, msg := s.mountedVolumes(a, nil, region, req.Config)
-	if code != 0 {
-		writeError(w, code, msg)
-		return
-	}
-	now := s.clock.Now()
-	m := &machine{
-		ID: s.unusedMachineID(), App: a.Name, Name: req.Name, Region: region,
-		Seq: s.w.nextSeq(), CreatedAt: now, UpdatedAt: now,
-		PrivateIP: "fdaa:0:" + fmt.Sprintf("%x", a.NumericID%0xffff) + ":a7b:" + s.ids.hex(3) + ":" + s.ids.hex(4) + ":" + s.ids.hex(4) + ":2",
-		Cordoned:  req.SkipServiceRegistration,
-	}
-	if m.Name == "" {
-		m.Name = s.ids.machineName()
-	}
-	m.Versions = []*version{{ID: s.ids.ulid(now), Config: req.Config, CreatedAt: now}}
-	s.w.Machines[m.ID] = m
-	for _, id := range vols {
-		s.w.Volumes[id].AttachedMachine = m.ID
-		s.touch(kindVolume, id)
-	}
-	act := actLaunch
-	if req.SkipLaunch {
-		act = actCreate
-	}
-	s.apply(m, act, nil)
-	j := s.render(m, nil, false, false)
-	if req.LeaseTTL != nil && *req.LeaseTTL > 0 {
-		l := s.newLease(m, *req.LeaseTTL, "")
-		j.Nonce = l.Nonce
-	}
-	writeJSON(w, http.StatusOK, j)
+		vols, code, msg := s.mountedVolumes(a, nil, region, req.Config)
+		if code != 0 {
+			writeError(w, code, msg)
+			return
+		}
+		now := s.clock.Now()
+		m := &machine{
+			ID: s.unusedMachineID(), App: a.Name, Name: req.Name, Region: region,
+			Seq: s.w.nextSeq(), CreatedAt: now, UpdatedAt: now,
+			PrivateIP: "fdaa:0:" + fmt.Sprintf("%x", a.NumericID%0xffff) + ":a7b:" + s.ids.hex(3) + ":" + s.ids.hex(4) + ":" + s.ids.hex(4) + ":2",
+			Cordoned:  req.SkipServiceRegistration,
+		}
+		if m.Name == "" {
+			m.Name = s.ids.machineName()
+		}
+		m.Versions = []*version{{ID: s.ids.ulid(now), Config: req.Config, CreatedAt: now}}
+		s.w.Machines[m.ID] = m
+		for _, id := range vols {
+			s.w.Volumes[id].AttachedMachine = m.ID
+			s.touch(kindVolume, id)
+		}
+		act := actLaunch
+		if req.SkipLaunch {
+			act = actCreate
+		}
+		s.apply(m, act, nil)
+		j := s.render(m, nil, false, false)
+		if req.LeaseTTL != nil && *req.LeaseTTL > 0 {
+			l := s.newLease(m, *req.LeaseTTL, "")
+			j.Nonce = l.Nonce
+		}
+		writeJSON(w, http.StatusOK, j)
+	})
 }
 
 func (s *Server) listMachines(w http.ResponseWriter, r *http.Request) {
@@ -300,37 +280,33 @@ func (s *Server) listMachines(w http.ResponseWriter, r *http.Request) {
 			meta[key] = v[0]
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	var ms []*machine
-	for _, m := range s.w.Machines {
-		if m.App != a.Name || !opts.match(m) {
-			continue
-		}
-		cfgMeta, _ := m.config()["metadata"].(map[string]any)
-		matches := true
-		for k, v := range meta {
-			if got, _ := cfgMeta[k].(string); got != v {
-				matches = false
+	s.withApp(w, r, func(a *app) {
+		var ms []*machine
+		for _, m := range s.w.Machines {
+			if m.App != a.Name || !opts.match(m) {
+				continue
+			}
+			cfgMeta, _ := m.config()["metadata"].(map[string]any)
+			matches := true
+			for k, v := range meta {
+				if got, _ := cfgMeta[k].(string); got != v {
+					matches = false
+				}
+			}
+			if matches {
+				ms = append(ms, m)
 			}
 		}
-		if matches {
-			ms = append(ms, m)
+		ms, next := paginate(ms, machineKey, after, limit)
+		if next != "" {
+			w.Header().Set("fly-next-cursor", next)
 		}
-	}
-	ms, next := paginate(ms, machineKey, after, limit)
-	if next != "" {
-		w.Header().Set("fly-next-cursor", next)
-	}
-	out := make([]machineJSON, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, s.render(m, nil, includeLeases, opts.summary))
-	}
-	writeJSON(w, http.StatusOK, out)
+		out := make([]machineJSON, 0, len(ms))
+		for _, m := range ms {
+			out = append(out, s.render(m, nil, includeLeases, opts.summary))
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
 }
 
 // machineFilters are the list filters shared by the app and org lists.
@@ -379,25 +355,21 @@ func (s *Server) showMachine(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.machineFor(w, r)
-	if m == nil {
-		return
-	}
-	var v *version
-	if want := r.URL.Query().Get("version"); want != "" {
-		for _, x := range m.Versions {
-			if x.ID == want {
-				v = x
+	s.withMachine(w, r, func(_ *app, m *machine) {
+		var v *version
+		if want := r.URL.Query().Get("version"); want != "" {
+			for _, x := range m.Versions {
+				if x.ID == want {
+					v = x
+				}
+			}
+			if v == nil {
+				writeError(w, http.StatusNotFound, "machine version not found")
+				return
 			}
 		}
-		if v == nil {
-			writeError(w, http.StatusNotFound, "machine version not found")
-			return
-		}
-	}
-	writeJSON(w, http.StatusOK, s.render(m, v, includeLeases, false))
+		writeJSON(w, http.StatusOK, s.render(m, v, includeLeases, false))
+	})
 }
 
 func (s *Server) updateMachine(w http.ResponseWriter, r *http.Request) {
@@ -405,76 +377,68 @@ func (s *Server) updateMachine(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, m := s.liveMachineFor(w, r)
-	if m == nil || !s.leaseAllows(w, r, m) {
-		return
-	}
-	if req.CurrentVersion != "" && req.CurrentVersion != m.current().ID {
-		writeError(w, http.StatusConflict, fmt.Sprintf("current_version %s does not match the machine's version %s", req.CurrentVersion, m.current().ID))
-		return
-	}
-	if req.Region != "" && req.Region != m.Region {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid region %q: a machine cannot change region (it is in %s)", req.Region, m.Region))
-		return
-	}
-	cfg := req.Config
-	if cfg == nil {
-		cfg = cloneJSON(m.config())
-	}
-	if msg := normalizeConfig(cfg); msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
-		return
-	}
-	act := actUpdate
-	if req.SkipLaunch {
-		act = actUpdateNoRun
-	}
-	if _, ok := lifecycle[act][m.State]; !ok {
-		writeError(w, http.StatusPreconditionFailed, refusal(act, m.State))
-		return
-	}
-	vols, code, msg := s.mountedVolumes(a, m, m.Region, cfg)
-	if code != 0 {
-		writeError(w, code, msg)
-		return
-	}
-	if req.Name != "" {
-		m.Name = req.Name
-	}
-	if req.SkipServiceRegistration {
-		m.Cordoned = true
-	}
-	now := s.clock.Now()
-	m.Versions = append(m.Versions, &version{ID: s.ids.ulid(now), Config: cfg, CreatedAt: now})
-	s.detachVolumes(m)
-	for _, id := range vols {
-		s.w.Volumes[id].AttachedMachine = m.ID
-		s.touch(kindVolume, id)
-	}
-	s.apply(m, act, nil)
-	j := s.render(m, nil, false, false)
-	if req.LeaseTTL != nil && *req.LeaseTTL > 0 && s.liveLease(m) == nil {
-		j.Nonce = s.newLease(m, *req.LeaseTTL, "").Nonce
-	}
-	writeJSON(w, http.StatusOK, j)
+	s.withLeasedMachine(w, r, func(a *app, m *machine) {
+		if req.CurrentVersion != "" && req.CurrentVersion != m.current().ID {
+			writeError(w, http.StatusConflict, fmt.Sprintf("current_version %s does not match the machine's version %s", req.CurrentVersion, m.current().ID))
+			return
+		}
+		if req.Region != "" && req.Region != m.Region {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid region %q: a machine cannot change region (it is in %s)", req.Region, m.Region))
+			return
+		}
+		cfg := req.Config
+		if cfg == nil {
+			cfg = cloneJSON(m.config())
+		}
+		if msg := normalizeConfig(cfg); msg != "" {
+			writeError(w, http.StatusBadRequest, msg)
+			return
+		}
+		act := actUpdate
+		if req.SkipLaunch {
+			act = actUpdateNoRun
+		}
+		if _, ok := lifecycle[act][m.State]; !ok {
+			writeError(w, http.StatusPreconditionFailed, refusal(act, m.State))
+			return
+		}
+		vols, code, msg := s.mountedVolumes(a, m, m.Region, cfg)
+		if code != 0 {
+			writeError(w, code, msg)
+			return
+		}
+		if req.Name != "" {
+			m.Name = req.Name
+		}
+		if req.SkipServiceRegistration {
+			m.Cordoned = true
+		}
+		now := s.clock.Now()
+		m.Versions = append(m.Versions, &version{ID: s.ids.ulid(now), Config: cfg, CreatedAt: now})
+		s.detachVolumes(m)
+		for _, id := range vols {
+			s.w.Volumes[id].AttachedMachine = m.ID
+			s.touch(kindVolume, id)
+		}
+		s.apply(m, act, nil)
+		j := s.render(m, nil, false, false)
+		if req.LeaseTTL != nil && *req.LeaseTTL > 0 && s.liveLease(m) == nil {
+			j.Nonce = s.newLease(m, *req.LeaseTTL, "").Nonce
+		}
+		writeJSON(w, http.StatusOK, j)
+	})
 }
 
 // lifecycleOp answers start, stop, suspend, restart and destroy.
 func (s *Server) lifecycleOp(w http.ResponseWriter, r *http.Request, act action, request map[string]any, ok func(prev string) any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil || !s.leaseAllows(w, r, m) {
-		return
-	}
-	prev := displayState(m.State)
-	if msg, accepted := s.apply(m, act, request); !accepted {
-		writeError(w, http.StatusPreconditionFailed, msg)
-		return
-	}
-	writeJSON(w, http.StatusOK, ok(prev))
+	s.withLeasedMachine(w, r, func(_ *app, m *machine) {
+		prev := displayState(m.State)
+		if msg, accepted := s.apply(m, act, request); !accepted {
+			writeError(w, http.StatusPreconditionFailed, msg)
+			return
+		}
+		writeJSON(w, http.StatusOK, ok(prev))
+	})
 }
 
 func okBody(string) any { return map[string]any{"ok": true} }
@@ -566,18 +530,14 @@ func (s *Server) deleteMachine(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cordonMachine(w http.ResponseWriter, r *http.Request, on bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil || !s.leaseAllows(w, r, m) {
-		return
-	}
-	if m.Cordoned != on {
-		m.Cordoned = on
-		m.UpdatedAt = s.clock.Now()
-		s.commit()
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	s.withLeasedMachine(w, r, func(_ *app, m *machine) {
+		if m.Cordoned != on {
+			m.Cordoned = on
+			m.UpdatedAt = s.clock.Now()
+			s.commit()
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	})
 }
 
 func (s *Server) signalMachine(w http.ResponseWriter, r *http.Request) {
@@ -592,20 +552,16 @@ func (s *Server) signalMachine(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid signal %v", req.Signal))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	if m.State != "started" {
-		writeError(w, http.StatusPreconditionFailed, refusal(actKill, m.State))
-		return
-	}
-	if sig == "SIGKILL" {
-		s.apply(m, actKill, map[string]any{"signal": 9})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
+		if m.State != "started" {
+			writeError(w, http.StatusPreconditionFailed, refusal(actKill, m.State))
+			return
+		}
+		if sig == "SIGKILL" {
+			s.apply(m, actKill, map[string]any{"signal": 9})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	})
 }
 
 // signals are the names the API accepts, with their Linux numbers (flaps
@@ -685,25 +641,19 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		n = min(x, 50)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, m := s.machineFor(w, r); m != nil {
+	s.withMachine(w, r, func(_ *app, m *machine) {
 		writeJSON(w, http.StatusOK, eventsJSON(m.Events, n))
-	}
+	})
 }
 
 func (s *Server) listVersions(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.machineFor(w, r)
-	if m == nil {
-		return
-	}
-	out := []map[string]any{}
-	for i := len(m.Versions) - 1; i >= 0; i-- {
-		out = append(out, map[string]any{"version": m.Versions[i].ID, "user_config": m.Versions[i].Config})
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.withMachine(w, r, func(_ *app, m *machine) {
+		out := []map[string]any{}
+		for i := len(m.Versions) - 1; i >= 0; i-- {
+			out = append(out, map[string]any{"version": m.Versions[i].ID, "user_config": m.Versions[i].Config})
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
 }
 
 // notRunning is the 412 of operations that need a started machine.
@@ -737,39 +687,35 @@ func (s *Server) listProcesses(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid order %q", order))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.startedMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	up := int64(s.clock.Now().Sub(m.UpdatedAt) / time.Millisecond)
-	cmd := strings.Join(machineCommand(m.config()), " ")
-	procs := []map[string]any{
-		{"pid": 1, "command": "/.fly/init", "directory": "/", "cpu": 0, "rss": 3 << 20, "stime": 5, "rtime": up, "listen_sockets": []any{}},
-		{"pid": 313, "command": "/.fly/hallpass", "directory": "/", "cpu": 0, "rss": 7 << 20, "stime": 9, "rtime": up,
-			"listen_sockets": []any{map[string]any{"proto": "tcp", "address": "[" + m.PrivateIP + "]:22"}}},
-		{"pid": 314, "command": cmd, "directory": "/", "cpu": 1, "rss": 24 << 20, "stime": 40, "rtime": up, "listen_sockets": []any{}},
-	}
-	key := sortBy
-	if key == "" {
-		key = "pid"
-	}
-	sort.SliceStable(procs, func(i, j int) bool {
-		a, b := fmt.Sprint(procs[i][key]), fmt.Sprint(procs[j][key])
-		if ai, err := strconv.ParseInt(a, 10, 64); err == nil {
-			bi, _ := strconv.ParseInt(b, 10, 64)
-			if order == "desc" {
-				return ai > bi
+	s.withStartedMachine(w, r, func(m *machine) {
+		up := int64(s.clock.Now().Sub(m.UpdatedAt) / time.Millisecond)
+		cmd := strings.Join(machineCommand(m.config()), " ")
+		procs := []map[string]any{
+			{"pid": 1, "command": "/.fly/init", "directory": "/", "cpu": 0, "rss": 3 << 20, "stime": 5, "rtime": up, "listen_sockets": []any{}},
+			{"pid": 313, "command": "/.fly/hallpass", "directory": "/", "cpu": 0, "rss": 7 << 20, "stime": 9, "rtime": up,
+				"listen_sockets": []any{map[string]any{"proto": "tcp", "address": "[" + m.PrivateIP + "]:22"}}},
+			{"pid": 314, "command": cmd, "directory": "/", "cpu": 1, "rss": 24 << 20, "stime": 40, "rtime": up, "listen_sockets": []any{}},
+		}
+		key := sortBy
+		if key == "" {
+			key = "pid"
+		}
+		sort.SliceStable(procs, func(i, j int) bool {
+			a, b := fmt.Sprint(procs[i][key]), fmt.Sprint(procs[j][key])
+			if ai, err := strconv.ParseInt(a, 10, 64); err == nil {
+				bi, _ := strconv.ParseInt(b, 10, 64)
+				if order == "desc" {
+					return ai > bi
+				}
+				return ai < bi
 			}
-			return ai < bi
-		}
-		if order == "desc" {
-			return a > b
-		}
-		return a < b
+			if order == "desc" {
+				return a > b
+			}
+			return a < b
+		})
+		writeJSON(w, http.StatusOK, procs)
 	})
-	writeJSON(w, http.StatusOK, procs)
 }
 
 // machineCommand is what the machine runs: init.cmd/exec, else the image name.
@@ -816,11 +762,9 @@ func memoryJSON(m *machine) map[string]any {
 }
 
 func (s *Server) getMemory(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, m := s.liveMachineFor(w, r); m != nil {
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
 		writeJSON(w, http.StatusOK, memoryJSON(m))
-	}
+	})
 }
 
 func (s *Server) setMemory(w http.ResponseWriter, r *http.Request) {
@@ -830,19 +774,14 @@ func (s *Server) setMemory(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	if mem := guestMemory(m.config()); req.LimitMB < 1 || req.LimitMB > mem {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid limit_mb %d: want 1 to %d (config.guest.memory_mb)", req.LimitMB, mem))
-		return
-	}
-	m.MemoryMB = req.LimitMB
-	s.commit()
-	writeJSON(w, http.StatusOK, memoryJSON(m))
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
+		if mem := guestMemory(m.config()); req.LimitMB < 1 || req.LimitMB > mem {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid limit_mb %d: want 1 to %d (config.guest.memory_mb)", req.LimitMB, mem))
+			return
+		}
+		m.MemoryMB = req.LimitMB
+		s.commitAnswer(w, http.StatusOK, memoryJSON(m))
+	})
 }
 
 func (s *Server) reclaimMemory(w http.ResponseWriter, r *http.Request) {
@@ -856,13 +795,9 @@ func (s *Server) reclaimMemory(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid amount_mb: must not be negative")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.startedMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"actual_mb": min(req.AmountMB, m.memoryLimit()/4)})
+	s.withStartedMachine(w, r, func(m *machine) {
+		writeJSON(w, http.StatusOK, map[string]any{"actual_mb": min(req.AmountMB, m.memoryLimit()/4)})
+	})
 }
 
 // unusedMachineID draws machine ids until one is free.

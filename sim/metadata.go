@@ -19,32 +19,24 @@ func metadataOf(m *machine) map[string]any {
 }
 
 func (s *Server) showMetadata(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	out := map[string]string{}
-	for k, v := range metadataOf(m) {
-		out[k] = fmt.Sprint(v)
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
+		out := map[string]string{}
+		for k, v := range metadataOf(m) {
+			out[k] = fmt.Sprint(v)
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
 }
 
 func (s *Server) getMetadataKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	v, ok := metadataOf(m)[r.PathValue("key")]
-	if !ok {
-		writeError(w, http.StatusNotFound, "metadata key not found")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"value": fmt.Sprint(v)})
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
+		v, ok := metadataOf(m)[r.PathValue("key")]
+		if !ok {
+			writeError(w, http.StatusNotFound, "metadata key not found")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"value": fmt.Sprint(v)})
+	})
 }
 
 func (s *Server) upsertMetadataKey(w http.ResponseWriter, r *http.Request) {
@@ -59,32 +51,23 @@ func (s *Server) upsertMetadataKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "value is required")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	metadataOf(m)[r.PathValue("key")] = *req.Value
-	m.UpdatedAt = s.clock.Now()
-	s.commit()
-	writeEmpty(w, http.StatusNoContent)
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
+		metadataOf(m)[r.PathValue("key")] = *req.Value
+		m.UpdatedAt = s.clock.Now()
+		s.commitAnswer(w, http.StatusNoContent, nil)
+	})
 }
 
 func (s *Server) deleteMetadataKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	md := metadataOf(m)
-	if _, ok := md[r.PathValue("key")]; ok {
-		delete(md, r.PathValue("key"))
-		m.UpdatedAt = s.clock.Now()
-		s.commit()
-	}
-	writeEmpty(w, http.StatusNoContent)
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
+		md := metadataOf(m)
+		if _, ok := md[r.PathValue("key")]; ok {
+			delete(md, r.PathValue("key"))
+			m.UpdatedAt = s.clock.Now()
+			s.commit()
+		}
+		writeEmpty(w, http.StatusNoContent)
+	})
 }
 
 // patchMetadata serves PATCH and the deprecated PUT: keys not in the request
@@ -105,25 +88,20 @@ func (s *Server) patchMetadata(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, m := s.liveMachineFor(w, r)
-	if m == nil {
-		return
-	}
-	if req.MachineVersion != "" && req.MachineVersion != m.current().ID {
-		writeError(w, http.StatusPreconditionFailed, fmt.Sprintf("failed_precondition: machine_version %s does not match the machine's version %s", req.MachineVersion, m.current().ID))
-		return
-	}
-	md := metadataOf(m)
-	for k, v := range req.Metadata {
-		if v == nil || *v == "" {
-			delete(md, k)
-		} else {
-			md[k] = *v
+	s.withLiveMachine(w, r, func(_ *app, m *machine) {
+		if req.MachineVersion != "" && req.MachineVersion != m.current().ID {
+			writeError(w, http.StatusPreconditionFailed, fmt.Sprintf("failed_precondition: machine_version %s does not match the machine's version %s", req.MachineVersion, m.current().ID))
+			return
 		}
-	}
-	m.UpdatedAt = s.clock.Now()
-	s.commit()
-	writeEmpty(w, http.StatusNoContent)
+		md := metadataOf(m)
+		for k, v := range req.Metadata {
+			if v == nil || *v == "" {
+				delete(md, k)
+			} else {
+				md[k] = *v
+			}
+		}
+		m.UpdatedAt = s.clock.Now()
+		s.commitAnswer(w, http.StatusNoContent, nil)
+	})
 }

@@ -71,30 +71,24 @@ func (s *Server) listOrgMachines(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	org := r.PathValue("org_slug")
-	if s.orgFor(w, org) == nil {
-		return
-	}
-	var ms []*machine
-	for _, m := range s.w.Machines {
-		if s.inOrg(m.App, org) && q.filters.match(m) && m.UpdatedAt.After(q.updatedAfter) {
-			ms = append(ms, m)
-		}
-	}
-	ms, next := paginate(ms, machineKey, q.cursor, q.limit)
-	writeOrgList(w, ms, next, "machines", "last_machine_id", func(m *machine) (map[string]any, string, time.Time) {
-		cfg := m.config()
-		oc := map[string]any{"image": cfg["image"], "guest": cfg["guest"]}
-		if md, ok := cfg["metadata"]; ok {
-			oc["metadata"] = md
-		}
-		return map[string]any{
-			"id": m.ID, "name": m.Name, "state": displayState(m.State), "region": m.Region,
-			"app_name": m.App, "private_ip": m.PrivateIP, "version": m.current().ID,
-			"created_at": rfc3339(m.CreatedAt), "updated_at": rfc3339(m.UpdatedAt), "config": oc,
-		}, m.ID, m.UpdatedAt
+	s.withOrg(w, org, func(*orgState) {
+		ms := collect(s.w.Machines, func(m *machine) bool {
+			return s.inOrg(m.App, org) && q.filters.match(m) && m.UpdatedAt.After(q.updatedAfter)
+		})
+		ms, next := paginate(ms, machineKey, q.cursor, q.limit)
+		writeOrgList(w, ms, next, "machines", "last_machine_id", func(m *machine) (map[string]any, string, time.Time) {
+			cfg := m.config()
+			oc := map[string]any{"image": cfg["image"], "guest": cfg["guest"]}
+			if md, ok := cfg["metadata"]; ok {
+				oc["metadata"] = md
+			}
+			return map[string]any{
+				"id": m.ID, "name": m.Name, "state": displayState(m.State), "region": m.Region,
+				"app_name": m.App, "private_ip": m.PrivateIP, "version": m.current().ID,
+				"created_at": rfc3339(m.CreatedAt), "updated_at": rfc3339(m.UpdatedAt), "config": oc,
+			}, m.ID, m.UpdatedAt
+		})
 	})
 }
 
@@ -103,34 +97,31 @@ func (s *Server) listOrgVolumes(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	org := r.PathValue("org_slug")
-	if s.orgFor(w, org) == nil {
-		return
-	}
-	f := q.filters
-	var vs []*volume
-	for _, v := range s.w.Volumes {
-		if !s.inOrg(v.App, org) || !v.UpdatedAt.After(q.updatedAfter) {
-			continue
+	s.withOrg(w, org, func(*orgState) {
+		f := q.filters
+		var vs []*volume
+		for _, v := range s.w.Volumes {
+			if !s.inOrg(v.App, org) || !v.UpdatedAt.After(q.updatedAfter) {
+				continue
+			}
+			if (f.region != "" && v.Region != f.region) || (f.states != nil && !f.states[v.State]) {
+				continue
+			}
+			vs = append(vs, v)
 		}
-		if (f.region != "" && v.Region != f.region) || (f.states != nil && !f.states[v.State]) {
-			continue
-		}
-		vs = append(vs, v)
-	}
-	vs, next := paginate(vs, volumeKey, q.cursor, q.limit)
-	writeOrgList(w, vs, next, "volumes", "last_volume_id", func(v *volume) (map[string]any, string, time.Time) {
-		j := volumeView(v)
-		return map[string]any{
-			"id": j.ID, "name": j.Name, "state": j.State, "size_gb": j.SizeGB, "region": j.Region, "zone": j.Zone,
-			"encrypted": j.Encrypted, "fstype": j.FSType, "type": j.Type, "created_at": j.CreatedAt,
-			"updated_at": rfc3339(v.UpdatedAt), "app_name": v.App, "attached_machine_id": j.AttachedMachineID,
-			"attached_alloc_id": j.AttachedAllocID, "block_size": j.BlockSize, "blocks": j.Blocks,
-			"blocks_avail": j.BlocksAvail, "blocks_free": j.BlocksFree, "bytes_total": j.BytesTotal,
-			"bytes_used": j.BytesUsed, "auto_backup_enabled": j.AutoBackupEnabled,
-			"snapshot_retention": j.SnapshotRetention, "host_status": j.HostStatus,
-		}, v.ID, v.UpdatedAt
+		vs, next := paginate(vs, volumeKey, q.cursor, q.limit)
+		writeOrgList(w, vs, next, "volumes", "last_volume_id", func(v *volume) (map[string]any, string, time.Time) {
+			j := volumeView(v)
+			return map[string]any{
+				"id": j.ID, "name": j.Name, "state": j.State, "size_gb": j.SizeGB, "region": j.Region, "zone": j.Zone,
+				"encrypted": j.Encrypted, "fstype": j.FSType, "type": j.Type, "created_at": j.CreatedAt,
+				"updated_at": rfc3339(v.UpdatedAt), "app_name": v.App, "attached_machine_id": j.AttachedMachineID,
+				"attached_alloc_id": j.AttachedAllocID, "block_size": j.BlockSize, "blocks": j.Blocks,
+				"blocks_avail": j.BlocksAvail, "blocks_free": j.BlocksFree, "bytes_total": j.BytesTotal,
+				"bytes_used": j.BytesUsed, "auto_backup_enabled": j.AutoBackupEnabled,
+				"snapshot_retention": j.SnapshotRetention, "host_status": j.HostStatus,
+			}, v.ID, v.UpdatedAt
+		})
 	})
 }

@@ -110,20 +110,17 @@ func (s *Server) getPlacements(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.orgFor(w, req.OrgSlug) == nil {
-		return
-	}
-	out := []map[string]any{}
-	for i, c := range codes {
-		n := count / len(codes)
-		if i < count%len(codes) {
-			n++
+	s.withOrg(w, req.OrgSlug, func(*orgState) {
+		out := []map[string]any{}
+		for i, c := range codes {
+			n := count / len(codes)
+			if i < count%len(codes) {
+				n++
+			}
+			if n > 0 {
+				out = append(out, map[string]any{"region": strings.ToLower(c), "count": n, "concurrency": min(n, 10)})
+			}
 		}
-		if n > 0 {
-			out = append(out, map[string]any{"region": strings.ToLower(c), "count": n, "concurrency": min(n, 10)})
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"regions": out})
+		writeJSON(w, http.StatusOK, map[string]any{"regions": out})
+	})
 }

@@ -123,13 +123,8 @@ func (s *Server) pgJSON(c *pgCluster) map[string]any {
 }
 
 func pgAttached(c *pgCluster) []map[string]any {
-	names := make([]string, 0, len(c.Attached))
-	for n := range c.Attached {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	out := []map[string]any{}
-	for _, n := range names {
+	for _, n := range sortedKeys(c.Attached) {
 		out = append(out, map[string]any{"name": n})
 	}
 	return out
@@ -223,12 +218,7 @@ func (s *Server) listPostgres(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusNotFound, "organization not found")
 		return
 	}
-	var cs []*pgCluster
-	for _, c := range s.w.Postgres {
-		if c.Org == slug && (inclDeleted || c.DeletedAt.IsZero()) {
-			cs = append(cs, c)
-		}
-	}
+	cs := collect(s.w.Postgres, func(c *pgCluster) bool { return c.Org == slug && (inclDeleted || c.DeletedAt.IsZero()) })
 	sort.Slice(cs, func(i, j int) bool { return cs[i].Seq < cs[j].Seq })
 	out := []map[string]any{}
 	for _, c := range cs {
@@ -256,16 +246,11 @@ func (s *Server) showPostgres(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deletePostgres(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	c.DeletedAt = s.clock.Now()
-	c.Attached = map[string]time.Time{}
-	s.commit()
-	writeEmpty(w, http.StatusAccepted)
+	s.withPG(w, r, func(c *pgCluster) {
+		c.DeletedAt = s.clock.Now()
+		c.Attached = map[string]time.Time{}
+		s.commitAnswer(w, http.StatusAccepted, nil)
+	})
 }
 
 func (s *Server) attachPostgres(w http.ResponseWriter, r *http.Request) {
@@ -275,53 +260,44 @@ func (s *Server) attachPostgres(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	a := s.w.Apps[req.AppName]
-	if a == nil || a.Org != c.Org {
-		writePGError(w, http.StatusNotFound, "app not found")
-		return
-	}
-	code := http.StatusOK
-	if _, ok := c.Attached[a.Name]; !ok {
-		now := s.clock.Now()
-		c.Attached[a.Name] = now
-		if a.Secrets["DATABASE_URL"] == nil {
-			u := c.Users["fly-user"]
-			pw := ""
-			if u != nil {
-				pw = u.Password
-			}
-			a.Secrets["DATABASE_URL"] = &secret{Name: "DATABASE_URL", Value: fmt.Sprintf("postgresql://fly-user:%s@pgbouncer.%s:6432/fly-db", pw, c.Host), CreatedAt: now, UpdatedAt: now}
-			a.SecretsVersion++
-			s.touch(kindApp, a.Name)
+	s.withPG(w, r, func(c *pgCluster) {
+		a := s.w.Apps[req.AppName]
+		if a == nil || a.Org != c.Org {
+			writePGError(w, http.StatusNotFound, "app not found")
+			return
 		}
-		code = http.StatusCreated
-		s.commit()
-	}
-	writePGData(w, code, map[string]any{
-		"app_name": a.Name, "postgres_cluster_id": c.ID, "attached_at": rfc3339(c.Attached[a.Name]),
+		code := http.StatusOK
+		if _, ok := c.Attached[a.Name]; !ok {
+			now := s.clock.Now()
+			c.Attached[a.Name] = now
+			if a.Secrets["DATABASE_URL"] == nil {
+				u := c.Users["fly-user"]
+				pw := ""
+				if u != nil {
+					pw = u.Password
+				}
+				a.Secrets["DATABASE_URL"] = &secret{Name: "DATABASE_URL", Value: fmt.Sprintf("postgresql://fly-user:%s@pgbouncer.%s:6432/fly-db", pw, c.Host), CreatedAt: now, UpdatedAt: now}
+				a.SecretsVersion++
+				s.touch(kindApp, a.Name)
+			}
+			code = http.StatusCreated
+			s.commit()
+		}
+		writePGData(w, code, map[string]any{
+			"app_name": a.Name, "postgres_cluster_id": c.ID, "attached_at": rfc3339(c.Attached[a.Name]),
+		})
 	})
 }
 
 func (s *Server) detachPostgres(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	if _, ok := c.Attached[r.PathValue("app_name")]; !ok {
-		writePGError(w, http.StatusNotFound, "attachment not found")
-		return
-	}
-	delete(c.Attached, r.PathValue("app_name"))
-	s.commit()
-	writeEmpty(w, http.StatusNoContent)
+	s.withPG(w, r, func(c *pgCluster) {
+		if _, ok := c.Attached[r.PathValue("app_name")]; !ok {
+			writePGError(w, http.StatusNotFound, "attachment not found")
+			return
+		}
+		delete(c.Attached, r.PathValue("app_name"))
+		s.commitAnswer(w, http.StatusNoContent, nil)
+	})
 }
 
 func (s *Server) backupStatus(b *pgBackup) string {
@@ -332,22 +308,18 @@ func (s *Server) backupStatus(b *pgBackup) string {
 }
 
 func (s *Server) listBackups(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	out := []map[string]any{}
-	for i := len(c.Backups) - 1; i >= 0; i-- {
-		b := c.Backups[i]
-		j := map[string]any{"id": b.ID, "type": b.Type, "status": s.backupStatus(b), "started_at": rfc3339(b.StartedAt), "size_bytes": b.SizeBytes}
-		if s.backupStatus(b) == "completed" {
-			j["finished_at"] = rfc3339(b.DoneAt)
+	s.withPG(w, r, func(c *pgCluster) {
+		out := []map[string]any{}
+		for i := len(c.Backups) - 1; i >= 0; i-- {
+			b := c.Backups[i]
+			j := map[string]any{"id": b.ID, "type": b.Type, "status": s.backupStatus(b), "started_at": rfc3339(b.StartedAt), "size_bytes": b.SizeBytes}
+			if s.backupStatus(b) == "completed" {
+				j["finished_at"] = rfc3339(b.DoneAt)
+			}
+			out = append(out, j)
 		}
-		out = append(out, j)
-	}
-	writePGData(w, http.StatusOK, out)
+		writePGData(w, http.StatusOK, out)
+	})
 }
 
 func (s *Server) createBackup(w http.ResponseWriter, r *http.Request) {
@@ -363,36 +335,27 @@ func (s *Server) createBackup(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusBadRequest, fmt.Sprintf("invalid type %q: want full, incr or diff", req.Type))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	for _, b := range c.Backups {
-		if s.backupStatus(b) == "running" {
-			writePGError(w, http.StatusConflict, "a backup is already running")
-			return
+	s.withPG(w, r, func(c *pgCluster) {
+		for _, b := range c.Backups {
+			if s.backupStatus(b) == "running" {
+				writePGError(w, http.StatusConflict, "a backup is already running")
+				return
+			}
 		}
-	}
-	now := s.clock.Now()
-	c.Backups = append(c.Backups, &pgBackup{ID: s.ids.ulid(now), Type: req.Type, StartedAt: now, DoneAt: now.Add(s.cfg.timings.Backup), SizeBytes: 24 << 20})
-	s.commit()
-	writeEmpty(w, http.StatusAccepted)
+		now := s.clock.Now()
+		c.Backups = append(c.Backups, &pgBackup{ID: s.ids.ulid(now), Type: req.Type, StartedAt: now, DoneAt: now.Add(s.cfg.timings.Backup), SizeBytes: 24 << 20})
+		s.commitAnswer(w, http.StatusAccepted, nil)
+	})
 }
 
 func (s *Server) listDatabases(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgReadyFor(w, r)
-	if c == nil {
-		return
-	}
-	out := []map[string]any{}
-	for _, d := range c.Databases {
-		out = append(out, map[string]any{"name": d})
-	}
-	writePGData(w, http.StatusOK, out)
+	s.withReadyPG(w, r, func(c *pgCluster) {
+		out := []map[string]any{}
+		for _, d := range c.Databases {
+			out = append(out, map[string]any{"name": d})
+		}
+		writePGData(w, http.StatusOK, out)
+	})
 }
 
 func hasString(xs []string, x string) bool { return contains(xs, x) }
@@ -408,39 +371,31 @@ func (s *Server) createDatabase(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusBadRequest, fmt.Sprintf("invalid database name %q", req.Name))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgReadyFor(w, r)
-	if c == nil {
-		return
-	}
-	if hasString(c.Databases, req.Name) {
-		writePGError(w, http.StatusUnprocessableEntity, fmt.Sprintf("database %q already exists", req.Name))
-		return
-	}
-	c.Databases = append(c.Databases, req.Name)
-	s.commit()
-	writePGData(w, http.StatusCreated, map[string]any{"name": req.Name})
+	s.withReadyPG(w, r, func(c *pgCluster) {
+		if hasString(c.Databases, req.Name) {
+			writePGError(w, http.StatusUnprocessableEntity, fmt.Sprintf("database %q already exists", req.Name))
+			return
+		}
+		c.Databases = append(c.Databases, req.Name)
+		s.commit()
+		writePGData(w, http.StatusCreated, map[string]any{"name": req.Name})
+	})
 }
 
 func (s *Server) deleteDatabase(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgReadyFor(w, r)
-	if c == nil {
-		return
-	}
-	name := r.PathValue("database_name")
-	for i, d := range c.Databases {
-		if d == name {
-			c.Databases = append(c.Databases[:i], c.Databases[i+1:]...)
-			delete(c.Extensions, name)
-			s.commit()
-			writePGData(w, http.StatusOK, map[string]any{"name": name})
-			return
+	s.withReadyPG(w, r, func(c *pgCluster) {
+		name := r.PathValue("database_name")
+		for i, d := range c.Databases {
+			if d == name {
+				c.Databases = append(c.Databases[:i], c.Databases[i+1:]...)
+				delete(c.Extensions, name)
+				s.commit()
+				writePGData(w, http.StatusOK, map[string]any{"name": name})
+				return
+			}
 		}
-	}
-	writePGError(w, http.StatusNotFound, "database not found")
+		writePGError(w, http.StatusNotFound, "database not found")
+	})
 }
 
 // pgExtensions is the catalog of extensions a simulated cluster offers.
@@ -470,21 +425,17 @@ func (s *Server) pgDatabase(w http.ResponseWriter, r *http.Request) (*pgCluster,
 }
 
 func (s *Server) listExtensions(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, db := s.pgDatabase(w, r)
-	if c == nil {
-		return
-	}
-	out := []map[string]any{}
-	for _, e := range pgExtensions {
-		j := map[string]any{"name": e.name, "default_version": e.version, "description": e.desc, "system": false, "installed": nil}
-		if hasString(c.Extensions[db], e.name) {
-			j["installed"] = map[string]any{"schema": "public", "version": e.version}
+	s.withPGDatabase(w, r, func(c *pgCluster, db string) {
+		out := []map[string]any{}
+		for _, e := range pgExtensions {
+			j := map[string]any{"name": e.name, "default_version": e.version, "description": e.desc, "system": false, "installed": nil}
+			if hasString(c.Extensions[db], e.name) {
+				j["installed"] = map[string]any{"schema": "public", "version": e.version}
+			}
+			out = append(out, j)
 		}
-		out = append(out, j)
-	}
-	writePGData(w, http.StatusOK, out)
+		writePGData(w, http.StatusOK, out)
+	})
 }
 
 func (s *Server) enableExtension(w http.ResponseWriter, r *http.Request) {
@@ -504,19 +455,14 @@ func (s *Server) enableExtension(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusUnprocessableEntity, fmt.Sprintf("extension %q is not available", req.Name))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, db := s.pgDatabase(w, r)
-	if c == nil {
-		return
-	}
-	if hasString(c.Extensions[db], req.Name) {
-		writePGError(w, http.StatusConflict, fmt.Sprintf("extension %q is already enabled", req.Name))
-		return
-	}
-	c.Extensions[db] = append(c.Extensions[db], req.Name)
-	s.commit()
-	writeEmpty(w, http.StatusNoContent)
+	s.withPGDatabase(w, r, func(c *pgCluster, db string) {
+		if hasString(c.Extensions[db], req.Name) {
+			writePGError(w, http.StatusConflict, fmt.Sprintf("extension %q is already enabled", req.Name))
+			return
+		}
+		c.Extensions[db] = append(c.Extensions[db], req.Name)
+		s.commitAnswer(w, http.StatusNoContent, nil)
+	})
 }
 
 func (s *Server) disableExtension(w http.ResponseWriter, r *http.Request) {
@@ -524,22 +470,17 @@ func (s *Server) disableExtension(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, db := s.pgDatabase(w, r)
-	if c == nil {
-		return
-	}
-	name := r.PathValue("extension_name")
-	for i, e := range c.Extensions[db] {
-		if e == name {
-			c.Extensions[db] = append(c.Extensions[db][:i], c.Extensions[db][i+1:]...)
-			s.commit()
-			writeEmpty(w, http.StatusNoContent)
-			return
+	s.withPGDatabase(w, r, func(c *pgCluster, db string) {
+		name := r.PathValue("extension_name")
+		for i, e := range c.Extensions[db] {
+			if e == name {
+				c.Extensions[db] = append(c.Extensions[db][:i], c.Extensions[db][i+1:]...)
+				s.commitAnswer(w, http.StatusNoContent, nil)
+				return
+			}
 		}
-	}
-	writePGError(w, http.StatusNotFound, fmt.Sprintf("extension %q is not enabled", name))
+		writePGError(w, http.StatusNotFound, fmt.Sprintf("extension %q is not enabled", name))
+	})
 }
 
 func (s *Server) forkPostgres(w http.ResponseWriter, r *http.Request) {
@@ -549,17 +490,13 @@ func (s *Server) forkPostgres(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, false) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	if s.pgStatus(c) != "ready" {
-		writePGError(w, http.StatusConflict, "the cluster cannot be forked while it is being created")
-		return
-	}
-	s.writeClusterCopy(w, c, req.Name)
+	s.withPG(w, r, func(c *pgCluster) {
+		if s.pgStatus(c) != "ready" {
+			writePGError(w, http.StatusConflict, "the cluster cannot be forked while it is being created")
+			return
+		}
+		s.writeClusterCopy(w, c, req.Name)
+	})
 }
 
 func (s *Server) restorePostgres(w http.ResponseWriter, r *http.Request) {
@@ -581,23 +518,19 @@ func (s *Server) restorePostgres(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	if req.BackupID != "" {
-		found := false
-		for _, b := range c.Backups {
-			found = found || (b.ID == req.BackupID && s.backupStatus(b) == "completed")
+	s.withPG(w, r, func(c *pgCluster) {
+		if req.BackupID != "" {
+			found := false
+			for _, b := range c.Backups {
+				found = found || (b.ID == req.BackupID && s.backupStatus(b) == "completed")
+			}
+			if !found {
+				writePGError(w, http.StatusNotFound, "backup not found")
+				return
+			}
 		}
-		if !found {
-			writePGError(w, http.StatusNotFound, "backup not found")
-			return
-		}
-	}
-	s.writeClusterCopy(w, c, req.Name)
+		s.writeClusterCopy(w, c, req.Name)
+	})
 }
 
 func (s *Server) activeQueries(w http.ResponseWriter, r *http.Request) {
@@ -606,21 +539,17 @@ func (s *Server) activeQueries(w http.ResponseWriter, r *http.Request) {
 		writePGError(w, http.StatusUnprocessableEntity, "database is required")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	if !hasString(c.Databases, db) {
-		writePGError(w, http.StatusNotFound, "database not found")
-		return
-	}
-	writePGData(w, http.StatusOK, []map[string]any{{
-		"pid": 4242, "database": db, "user": "fly-user", "application_name": "psql", "client": "fdaa:0:1::2",
-		"state": "active", "query": "SELECT 1", "duration_seconds": 0.002, "state_duration_seconds": 0.002,
-		"wait_event": "", "wait_event_type": "",
-	}})
+	s.withPG(w, r, func(c *pgCluster) {
+		if !hasString(c.Databases, db) {
+			writePGError(w, http.StatusNotFound, "database not found")
+			return
+		}
+		writePGData(w, http.StatusOK, []map[string]any{{
+			"pid": 4242, "database": db, "user": "fly-user", "application_name": "psql", "client": "fdaa:0:1::2",
+			"state": "active", "query": "SELECT 1", "duration_seconds": 0.002, "state_duration_seconds": 0.002,
+			"wait_event": "", "wait_event_type": "",
+		}})
+	})
 }
 
 func (s *Server) slowQueries(w http.ResponseWriter, r *http.Request) {
@@ -630,21 +559,17 @@ func (s *Server) slowQueries(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgFor(w, r)
-	if c == nil {
-		return
-	}
-	out := []map[string]any{}
-	for i, db := range c.Databases {
-		out = append(out, map[string]any{
-			"query_id": strconv.Itoa(1000 + i), "database": db, "user": "fly-user", "calls": 12,
-			"query": "SELECT * FROM pg_sleep($1)", "mean_exec_time_seconds": 1.5, "max_exec_time_seconds": 2.5,
-			"total_exec_time_seconds": 18.0,
-		})
-	}
-	writePGData(w, http.StatusOK, out)
+	s.withPG(w, r, func(c *pgCluster) {
+		out := []map[string]any{}
+		for i, db := range c.Databases {
+			out = append(out, map[string]any{
+				"query_id": strconv.Itoa(1000 + i), "database": db, "user": "fly-user", "calls": 12,
+				"query": "SELECT * FROM pg_sleep($1)", "mean_exec_time_seconds": 1.5, "max_exec_time_seconds": 2.5,
+				"total_exec_time_seconds": 18.0,
+			})
+		}
+		writePGData(w, http.StatusOK, out)
+	})
 }
 
 // pgNameRE is what database and user names may be.
@@ -653,22 +578,13 @@ var pgNameRE = lazyRE(`^[a-z_][a-z0-9_-]{0,62}$`)
 var pgRoles = map[string]bool{"schema_admin": true, "writer": true, "reader": true}
 
 func (s *Server) listPGUsers(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgReadyFor(w, r)
-	if c == nil {
-		return
-	}
-	names := make([]string, 0, len(c.Users))
-	for n := range c.Users {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	out := []map[string]any{}
-	for _, n := range names {
-		out = append(out, map[string]any{"username": n, "role": c.Users[n].Role})
-	}
-	writePGData(w, http.StatusOK, out)
+	s.withReadyPG(w, r, func(c *pgCluster) {
+		out := []map[string]any{}
+		for _, n := range sortedKeys(c.Users) {
+			out = append(out, map[string]any{"username": n, "role": c.Users[n].Role})
+		}
+		writePGData(w, http.StatusOK, out)
+	})
 }
 
 func (s *Server) createPGUser(w http.ResponseWriter, r *http.Request) {
@@ -686,19 +602,15 @@ func (s *Server) createPGUser(w http.ResponseWriter, r *http.Request) {
 	if !validPGRole(w, req.Role) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pgReadyFor(w, r)
-	if c == nil {
-		return
-	}
-	if c.Users[req.Username] != nil {
-		writePGError(w, http.StatusConflict, fmt.Sprintf("user %q already exists", req.Username))
-		return
-	}
-	c.Users[req.Username] = &pgUser{Name: req.Username, Role: req.Role, Password: s.ids.alnum(24)}
-	s.commit()
-	writePGData(w, http.StatusCreated, map[string]any{"username": req.Username, "role": req.Role})
+	s.withReadyPG(w, r, func(c *pgCluster) {
+		if c.Users[req.Username] != nil {
+			writePGError(w, http.StatusConflict, fmt.Sprintf("user %q already exists", req.Username))
+			return
+		}
+		c.Users[req.Username] = &pgUser{Name: req.Username, Role: req.Role, Password: s.ids.alnum(24)}
+		s.commit()
+		writePGData(w, http.StatusCreated, map[string]any{"username": req.Username, "role": req.Role})
+	})
 }
 
 func (s *Server) pgUserFor(w http.ResponseWriter, r *http.Request) (*pgCluster, *pgUser) {
@@ -715,15 +627,10 @@ func (s *Server) pgUserFor(w http.ResponseWriter, r *http.Request) (*pgCluster, 
 }
 
 func (s *Server) deletePGUser(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, u := s.pgUserFor(w, r)
-	if u == nil {
-		return
-	}
-	delete(c.Users, u.Name)
-	s.commit()
-	writeEmpty(w, http.StatusNoContent)
+	s.withPGUser(w, r, func(c *pgCluster, u *pgUser) {
+		delete(c.Users, u.Name)
+		s.commitAnswer(w, http.StatusNoContent, nil)
+	})
 }
 
 func (s *Server) updatePGUserRole(w http.ResponseWriter, r *http.Request) {
@@ -736,23 +643,16 @@ func (s *Server) updatePGUserRole(w http.ResponseWriter, r *http.Request) {
 	if !validPGRole(w, req.Role) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, u := s.pgUserFor(w, r)
-	if u == nil {
-		return
-	}
-	u.Role = req.Role
-	s.commit()
-	writeEmpty(w, http.StatusNoContent)
+	s.withPGUser(w, r, func(_ *pgCluster, u *pgUser) {
+		u.Role = req.Role
+		s.commitAnswer(w, http.StatusNoContent, nil)
+	})
 }
 
 func (s *Server) pgUserCredentials(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, u := s.pgUserFor(w, r); u != nil {
+	s.withPGUser(w, r, func(_ *pgCluster, u *pgUser) {
 		writePGData(w, http.StatusOK, pgCredentials(u))
-	}
+	})
 }
 
 func (s *Server) rotatePGPassword(w http.ResponseWriter, r *http.Request) {
@@ -762,13 +662,9 @@ func (s *Server) rotatePGPassword(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, false) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, u := s.pgUserFor(w, r)
-	if u == nil {
-		return
-	}
-	u.Password = s.ids.alnum(24)
-	s.commit()
-	writePGData(w, http.StatusOK, pgCredentials(u))
+	s.withPGUser(w, r, func(_ *pgCluster, u *pgUser) {
+		u.Password = s.ids.alnum(24)
+		s.commit()
+		writePGData(w, http.StatusOK, pgCredentials(u))
+	})
 }

@@ -70,11 +70,7 @@ func sortedBy[V any](m map[string]V, key func(V) string) []V {
 
 // sortedValues returns m's values in the order of their map keys.
 func sortedValues[V any](m map[string]V) []V {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := sortedKeys(m)
 	out := make([]V, 0, len(names))
 	for _, n := range names {
 		out = append(out, m[n])
@@ -130,13 +126,9 @@ func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"secrets": sortedSecrets(a, show)})
+	s.withApp(w, r, func(a *app) {
+		writeJSON(w, http.StatusOK, map[string]any{"secrets": sortedSecrets(a, show)})
+	})
 }
 
 func sortedSecrets(a *app, show bool) []map[string]any {
@@ -159,27 +151,22 @@ func (s *Server) updateSecrets(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	now := s.clock.Now()
-	for k, v := range req.Values {
-		if v == nil {
-			delete(a.Secrets, k)
-			continue
+	s.withApp(w, r, func(a *app) {
+		now := s.clock.Now()
+		for k, v := range req.Values {
+			if v == nil {
+				delete(a.Secrets, k)
+				continue
+			}
+			if old := a.Secrets[k]; old != nil {
+				old.Value, old.UpdatedAt = *v, now
+			} else {
+				a.Secrets[k] = &secret{Name: k, Value: *v, CreatedAt: now, UpdatedAt: now}
+			}
 		}
-		if old := a.Secrets[k]; old != nil {
-			old.Value, old.UpdatedAt = *v, now
-		} else {
-			a.Secrets[k] = &secret{Name: k, Value: *v, CreatedAt: now, UpdatedAt: now}
-		}
-	}
-	a.SecretsVersion++
-	s.commit()
-	writeJSON(w, http.StatusOK, withVersion(map[string]any{"secrets": sortedSecrets(a, false)}, a.SecretsVersion))
+		a.SecretsVersion++
+		s.commitAnswer(w, http.StatusOK, withVersion(map[string]any{"secrets": sortedSecrets(a, false)}, a.SecretsVersion))
+	})
 }
 
 func (s *Server) getSecret(w http.ResponseWriter, r *http.Request) {
@@ -187,18 +174,14 @@ func (s *Server) getSecret(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	sec := a.Secrets[r.PathValue("secret_name")]
-	if sec == nil {
-		writeError(w, http.StatusNotFound, "secret not found")
-		return
-	}
-	writeJSON(w, http.StatusOK, secretJSON(sec, show))
+	s.withApp(w, r, func(a *app) {
+		sec := a.Secrets[r.PathValue("secret_name")]
+		if sec == nil {
+			writeError(w, http.StatusNotFound, "secret not found")
+			return
+		}
+		writeJSON(w, http.StatusOK, secretJSON(sec, show))
+	})
 }
 
 func (s *Server) setSecret(w http.ResponseWriter, r *http.Request) {
@@ -216,40 +199,30 @@ func (s *Server) setSecret(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "value is required")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	now := s.clock.Now()
-	sec := a.Secrets[name]
-	if sec == nil {
-		sec = &secret{Name: name, CreatedAt: now}
-		a.Secrets[name] = sec
-	}
-	sec.Value, sec.UpdatedAt = *req.Value, now
-	a.SecretsVersion++
-	s.commit()
-	writeJSON(w, http.StatusCreated, withVersion(secretJSON(sec, false), a.SecretsVersion))
+	s.withApp(w, r, func(a *app) {
+		now := s.clock.Now()
+		sec := a.Secrets[name]
+		if sec == nil {
+			sec = &secret{Name: name, CreatedAt: now}
+			a.Secrets[name] = sec
+		}
+		sec.Value, sec.UpdatedAt = *req.Value, now
+		a.SecretsVersion++
+		s.commitAnswer(w, http.StatusCreated, withVersion(secretJSON(sec, false), a.SecretsVersion))
+	})
 }
 
 func (s *Server) deleteSecret(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	name := r.PathValue("secret_name")
-	if a.Secrets[name] == nil {
-		writeError(w, http.StatusNotFound, "secret not found")
-		return
-	}
-	delete(a.Secrets, name)
-	a.SecretsVersion++
-	s.commit()
-	writeJSON(w, http.StatusOK, withVersion(map[string]any{}, a.SecretsVersion))
+	s.withApp(w, r, func(a *app) {
+		name := r.PathValue("secret_name")
+		if a.Secrets[name] == nil {
+			writeError(w, http.StatusNotFound, "secret not found")
+			return
+		}
+		delete(a.Secrets, name)
+		a.SecretsVersion++
+		s.commitAnswer(w, http.StatusOK, withVersion(map[string]any{}, a.SecretsVersion))
+	})
 }
 
 // Secret key types the simulator implements with Go's crypto.
@@ -283,19 +256,15 @@ func (s *Server) listSecretKeys(w http.ResponseWriter, r *http.Request) {
 	for _, t := range splitList(r.URL.Query()["types"]) {
 		types[t] = true
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	out := []map[string]any{}
-	for _, k := range sortedValues(a.SecretKeys) {
-		if len(types) == 0 || types[k.Type] {
-			out = append(out, secretKeyJSON(k))
+	s.withApp(w, r, func(a *app) {
+		out := []map[string]any{}
+		for _, k := range sortedValues(a.SecretKeys) {
+			if len(types) == 0 || types[k.Type] {
+				out = append(out, secretKeyJSON(k))
+			}
 		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"secret_keys": out})
+		writeJSON(w, http.StatusOK, map[string]any{"secret_keys": out})
+	})
 }
 
 func (s *Server) secretKeyFor(w http.ResponseWriter, r *http.Request) (*app, *secretKey) {
@@ -305,11 +274,9 @@ func (s *Server) secretKeyFor(w http.ResponseWriter, r *http.Request) (*app, *se
 }
 
 func (s *Server) getSecretKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, k := s.secretKeyFor(w, r); k != nil {
+	s.withSecretKey(w, r, func(_ *app, k *secretKey) {
 		writeJSON(w, http.StatusOK, secretKeyJSON(k))
-	}
+	})
 }
 
 // setSecretKey serves both set (value given) and generate (random value).
@@ -330,54 +297,44 @@ func (s *Server) setSecretKey(w http.ResponseWriter, r *http.Request, generate b
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("unsupported secret key type %q: want hs256, hs384, hs512, nacl_auth, nacl_sign or xaes256gcm", req.Type))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	key := []byte(req.Value)
-	if generate {
-		n := kt.keyLen
-		if n == 0 {
-			n = 32
+	s.withApp(w, r, func(a *app) {
+		key := []byte(req.Value)
+		if generate {
+			n := kt.keyLen
+			if n == 0 {
+				n = 32
+			}
+			key = s.ids.bytes(n)
+			if req.Type == "nacl_sign" {
+				key = ed25519.NewKeyFromSeed(key[:ed25519.SeedSize])
+			}
+		} else {
+			if req.Type == "nacl_sign" && len(key) == ed25519.SeedSize {
+				key = ed25519.NewKeyFromSeed(key)
+			}
+			if (kt.keyLen != 0 && len(key) != kt.keyLen) || (kt.keyLen == 0 && (len(key) < 16 || len(key) > 128)) {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid value: wrong key length %d for type %s", len(key), req.Type))
+				return
+			}
 		}
-		key = s.ids.bytes(n)
-		if req.Type == "nacl_sign" {
-			key = ed25519.NewKeyFromSeed(key[:ed25519.SeedSize])
+		now := s.clock.Now()
+		a.SecretKeysVersion++
+		k := a.SecretKeys[name]
+		if k == nil {
+			k = &secretKey{Name: name, CreatedAt: now}
+			a.SecretKeys[name] = k
 		}
-	} else {
-		if req.Type == "nacl_sign" && len(key) == ed25519.SeedSize {
-			key = ed25519.NewKeyFromSeed(key)
-		}
-		if (kt.keyLen != 0 && len(key) != kt.keyLen) || (kt.keyLen == 0 && (len(key) < 16 || len(key) > 128)) {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid value: wrong key length %d for type %s", len(key), req.Type))
-			return
-		}
-	}
-	now := s.clock.Now()
-	a.SecretKeysVersion++
-	k := a.SecretKeys[name]
-	if k == nil {
-		k = &secretKey{Name: name, CreatedAt: now}
-		a.SecretKeys[name] = k
-	}
-	k.Type, k.Key, k.Version, k.UpdatedAt = req.Type, key, a.SecretKeysVersion, now
-	s.commit()
-	writeJSON(w, http.StatusCreated, withVersion(secretKeyJSON(k), k.Version))
+		k.Type, k.Key, k.Version, k.UpdatedAt = req.Type, key, a.SecretKeysVersion, now
+		s.commitAnswer(w, http.StatusCreated, withVersion(secretKeyJSON(k), k.Version))
+	})
 }
 
 func (s *Server) deleteSecretKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, k := s.secretKeyFor(w, r)
-	if k == nil {
-		return
-	}
-	delete(a.SecretKeys, k.Name)
-	a.SecretKeysVersion++
-	s.commit()
-	writeJSON(w, http.StatusOK, withVersion(map[string]any{}, a.SecretKeysVersion))
+	s.withSecretKey(w, r, func(a *app, k *secretKey) {
+		delete(a.SecretKeys, k.Name)
+		a.SecretKeysVersion++
+		s.commitAnswer(w, http.StatusOK, withVersion(map[string]any{}, a.SecretKeysVersion))
+	})
 }
 
 // secretKeyOp runs one cryptographic operation under s.mu.
@@ -385,21 +342,17 @@ func (s *Server) secretKeyOp(w http.ResponseWriter, r *http.Request, req any, op
 	if !readBody(w, r, req, true) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, k := s.secretKeyFor(w, r)
-	if k == nil {
-		return
-	}
-	out, code, msg := op(k)
-	switch {
-	case msg != "":
-		writeError(w, code, msg)
-	case out == nil:
-		writeEmpty(w, code)
-	default:
-		writeJSON(w, code, out)
-	}
+	s.withSecretKey(w, r, func(_ *app, k *secretKey) {
+		out, code, msg := op(k)
+		switch {
+		case msg != "":
+			writeError(w, code, msg)
+		case out == nil:
+			writeEmpty(w, code)
+		default:
+			writeJSON(w, code, out)
+		}
+	})
 }
 
 func (s *Server) encryptSecretKey(w http.ResponseWriter, r *http.Request) {

@@ -84,14 +84,9 @@ type version struct {
 	CreatedAt time.Time      `json:"created_at"`
 }
 
-type event struct {
-	ID        string         `json:"id"`
-	Type      string         `json:"type"`
-	Status    string         `json:"status"`
-	Source    string         `json:"source"`
-	Timestamp int64          `json:"timestamp"`
-	Request   map[string]any `json:"request,omitempty"`
-}
+// event is a machine event as the state keeps it and the API answers it:
+// the fields of SeedEvent.
+type event = SeedEvent
 
 type lease struct {
 	Nonce       string    `json:"nonce"`

@@ -220,6 +220,7 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 	return out
 }
 
+// sortedKeys returns m's keys in order.
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // describe names a JSON value's kind for a message.

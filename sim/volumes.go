@@ -8,13 +8,7 @@ import (
 // volumeFor finds the request's volume, answering 404/403 itself. Called
 // with s.mu held.
 func (s *Server) volumeFor(w http.ResponseWriter, r *http.Request) (*app, *volume) {
-	return appObject(s, w, r, "volume", func(a *app) *volume {
-		if v := s.w.Volumes[r.PathValue("volume_id")]; v != nil && v.App == a.Name {
-			s.touchFor(r, kindVolume, v.ID)
-			return v
-		}
-		return nil
-	})
+	return appMember(s, w, r, "volume", kindVolume, s.w.Volumes, "volume_id", func(v *volume) string { return v.App })
 }
 
 type volumeJSON struct {
@@ -97,58 +91,53 @@ func (s *Server) createVolume(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid snapshot_retention: want 1 to 60 days")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	region, minSize := req.Region, 1
-	if req.SourceVolumeID != "" {
-		src := s.w.Volumes[req.SourceVolumeID]
-		if src == nil || src.App != a.Name {
-			writeError(w, http.StatusNotFound, "source volume not found")
-			return
+	s.withApp(w, r, func(a *app) {
+		region, minSize := req.Region, 1
+		if req.SourceVolumeID != "" {
+			src := s.w.Volumes[req.SourceVolumeID]
+			if src == nil || src.App != a.Name {
+				writeError(w, http.StatusNotFound, "source volume not found")
+				return
+			}
+			minSize = src.SizeGB
+			if region == "" {
+				region = src.Region
+			}
 		}
-		minSize = src.SizeGB
+		if req.SnapshotID != "" {
+			snap := s.findSnapshot(a, req.SnapshotID)
+			if snap == nil {
+				writeError(w, http.StatusNotFound, "snapshot not found")
+				return
+			}
+			minSize = max(minSize, snap.VolumeSize)
+		}
 		if region == "" {
-			region = src.Region
+			region = defaultRegion
 		}
-	}
-	if req.SnapshotID != "" {
-		snap := s.findSnapshot(a, req.SnapshotID)
-		if snap == nil {
-			writeError(w, http.StatusNotFound, "snapshot not found")
+		if !knownRegion(region) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid region %q", region))
 			return
 		}
-		minSize = max(minSize, snap.VolumeSize)
-	}
-	if region == "" {
-		region = defaultRegion
-	}
-	if !knownRegion(region) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid region %q", region))
-		return
-	}
-	size := max(3, minSize)
-	if req.SizeGB != nil {
-		size = *req.SizeGB
-	}
-	if size < minSize || size < 1 || size > maxVolumeGB {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid size_gb %d: want %d to %d", size, max(minSize, 1), maxVolumeGB))
-		return
-	}
-	now := s.clock.Now()
-	v := &volume{
-		ID: "vol_" + s.ids.alnum(16), App: a.Name, Name: req.Name, Region: region,
-		Zone: s.ids.hex(4), State: "created", FSType: req.FSType, SizeGB: size,
-		Encrypted: req.Encrypted == nil || *req.Encrypted, AutoBackup: req.AutoBackupEnabled == nil || *req.AutoBackupEnabled,
-		SnapshotRetention: retention, Seq: s.w.nextSeq(), CreatedAt: now, UpdatedAt: now,
-	}
-	s.w.Volumes[v.ID] = v
-	s.touch(kindVolume, v.ID)
-	s.commit()
-	writeJSON(w, http.StatusOK, volumeView(v))
+		size := max(3, minSize)
+		if req.SizeGB != nil {
+			size = *req.SizeGB
+		}
+		if size < minSize || size < 1 || size > maxVolumeGB {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid size_gb %d: want %d to %d", size, max(minSize, 1), maxVolumeGB))
+			return
+		}
+		now := s.clock.Now()
+		v := &volume{
+			ID: "vol_" + s.ids.alnum(16), App: a.Name, Name: req.Name, Region: region,
+			Zone: s.ids.hex(4), State: "created", FSType: req.FSType, SizeGB: size,
+			Encrypted: req.Encrypted == nil || *req.Encrypted, AutoBackup: req.AutoBackupEnabled == nil || *req.AutoBackupEnabled,
+			SnapshotRetention: retention, Seq: s.w.nextSeq(), CreatedAt: now, UpdatedAt: now,
+		}
+		s.w.Volumes[v.ID] = v
+		s.touch(kindVolume, v.ID)
+		s.commitAnswer(w, http.StatusOK, volumeView(v))
+	})
 }
 
 func (s *Server) findSnapshot(a *app, id string) *snapshot {
@@ -173,35 +162,24 @@ func (s *Server) listVolumes(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.appFor(w, r)
-	if a == nil {
-		return
-	}
-	var vs []*volume
-	for _, v := range s.w.Volumes {
-		if v.App == a.Name {
-			vs = append(vs, v)
+	s.withApp(w, r, func(a *app) {
+		vs := collect(s.w.Volumes, func(v *volume) bool { return v.App == a.Name })
+		vs, next := paginate(vs, volumeKey, after, limit)
+		if next != "" {
+			w.Header().Set("fly-next-cursor", next)
 		}
-	}
-	vs, next := paginate(vs, volumeKey, after, limit)
-	if next != "" {
-		w.Header().Set("fly-next-cursor", next)
-	}
-	out := make([]volumeJSON, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, volumeView(v))
-	}
-	writeJSON(w, http.StatusOK, out)
+		out := make([]volumeJSON, 0, len(vs))
+		for _, v := range vs {
+			out = append(out, volumeView(v))
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
 }
 
 func (s *Server) showVolume(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, v := s.volumeFor(w, r); v != nil {
+	s.withVolume(w, r, func(_ *app, v *volume) {
 		writeJSON(w, http.StatusOK, volumeView(v))
-	}
+	})
 }
 
 func (s *Server) updateVolume(w http.ResponseWriter, r *http.Request) {
@@ -216,38 +194,28 @@ func (s *Server) updateVolume(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid snapshot_retention: want 1 to 60 days")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, v := s.volumeFor(w, r)
-	if v == nil {
-		return
-	}
-	if req.AutoBackupEnabled != nil {
-		v.AutoBackup = *req.AutoBackupEnabled
-	}
-	if req.SnapshotRetention != nil {
-		v.SnapshotRetention = *req.SnapshotRetention
-	}
-	v.UpdatedAt = s.clock.Now()
-	s.commit()
-	writeJSON(w, http.StatusOK, volumeView(v))
+	s.withVolume(w, r, func(_ *app, v *volume) {
+		if req.AutoBackupEnabled != nil {
+			v.AutoBackup = *req.AutoBackupEnabled
+		}
+		if req.SnapshotRetention != nil {
+			v.SnapshotRetention = *req.SnapshotRetention
+		}
+		v.UpdatedAt = s.clock.Now()
+		s.commitAnswer(w, http.StatusOK, volumeView(v))
+	})
 }
 
 func (s *Server) deleteVolume(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, v := s.volumeFor(w, r)
-	if v == nil {
-		return
-	}
-	if v.AttachedMachine != "" {
-		writeError(w, http.StatusConflict, fmt.Sprintf("volume %s is attached to machine %s; destroy the machine or remove the mount first", v.ID, v.AttachedMachine))
-		return
-	}
-	delete(s.w.Volumes, v.ID)
-	v.State = "destroyed"
-	s.commit()
-	writeJSON(w, http.StatusOK, volumeView(v))
+	s.withVolume(w, r, func(_ *app, v *volume) {
+		if v.AttachedMachine != "" {
+			writeError(w, http.StatusConflict, fmt.Sprintf("volume %s is attached to machine %s; destroy the machine or remove the mount first", v.ID, v.AttachedMachine))
+			return
+		}
+		delete(s.w.Volumes, v.ID)
+		v.State = "destroyed"
+		s.commitAnswer(w, http.StatusOK, volumeView(v))
+	})
 }
 
 func (s *Server) extendVolume(w http.ResponseWriter, r *http.Request) {
@@ -257,24 +225,19 @@ func (s *Server) extendVolume(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &req, true) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, v := s.volumeFor(w, r)
-	if v == nil {
-		return
-	}
-	if req.SizeGB <= v.SizeGB || req.SizeGB > maxVolumeGB {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid size_gb %d: a volume can only grow (it has %d GB, at most %d)", req.SizeGB, v.SizeGB, maxVolumeGB))
-		return
-	}
-	v.SizeGB = req.SizeGB
-	v.UpdatedAt = s.clock.Now()
-	needsRestart := false
-	if m := s.w.Machines[v.AttachedMachine]; m != nil && m.State == "started" {
-		needsRestart = true
-	}
-	s.commit()
-	writeJSON(w, http.StatusOK, map[string]any{"volume": volumeView(v), "needs_restart": needsRestart})
+	s.withVolume(w, r, func(_ *app, v *volume) {
+		if req.SizeGB <= v.SizeGB || req.SizeGB > maxVolumeGB {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("invalid size_gb %d: a volume can only grow (it has %d GB, at most %d)", req.SizeGB, v.SizeGB, maxVolumeGB))
+			return
+		}
+		v.SizeGB = req.SizeGB
+		v.UpdatedAt = s.clock.Now()
+		needsRestart := false
+		if m := s.w.Machines[v.AttachedMachine]; m != nil && m.State == "started" {
+			needsRestart = true
+		}
+		s.commitAnswer(w, http.StatusOK, map[string]any{"volume": volumeView(v), "needs_restart": needsRestart})
+	})
 }
 
 func (s *Server) snapshotStatus(sn *snapshot) string {
@@ -285,41 +248,32 @@ func (s *Server) snapshotStatus(sn *snapshot) string {
 }
 
 func (s *Server) listSnapshots(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, v := s.volumeFor(w, r)
-	if v == nil {
-		return
-	}
-	out := []map[string]any{}
-	for _, sn := range v.Snapshots {
-		out = append(out, map[string]any{
-			"id": sn.ID, "size": sn.Size, "volume_size": sn.VolumeSize, "digest": sn.Digest,
-			"created_at": rfc3339(sn.CreatedAt), "status": s.snapshotStatus(sn), "retention_days": sn.RetentionDays,
-		})
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.withVolume(w, r, func(_ *app, v *volume) {
+		out := []map[string]any{}
+		for _, sn := range v.Snapshots {
+			out = append(out, map[string]any{
+				"id": sn.ID, "size": sn.Size, "volume_size": sn.VolumeSize, "digest": sn.Digest,
+				"created_at": rfc3339(sn.CreatedAt), "status": s.snapshotStatus(sn), "retention_days": sn.RetentionDays,
+			})
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
 }
 
 func (s *Server) createSnapshot(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, v := s.volumeFor(w, r)
-	if v == nil {
-		return
-	}
-	for _, sn := range v.Snapshots {
-		if s.snapshotStatus(sn) == "running" {
-			writeError(w, http.StatusConflict, fmt.Sprintf("a snapshot of volume %s is already in progress", v.ID))
-			return
+	s.withVolume(w, r, func(_ *app, v *volume) {
+		for _, sn := range v.Snapshots {
+			if s.snapshotStatus(sn) == "running" {
+				writeError(w, http.StatusConflict, fmt.Sprintf("a snapshot of volume %s is already in progress", v.ID))
+				return
+			}
 		}
-	}
-	now := s.clock.Now()
-	v.Snapshots = append(v.Snapshots, &snapshot{
-		ID: "vs_" + s.ids.alnum(16), Digest: s.ids.hex(32), Size: int64(v.SizeGB) << 30 / 50,
-		VolumeSize: v.SizeGB, RetentionDays: v.SnapshotRetention, CreatedAt: now,
-		DoneAt: now.Add(s.cfg.timings.Snapshot),
+		now := s.clock.Now()
+		v.Snapshots = append(v.Snapshots, &snapshot{
+			ID: "vs_" + s.ids.alnum(16), Digest: s.ids.hex(32), Size: int64(v.SizeGB) << 30 / 50,
+			VolumeSize: v.SizeGB, RetentionDays: v.SnapshotRetention, CreatedAt: now,
+			DoneAt: now.Add(s.cfg.timings.Snapshot),
+		})
+		s.commitAnswer(w, http.StatusOK, nil)
 	})
-	s.commit()
-	writeEmpty(w, http.StatusOK)
 }
