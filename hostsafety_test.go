@@ -128,7 +128,7 @@ func TestSandboxCollectGarbageCountOnly(t *testing.T) {
 }
 
 // Coroutines nest as deeply as in C Lua 5.1 and no deeper: the recording
-// in testdata/lua51 (sh record.sh there) is what lua5.1 prints.
+// in testdata/lua51 (sh testdata/lua51/record.sh) is what lua5.1 prints.
 func TestCoroutineNestingAsLua51(t *testing.T) {
 	t.Parallel()
 	want, err := os.ReadFile("testdata/lua51/coroutine_nesting.out")

@@ -16,19 +16,22 @@ func (o *opener) openCoroutine() {
 		return
 	}
 	if yield, ok := co.RawGetString("yield").(*lua.LFunction); ok {
-		co.RawSetString("yield", o.L.NewFunction(func(L *lua.LState) int {
-			if crossesBoundary() {
-				L.Error(lua.LString("attempt to yield across metamethod/C-call boundary"), 0)
-			}
-			return yield.GFunction(L)
-		}))
+		co.RawSetString("yield", o.yielder(yield))
 	}
 	resume, ok := co.RawGetString("resume").(*lua.LFunction)
 	if !ok {
 		return
 	}
 	co.RawSetString("resume", o.L.NewFunction(func(L *lua.LState) int {
-		th := L.CheckThread(1)
+		th, ok := L.Get(1).(*lua.LState)
+		if !ok {
+			L.ArgError(1, "coroutine expected")
+		}
+		if th.Dead {
+			L.Push(lua.LFalse)
+			L.Push(lua.LString("cannot resume dead coroutine"))
+			return 2
+		}
 		n := forward(L, resume)
 		top := L.GetTop()
 		if n >= 2 && L.Get(top-n+1) == lua.LFalse {
@@ -38,6 +41,37 @@ func (o *opener) openCoroutine() {
 		}
 		return n
 	}))
+}
+
+// yielderSource makes coroutine.yield a Lua function over gopher-lua's, so
+// that `return coroutine.yield(v)` is a Lua tail call: gopher-lua's tail
+// call of a Go function that yields drops the caller's frame, and resuming
+// the coroutine then crashed the VM (a nil pointer in Go). The Go yield is
+// called here in a plain call, its results passed on by select.
+const yielderSource = `local yield, select = ...
+return function(...) return select(1, yield(...)) end`
+
+// yielder is coroutine.yield: Lua's over goYield (gopher-lua's yield), with
+// an error for a yield across a Go call or outside a coroutine, as in C Lua.
+func (o *opener) yielder(goYield *lua.LFunction) lua.LValue {
+	L := o.L
+	checked := L.NewFunction(func(L *lua.LState) int {
+		if L.Parent == nil || crossesBoundary() {
+			L.Error(lua.LString("attempt to yield across metamethod/C-call boundary"), 0)
+		}
+		return goYield.GFunction(L)
+	})
+	fn, err := Load(L, []byte(yielderSource), "=coroutine.yield")
+	if err != nil {
+		panic(err) // the source above compiles
+	}
+	L.Push(fn)
+	L.Push(checked)
+	L.Push(L.GetGlobal("select"))
+	L.Call(2, 1)
+	v := L.Get(-1)
+	L.Pop(1)
+	return v
 }
 
 func isOverflow(v lua.LString) bool { return strings.HasPrefix(string(v), callstackOverflow) }

@@ -9,11 +9,27 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// openString replaces string.format.
+// openString replaces string.format and string.char.
 func (o *opener) openString() {
 	if str, ok := o.L.GetGlobal("string").(*lua.LTable); ok {
 		str.RawSetString("format", o.L.NewFunction(strFormat))
+		str.RawSetString("char", o.L.NewFunction(strChar))
 	}
+}
+
+// strChar is string.char(...): every argument a byte's code (gopher-lua's
+// keeps the low 8 bits of any number).
+func strChar(L *lua.LState) int {
+	b := make([]byte, L.GetTop())
+	for i := range b {
+		c := checkInt(L, i+1)
+		if c < 0 || c > 255 {
+			L.ArgError(i+1, "invalid value")
+		}
+		b[i] = byte(c)
+	}
+	L.Push(lua.LString(b))
+	return 1
 }
 
 // strFormat is string.format(fmt, ...) as Lua 5.1 writes it: C's printf
@@ -42,7 +58,13 @@ func strFormat(L *lua.LState) int {
 		spec, next := scanSpec(L, format, i)
 		i = next
 		arg++
+		if arg > L.GetTop() {
+			L.ArgError(arg, "no value")
+		}
 		conv := format[i]
+		if spec.prec >= 0 && strings.IndexByte("diuoxX", conv) >= 0 {
+			spec.zero = false // C ignores the 0 flag of an integer with a precision
+		}
 		switch conv {
 		case 'd', 'i':
 			n := checkInt(L, arg)
@@ -268,13 +290,14 @@ func checkNumber(L *lua.LState, n int) float64 {
 	return 0
 }
 
-// argExpected raises "bad argument #n (<type> expected, got <type>)", or
-// "(no value)" past the last argument, as luaL_typerror does.
+// argExpected raises "bad argument #n (<type> expected, got <type>)", "got
+// no value" past the last argument, as luaL_typerror does.
 func argExpected(L *lua.LState, n int, want lua.LValueType) {
-	if n > L.GetTop() {
-		L.ArgError(n, "no value")
+	got := "no value"
+	if n <= L.GetTop() {
+		got = L.Get(n).Type().String()
 	}
-	L.ArgError(n, want.String()+" expected, got "+L.Get(n).Type().String())
+	L.ArgError(n, want.String()+" expected, got "+got)
 }
 
 // checkFormatString is luaL_checklstring: a string, or a number written

@@ -2,9 +2,7 @@ package lua51
 
 import (
 	"bufio"
-	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -185,7 +183,7 @@ func streamWrite(L *lua.LState) int {
 		L.Push(lua.LString(err.Error()))
 		return 2
 	}
-	L.Push(L.Get(1))
+	L.Push(L.Get(1)) // the file, as in Lua 5.2 (5.1's is true): chained writes work
 	return 1
 }
 
@@ -245,13 +243,13 @@ func readFormat(L *lua.LState, r *bufio.Reader, format lua.LValue, arg int) (lua
 		all, _ := io.ReadAll(r)
 		return lua.LString(all), true
 	case "n":
-		var x float64
-		if _, err := fmt.Fscan(r, &x); err != nil {
+		x, ok := readNumber(r)
+		if !ok {
 			return lua.LNil, false
 		}
 		return lua.LNumber(x), true
 	}
-	L.ArgError(arg, "invalid format "+strconv.Quote(string(f)))
+	L.ArgError(arg, "invalid format")
 	return lua.LNil, false
 }
 
@@ -304,4 +302,50 @@ func numbersAsLua(L *lua.LState, from int) {
 			L.Replace(i, lua.LString(FormatNumber(float64(n))))
 		}
 	}
+}
+
+// readNumber is read("*n"): the longest number at the head of r after
+// white space, as C's fscanf("%lf") reads it (hexadecimal too).
+func readNumber(r *bufio.Reader) (float64, bool) {
+	for {
+		c, err := r.ReadByte()
+		if err != nil {
+			return 0, false
+		}
+		if !isSpace(c) {
+			_ = r.UnreadByte()
+			break
+		}
+	}
+	var b []byte
+	accept := func(set string) bool {
+		c, err := r.ReadByte()
+		if err != nil {
+			return false
+		}
+		if strings.IndexByte(set, c) < 0 {
+			_ = r.UnreadByte()
+			return false
+		}
+		b = append(b, c)
+		return true
+	}
+	const decimal = "0123456789"
+	digits, exp := decimal, "eE"
+	accept("+-")
+	if accept("0") && accept("xX") {
+		digits, exp = decimal+"abcdefABCDEF", "pP"
+	}
+	for accept(digits) {
+	}
+	if accept(".") {
+		for accept(digits) {
+		}
+	}
+	if accept(exp) {
+		accept("+-")
+		for accept(decimal) {
+		}
+	}
+	return ParseNumber(string(b))
 }

@@ -25,6 +25,21 @@ func (o *opener) openMath() {
 		return 0
 	}))
 	m.RawSetString("huge", lua.LNumber(math.Inf(1)))
+	m.RawSetString("min", o.L.NewFunction(func(L *lua.LState) int { return mathMinMax(L, -1) }))
+	m.RawSetString("max", o.L.NewFunction(func(L *lua.LState) int { return mathMinMax(L, 1) }))
+}
+
+// mathMinMax is math.min (sign -1) and math.max (sign 1): at least one
+// number, as Lua 5.1 checks (gopher-lua's says "wrong number of arguments").
+func mathMinMax(L *lua.LState, sign float64) int {
+	best := checkNumber(L, 1)
+	for i := 2; i <= L.GetTop(); i++ {
+		if x := checkNumber(L, i); (x-best)*sign > 0 {
+			best = x
+		}
+	}
+	L.Push(lua.LNumber(best))
+	return 1
 }
 
 // mathRandom is math.random([m [, n]]) with Lua 5.1's checks.

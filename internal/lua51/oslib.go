@@ -16,6 +16,11 @@ func (o *opener) openOs() {
 		return
 	}
 	t.RawSetString("date", o.L.NewFunction(osDate))
+	t.RawSetString("time", o.L.NewFunction(osTime))
+	t.RawSetString("difftime", o.L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(checkNumber(L, 1) - optNumber(L, 2, 0)))
+		return 1
+	}))
 	env := o.cfg.Env
 	if env == nil {
 		env = NewEnv(o.cfg.Getenv)
@@ -226,4 +231,41 @@ func conversion(c byte, t time.Time) string {
 		return "%"
 	}
 	return "%" + string(c)
+}
+
+// osTime is os.time([table]): now, or the local time the table gives, its
+// day, month and year required (hour defaults to 12, min and sec to 0),
+// out-of-range fields carried over as C's mktime does.
+func osTime(L *lua.LState) int {
+	if L.Get(1) == lua.LNil {
+		L.Push(lua.LNumber(time.Now().Unix()))
+		return 1
+	}
+	t := L.CheckTable(1)
+	field := func(key string, def int) int {
+		if v, ok := t.RawGetString(key).(lua.LNumber); ok {
+			return int(v)
+		}
+		if s, ok := t.RawGetString(key).(lua.LString); ok {
+			if f, ok := ParseNumber(string(s)); ok {
+				return int(f)
+			}
+		}
+		if def < 0 {
+			L.RaiseError("field '%s' missing in date table", key)
+		}
+		return def
+	}
+	sec, min, hour := field("sec", 0), field("min", 0), field("hour", 12)
+	day, month, year := field("day", -1), field("month", -1), field("year", -1)
+	L.Push(lua.LNumber(time.Date(year, time.Month(month), day, hour, min, sec, 0, time.Local).Unix()))
+	return 1
+}
+
+// optNumber is luaL_optnumber.
+func optNumber(L *lua.LState, n int, def float64) float64 {
+	if L.Get(n) == lua.LNil {
+		return def
+	}
+	return checkNumber(L, n)
 }

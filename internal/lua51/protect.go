@@ -148,6 +148,8 @@ func messageHandler(L *lua.LState) int {
 	if s, ok := v.(lua.LString); ok {
 		if head, found := strings.CutSuffix(string(s), registryOverflow); found {
 			v = lua.LString(head + "stack overflow")
+		} else {
+			v = lua.LString(libraryError(L, string(s)))
 		}
 	}
 	v = luadiag.Runtime(L, v)

@@ -83,3 +83,41 @@ func (f frame) where() string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// CalledAs names the function at level of L's stack as C Lua 5.1's
+// getfuncname does, from the instruction of its caller that called it:
+// kind is "global", "local", "method", "field", "upvalue" or "for
+// iterator", and both are "" when the caller is not a Lua function or the
+// instruction does not name the function.
+func CalledAs(L *lua.LState, level int) (kind, name string) {
+	f, ok := luaFrame(L, level+1)
+	if !ok {
+		return "", ""
+	}
+	switch i := f.inst(); opcode(i) {
+	case lua.OP_CALL, lua.OP_TAILCALL:
+		return objName(f.fn, f.pc, argA(i))
+	case lua.OP_TFORLOOP:
+		return "for iterator", "for iterator"
+	}
+	return "", ""
+}
+
+// FrameArgs is the number of arguments the function at level of L's stack
+// was called with (gopher-lua v1.1.2 keeps it in the unexported
+// Debug.frame's NArgs; reflection reads it), or -1 when it cannot be told.
+func FrameArgs(L *lua.LState, level int) int {
+	dbg, ok := L.GetStack(level)
+	if !ok {
+		return -1
+	}
+	v := reflect.ValueOf(dbg).Elem().FieldByName("frame")
+	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return -1
+	}
+	n := v.Elem().FieldByName("NArgs")
+	if !n.IsValid() || n.Kind() != reflect.Int {
+		return -1
+	}
+	return int(n.Int())
+}

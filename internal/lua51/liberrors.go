@@ -1,0 +1,137 @@
+package lua51
+
+import (
+	"reflect"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/luadiag"
+)
+
+// Errors raised by the standard library's Go functions, said as C Lua 5.1
+// says them. gopher-lua prefixes a Go function's error with the line of the
+// nearest Lua function on the stack and names the function as its call
+// site's debug information does ("bad argument #1 to rep", "(anonymous)");
+// C Lua's luaL_error locates it at the function's caller only when that
+// caller is Lua code, and luaL_argerror names it as the call's instruction
+// does ("bad argument #1 to 'rep'", '?' when a Go function such as pcall
+// called it; a method call counts self out: "calling 'rep' on bad self").
+
+// libraryKey is the registry field that holds the set of library functions.
+const libraryKey = "flyscript.lua51.library"
+
+// library is the set of the standard library's Go functions of a state.
+type library map[*lua.LFunction]bool
+
+// markLibrary records the Go functions of the base library and of the
+// standard library tables, as they are once Open has replaced gopher-lua's.
+func (o *opener) markLibrary() {
+	L := o.L
+	lib := library{}
+	add := func(t *lua.LTable) {
+		t.ForEach(func(_, v lua.LValue) {
+			if fn, ok := v.(*lua.LFunction); ok && fn.IsG && !isErrorFunction(fn) {
+				lib[fn] = true
+			}
+		})
+	}
+	add(L.G.Global)
+	for _, name := range []string{"string", "table", "math", "os", "io", "coroutine"} {
+		if t, ok := L.GetGlobal(name).(*lua.LTable); ok {
+			add(t)
+		}
+	}
+	ud := L.NewUserData()
+	ud.Value = lib
+	L.SetField(L.Get(lua.RegistryIndex), libraryKey, ud)
+}
+
+// isErrorFunction reports whether fn is Lua's error, which places its
+// message itself.
+func isErrorFunction(fn *lua.LFunction) bool {
+	return reflect.ValueOf(fn.GFunction).Pointer() == reflect.ValueOf(luadiag.Error).Pointer()
+}
+
+// isLibrary reports whether fn is one of L's standard library functions.
+func isLibrary(L *lua.LState, fn *lua.LFunction) bool {
+	ud, ok := L.GetField(L.Get(lua.RegistryIndex), libraryKey).(*lua.LUserData)
+	if !ok {
+		return false
+	}
+	lib, _ := ud.Value.(library)
+	return lib[fn]
+}
+
+// isWrapped reports whether fn is a function coroutine.wrap made.
+func isWrapped(fn *lua.LFunction) bool {
+	f := runtime.FuncForPC(reflect.ValueOf(fn.GFunction).Pointer())
+	return f != nil && f.Name() == gopherLua+"wrapaux"
+}
+
+// resumeErrors are gopher-lua's errors of resuming a wrapped coroutine, in
+// C Lua 5.1's words.
+var resumeErrors = map[string]string{
+	"can not resume a dead thread":    "cannot resume dead coroutine",
+	"can not resume a running thread": "cannot resume non-suspended coroutine",
+}
+
+// reArgError is gopher-lua's argument error (ArgError, TypeError) and
+// this package's, without location.
+var reArgError = regexp.MustCompile(`^bad argument #(\d+) to ([^'\s]\S*) \((.*)\)$`)
+
+// libraryError rewords msg, raised by the Go function at level 1 of L's
+// stack, as C Lua 5.1 would have raised it. Messages of other functions
+// and of other shapes are returned unchanged.
+func libraryError(L *lua.LState, msg string) string {
+	dbg, ok := L.GetStack(1)
+	if !ok {
+		return msg
+	}
+	fv, err := L.GetInfo("f", dbg, lua.LNil)
+	fn, isFn := fv.(*lua.LFunction)
+	if err != nil || !isFn || !fn.IsG {
+		return msg
+	}
+	where := Where(L, 1)
+	reason, located := strings.CutPrefix(msg, where)
+	if !located || where == "" {
+		reason = msg
+	}
+	m := reArgError.FindStringSubmatch(reason)
+	if m == nil && !isLibrary(L, fn) && !isWrapped(fn) {
+		return msg
+	}
+	if r, ok := resumeErrors[reason]; ok {
+		reason = r
+	}
+	// luaL_where(L, 1): the caller's line when the caller is Lua code.
+	loc := ""
+	if located {
+		loc = luadiag.Where(L, 2)
+	}
+	if m == nil {
+		return loc + reason
+	}
+	n, _ := strconv.Atoi(m[1])
+	what := m[3]
+	if rest, found := strings.CutSuffix(what, "got nil"); found {
+		if nargs := luadiag.FrameArgs(L, 1); nargs >= 0 && n > nargs {
+			what = rest + "got no value"
+		}
+	}
+	kind, name := luadiag.CalledAs(L, 1)
+	if kind == "method" {
+		n--
+		if n == 0 {
+			return loc + "calling '" + name + "' on bad self (" + what + ")"
+		}
+	}
+	if name == "" {
+		name = "?"
+	}
+	return loc + "bad argument #" + strconv.Itoa(n) + " to '" + name + "' (" + what + ")"
+}
