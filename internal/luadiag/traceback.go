@@ -25,7 +25,17 @@ const maxTraceback = 22
 func Traceback(L *lua.LState, level int, library func(chunk string) bool) string {
 	var lines []string
 	top := true
+	depth := -1 // found once the first part is full
 	for ; ; level++ {
+		if len(lines) == maxTraceback/2 && depth < 0 {
+			// A stack of millions of levels (tail calls count one each)
+			// is not walked: the last part starts from its depth.
+			depth = stackDepth(L)
+			if depth-level > maxTraceback/2 {
+				lines = append(lines, "\t...")
+				level = depth - maxTraceback/2
+			}
+		}
 		dbg, ok := L.GetStack(level)
 		if !ok {
 			break
@@ -55,15 +65,36 @@ func Traceback(L *lua.LState, level int, library func(chunk string) bool) string
 		}
 		lines = append(lines, "\t"+frameLine(dbg))
 	}
-	if len(lines) > maxTraceback {
-		head := lines[:maxTraceback/2]
-		tail := lines[len(lines)-maxTraceback/2:]
-		lines = append(append(append([]string{}, head...), "\t..."), tail...)
-	}
 	if len(lines) == 0 {
 		return ""
 	}
 	return "stack traceback:\n" + strings.Join(lines, "\n")
+}
+
+// stackDepth is the number of levels L.GetStack answers, found by
+// doubling then bisecting: GetStack walks frames, not levels, so this
+// costs O(frames log levels) where walking every level would cost one step
+// per tail call.
+func stackDepth(L *lua.LState) int {
+	if _, ok := L.GetStack(0); !ok {
+		return 0
+	}
+	lo, hi := 0, 1 // GetStack(lo) answers, GetStack(hi) is not known to
+	for {
+		if _, ok := L.GetStack(hi); !ok {
+			break
+		}
+		lo, hi = hi, hi*2
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if _, ok := L.GetStack(mid); ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo + 1
 }
 
 // callerIn reports whether the frame below level runs library code.
