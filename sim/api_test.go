@@ -363,6 +363,26 @@ func TestSecretsAndCertsAndIPs(t *testing.T) {
 	h.ok("DELETE", "/v1/apps/web/certificates/api.example.com", nil)
 	assert.Equal(t, 404, h.do("GET", "/v1/apps/web/certificates/api.example.com", nil).Code)
 
+	// With both certificates, deleting one leaves the other (fly-go's
+	// DeleteACMECertificate and DeleteCustomCertificate).
+	sources := func(host string) []any {
+		var out []any
+		for _, c := range h.ok("GET", "/v1/apps/web/certificates/"+host, nil).JSON()["certificates"].([]any) {
+			out = append(out, c.(map[string]any)["source"])
+		}
+		return out
+	}
+	wwwPEM, wwwKey := selfSigned(t, "www.example.com")
+	h.ok("POST", "/v1/apps/web/certificates/custom", map[string]any{"hostname": "www.example.com", "fullchain": wwwPEM, "private_key": wwwKey})
+	require.Len(t, sources("www.example.com"), 2)
+	assert.NotContains(t, h.ok("DELETE", "/v1/apps/web/certificates/www.example.com/custom", nil).JSON(), "warning")
+	assert.Equal(t, []any{"fly"}, sources("www.example.com"), "the ACME certificate stays")
+	assert.Equal(t, 404, h.do("DELETE", "/v1/apps/web/certificates/www.example.com/custom", nil).Code, "no custom certificate left")
+	h.ok("POST", "/v1/apps/web/certificates/custom", map[string]any{"hostname": "www.example.com", "fullchain": wwwPEM, "private_key": wwwKey})
+	h.ok("DELETE", "/v1/apps/web/certificates/www.example.com/acme", nil)
+	assert.Equal(t, []any{"custom"}, sources("www.example.com"), "the custom certificate stays")
+	assert.Equal(t, 404, h.do("DELETE", "/v1/apps/web/certificates/www.example.com/acme", nil).Code, "no ACME certificate left")
+
 	v4 := h.ok("POST", "/v1/apps/web/ip_assignments", map[string]any{"type": "v4"}).JSON()["ip"].(string)
 	pair := h.ok("POST", "/v1/apps/web/ip_assignments", map[string]any{"type": "egress_pair", "region": "iad"}).JSON()
 	assert.Contains(t, pair, "ip_pair")
@@ -409,4 +429,30 @@ func TestStartServesHTTP(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode)
+}
+
+// Sizes and files the platform refuses are 400s in the API's error shape
+// (every answer of the harness is checked against the document: a 400 must
+// be an ErrorResponse with its message), on create and on update alike.
+func TestGuestValidationErrorShape(t *testing.T) {
+	h := newHarness(t)
+	h.app("web")
+	id := h.machine("web", map[string]any{"config": map[string]any{"image": "nginx"}})
+	h.settle()
+	for _, tc := range []struct {
+		config map[string]any
+		want   string
+	}{
+		{map[string]any{"image": "nginx", "guest": map[string]any{"cpus": 1000000}}, "invalid config.guest.cpus 1000000"},
+		{map[string]any{"image": "nginx", "guest": map[string]any{"cpus": 1, "memory_mb": 1 << 40}}, "invalid config.guest.memory_mb"},
+		{map[string]any{"image": "nginx", "guest": map[string]any{"memory_mb": -256}}, "invalid config.guest.memory_mb"},
+		{map[string]any{"image": "nginx", "files": []any{map[string]any{"guest_path": "/x", "raw_value": "%%"}}}, "invalid config.files[0].raw_value"},
+	} {
+		for _, target := range []string{"/v1/apps/web/machines", "/v1/apps/web/machines/" + id} {
+			res := h.do("POST", target, map[string]any{"config": tc.config})
+			require.Equal(t, 400, res.Code, "%s %v: %s", target, tc.config, res.Body)
+			assert.Contains(t, res.JSON()["error"], tc.want)
+		}
+	}
+	assert.Equal(t, "nginx", h.ok("GET", "/v1/apps/web/machines/"+id, nil).JSON()["config"].(map[string]any)["image"], "a refused update changes nothing")
 }
