@@ -206,6 +206,13 @@ func (f *fileRun) result(name string, err error, ctx context.Context, timeout ti
 	if errors.Is(se.Err, context.DeadlineExceeded) && timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		r.Message = fmt.Sprintf("timed out after %v of real time (--timeout)", timeout)
 	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// The whole run was stopped (a signal, a cancelled CI job).
+		r.Message = "interrupted"
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			r.Message += " (" + cause.Error() + ")"
+		}
+	}
 	msg := se.Message
 	where := ""
 	if loc, rest, ok := cutLocation(msg); ok {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -366,4 +367,17 @@ test("second", function()
 end)
 `})
 	requirePass(t, runOne(t, p, Options{}))
+}
+
+// TestStoppedRunSaysInterrupted: a test stopped because the whole run was
+// cancelled (SIGTERM in the CLI) says so, with the cause, not Go's
+// "context canceled".
+func TestStoppedRunSaysInterrupted(t *testing.T) {
+	p := writeTest(t, map[string]string{"loop_test.lua": `test("spins", function() while true do end end)`})
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(100*time.Millisecond, func() { cancel(errors.New("received terminated")) })
+	rs := Run(ctx, []string{p}, Options{})
+	require.Len(t, rs, 1)
+	require.Equal(t, Error, rs[0].Outcome)
+	require.Equal(t, "interrupted (received terminated)", rs[0].Message)
 }
