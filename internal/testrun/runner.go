@@ -140,12 +140,13 @@ func runFile(ctx context.Context, path string, opts Options) []Result {
 	began := time.Now()
 	tctx, cancel := withTimeout(ctx, opts.Timeout)
 	err = vm.Run(tctx, path)
-	cancel()
 	if err != nil {
-		r := f.result(FileName, err, tctx, opts.Timeout)
+		r := f.result(FileName, err, tctx, opts.Timeout) // before cancel: it reads tctx
+		cancel()
 		r.Output, r.Elapsed = out.String(), time.Since(began)
 		return []Result{r}
 	}
+	cancel()
 	if len(f.tests) == 0 {
 		r := Result{File: path, Name: FileName, Outcome: Error, Elapsed: time.Since(began), Output: out.String(),
 			Message: "no tests: the file registers none (call test(name, fn) at its top level)"}
