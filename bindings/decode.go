@@ -93,7 +93,7 @@ func (d *decoder) value(s *Schema) (lua.LValue, error) {
 		if err != nil {
 			return nil, err
 		}
-		if isByteArray(s) {
+		if s.IsBytes() {
 			if b, err := base64.StdEncoding.DecodeString(str); err == nil {
 				return d.byteList(b), nil
 			}
@@ -340,11 +340,12 @@ func (d *decoder) array(s *Schema) (lua.LValue, error) {
 	}
 }
 
-// isByteArray reports whether s is a byte field: the document types every
+// IsBytes reports whether s is a byte field: the document types every
 // []byte field of the API (secret key values, plaintexts, signatures,
 // public keys, token nonces) as an array of integers, and it has no other
-// array of integers.
-func isByteArray(s *Schema) bool {
+// array of integers. Scripts get such a field as an array of integers and
+// may give it as one or as a Lua string of bytes.
+func (s *Schema) IsBytes() bool {
 	return s != nil && s.Type == "array" && s.Items != nil && s.Items.Type == "integer"
 }
 

@@ -142,7 +142,7 @@ func (e *encoder) value(v lua.LValue, s *Schema, p *path) *fieldError {
 			e.buf = append(e.buf, "false"...)
 		}
 	case "array":
-		if str, ok := v.(lua.LString); ok && isByteArray(s) {
+		if str, ok := v.(lua.LString); ok && s.IsBytes() {
 			e.byteArray([]byte(str)) // a byte field given as a Lua string of bytes
 			return nil
 		}

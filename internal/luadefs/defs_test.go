@@ -394,6 +394,8 @@ func TestDefsDeclareEverySchema(t *testing.T) {
 				assert.Equal(t, bindings.ClassName(ps.Name), typ, "%s.%s refers to its component", cls, p)
 			case ps.Type == "array" && ps.Items != nil && ps.Items.Name != "":
 				assert.Equal(t, bindings.ClassName(ps.Items.Name)+"[]", typ, "%s.%s", cls, p)
+			case ps.IsBytes():
+				assert.Contains(t, []string{"integer[]", "integer[]|string"}, typ, "%s.%s", cls, p)
 			case ps.Type == "array":
 				assert.True(t, strings.HasSuffix(typ, "[]"), "%s.%s: %s", cls, p, typ)
 			case ps.Additional != nil:
@@ -589,4 +591,20 @@ func TestParallelErrorMatchesTheBindings(t *testing.T) {
 		assert.True(t, contains(declared, name) || contains(declared, name+"?"), "error field %s is not declared", name)
 	})
 	assert.Contains(t, declared, "errors?")
+}
+
+// TestDefsTypeByteFieldsAsTheBindingsTakeThem checks that a byte field of a
+// request is declared as an array of integers or a string (the bindings
+// take both), and a byte field of an answer as the array scripts get.
+func TestDefsTypeByteFieldsAsTheBindingsTakeThem(t *testing.T) {
+	src := string(defs())
+	for _, want := range []string{
+		"---@field plaintext? integer[]|string",
+		"---@field signature? integer[]|string",
+		"---@field value? integer[]|string",
+	} {
+		assert.Contains(t, src, want)
+	}
+	assert.Regexp(t, `(?m)^---@field signature integer\[\]$`, src, "an answer's byte field is an array")
+	assert.NotRegexp(t, `(?m)^---@field public_key integer\[\]\|string`, src, "answers are not given as strings")
 }

@@ -515,7 +515,12 @@ func (g *defsGen) objectClass(cls string, s *bindings.Schema, extra string) {
 				doc = strings.TrimSpace(oneLine(doc) + " (default " + string(d) + ")")
 			}
 		}
-		g.field(name, optional, g.typeExpr(ps, cls+"."+name, true), doc)
+		typ := g.typeExpr(ps, cls+"."+name, true)
+		if input && ps.IsBytes() {
+			typ += "|string" // the bindings take a Lua string of bytes too
+			doc = strings.TrimSpace(oneLine(doc) + " (bytes: an array of integers 0-255 or a string)")
+		}
+		g.field(name, optional, typ, doc)
 	}
 	if s.FreeForm() {
 		g.line("---@field [string] any")
