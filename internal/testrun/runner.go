@@ -139,7 +139,7 @@ func runFile(ctx context.Context, path string, opts Options) []Result {
 
 	began := time.Now()
 	tctx, cancel := withTimeout(ctx, opts.Timeout)
-	err = vm.Run(tctx, path)
+	err = exitError(vm, vm.Run(tctx, path))
 	if err != nil {
 		r := f.result(FileName, err, tctx, opts.Timeout) // before cancel: it reads tctx
 		cancel()
@@ -179,6 +179,7 @@ func (f *fileRun) runTest(ctx context.Context, t *testCase, timeout time.Duratio
 	defer cancel()
 	f.current, f.asserted = t, ""
 	_, err := f.vm.Call(tctx, t.fn)
+	err = exitError(f.vm, err)
 	f.current = nil
 	r := Result{File: f.path, Name: t.name, Outcome: Pass}
 	if err != nil {
@@ -190,6 +191,15 @@ func (f *fileRun) runTest(ctx context.Context, t *testCase, timeout time.Duratio
 	r.Elapsed, r.Virtual = time.Since(began), f.world.clock.Now().Sub(vbegan)
 	r.Output = f.out.From(mark)
 	return r
+}
+
+// exitError is err, or the *flyscript.ExitError of an os.exit(0), which
+// ends the code with no error: a test that stops itself has not passed.
+func exitError(vm *flyscript.VM, err error) error {
+	if code, exited := vm.Exited(); exited && err == nil {
+		return &flyscript.ExitError{Code: code}
+	}
+	return err
 }
 
 // result classifies an error of a test (or of the file's top level).

@@ -381,3 +381,24 @@ func TestStoppedRunSaysInterrupted(t *testing.T) {
 	require.Equal(t, Error, rs[0].Outcome)
 	require.Equal(t, "interrupted (received terminated)", rs[0].Message)
 }
+
+// TestOSExitZeroIsNotAPass: os.exit(0) ends a test before its assertions,
+// with no error; it is reported as os.exit(1) is, in a test and at a
+// file's top level.
+func TestOSExitZeroIsNotAPass(t *testing.T) {
+	p := writeTest(t, map[string]string{"exit_test.lua": `
+test("exits", function() os.exit(0); assert(false) end)
+test("after", function() end)
+`})
+	rs := runOne(t, p, Options{})
+	require.Len(t, rs, 2)
+	require.Equal(t, Error, rs[0].Outcome)
+	require.Equal(t, "os.exit(0) called in a test file", rs[0].Message)
+	require.Equal(t, Pass, rs[1].Outcome, "the next test still runs")
+
+	p = writeTest(t, map[string]string{"top_test.lua": "test(\"never\", function() end)\nos.exit(0)\n"})
+	rs = runOne(t, p, Options{})
+	require.Len(t, rs, 1)
+	require.Equal(t, FileName, rs[0].Name)
+	require.Equal(t, "os.exit(0) called in a test file", rs[0].Message)
+}
