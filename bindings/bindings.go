@@ -180,10 +180,11 @@ func (s *scope) appName() string {
 }
 
 // buildNamespace creates the fly table (top true) or an app handle's table
-// from the registry. Its functions are set at once; its namespaces
-// (fly.machines, fly.volumes, ...) are built on first access (nsPending),
-// with their keys in the registry's order so that pairs walks them as if
-// they had been built at once.
+// from the registry. Its Go functions are set at once; its namespaces
+// (fly.machines, fly.volumes, ...) and its functions written in Lua
+// (fly.parallel, whose module is compiled when first needed) are built on
+// first access (nsPending), with their keys in the registry's order (the Lua
+// ones last) so that pairs walks them as if they had been built at once.
 func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 	L := f.vm
 	lay, err := registryLayout()
@@ -198,14 +199,19 @@ func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 	if !top {
 		f.spaces[root] = fmt.Sprintf("fly.app(%q)", sc.app)
 	}
-	var pending, sugar []string
+	var pending, sugarKeys []string
+	var sugar map[string]string // key -> embedded module
 	for _, key := range lay.order {
 		if fn, ok := lay.top[key]; ok {
 			if !top && !fn.AppScoped {
 				continue
 			}
 			if src, ok := luaSugar[fn.Name]; ok {
-				sugar = append(sugar, src) // bound last, as in a namespace
+				if sugar == nil {
+					sugar = map[string]string{}
+				}
+				sugar[key] = src // bound last, as in a namespace
+				sugarKeys = append(sugarKeys, key)
 				continue
 			}
 			root.RawSetString(key, f.function(fn, sc))
@@ -218,10 +224,10 @@ func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 		root.RawSetString(key, lua.LNil)
 		pending = append(pending, key)
 	}
-	for _, src := range sugar {
-		if err := f.bindSugar(src, root, sc); err != nil {
-			return nil, err
-		}
+	for _, key := range sugarKeys {
+		root.RawSetString(key, lua.LTrue) // keep the key's place
+		root.RawSetString(key, lua.LNil)
+		pending = append(pending, key)
 	}
 	if !top {
 		root.RawSetString("name", lua.LString(sc.app))
@@ -232,7 +238,7 @@ func (f *Fly) buildNamespace(sc *scope, top bool) (*lua.LTable, error) {
 			f.lazy.Prepare(f.nsMeta)
 		}
 		root.Metatable = f.nsMeta
-		f.lazy.Add(root, &nsPending{f: f, sc: sc, top: top, pending: pending})
+		f.lazy.Add(root, &nsPending{f: f, sc: sc, top: top, pending: pending, sugar: sugar})
 	}
 	return root, nil
 }
@@ -278,12 +284,14 @@ func (f *Fly) buildOne(sc *scope, top bool, parent, name string) (*lua.LTable, e
 }
 
 // nsPending is what a fly table or an app handle keeps aside: the
-// namespaces not built yet (package lazy keeps this invisible).
+// namespaces and Lua-written functions not built yet (package lazy keeps
+// this invisible).
 type nsPending struct {
 	f       *Fly
 	sc      *scope
 	top     bool
 	pending []string
+	sugar   map[string]string // pending keys bound by an embedded module, and that module
 }
 
 // Fill builds the namespace key into t.
@@ -299,6 +307,9 @@ func (n *nsPending) Fill(t *lua.LTable, key string) (bool, error) {
 func (n *nsPending) fill(t *lua.LTable, key string) error {
 	if t.RawGetString(key) != lua.LNil {
 		return nil
+	}
+	if src, ok := n.sugar[key]; ok {
+		return n.f.bindSugar(src, t, n.sc)
 	}
 	ns, err := n.f.buildOne(n.sc, n.top, n.f.spaces[t], key)
 	if err != nil {

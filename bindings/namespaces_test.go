@@ -79,6 +79,21 @@ func TestNamespacesBuiltOnFirstAccess(t *testing.T) {
 	assert.Contains(t, walked, "with:function")
 }
 
+// fly.parallel, written in Lua, is bound on first access too (its module is
+// compiled then), also when that access is in a coroutine, and keeps its
+// place: last.
+func TestLuaFunctionsBoundOnFirstAccess(t *testing.T) {
+	L, f := newVM(t, "http://unused.invalid", "a")
+	assert.Equal(t, lua.LNil, f.module.RawGetString("parallel"), "not bound before it is read")
+	assert.NotContains(t, f.luaMods, "fly/tasks.lua", "its module not loaded")
+	assert.Equal(t, "function 2", evalString(t, L,
+		`(function() local co = coroutine.wrap(function() return type(fly.parallel) end) local n = 0
+		  local r = fly.parallel({1, 2}, function(x) return x end) return co() .. " " .. #r end)()`))
+	assert.IsType(t, &lua.LFunction{}, f.module.RawGetString("parallel"), "bound when read")
+	keys := evalString(t, L, `(function() local out = {} for k in pairs(fly) do out[#out + 1] = k end return table.concat(out, " ") end)()`)
+	assert.Equal(t, strings.Join(wantTopKeys(), " "), keys)
+}
+
 // An app handle's namespaces are built on first access too, and its name
 // comes last.
 func TestHandleNamespacesBuiltOnFirstAccess(t *testing.T) {

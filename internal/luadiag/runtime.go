@@ -2,10 +2,11 @@ package luadiag
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lazyre"
 )
 
 // Runtime rewrites the error value of a failed protected call in C Lua
@@ -35,12 +36,12 @@ func RuntimeAt(L *lua.LState, level int, msg string) string {
 	return reword(msg)
 }
 
-// gopher-lua's runtime error messages.
+// gopher-lua's runtime error messages (compiled on first use).
 var (
-	reIndex   = regexp.MustCompile(`^attempt to index a non-table object\((\w+)\) with key '(.*)'$`)
-	reArith   = regexp.MustCompile(`^cannot perform (\w+) operation between (\w+) and (\w+)$`)
-	reConcat  = regexp.MustCompile(`^cannot perform concat operation between (\w+) and (\w+)$`)
-	reCompare = regexp.MustCompile(`^attempt to compare (\w+) with (\w+)$`)
+	reIndex   = lazyre.New(`^attempt to index a non-table object\((\w+)\) with key '(.*)'$`)
+	reArith   = lazyre.New(`^cannot perform (\w+) operation between (\w+) and (\w+)$`)
+	reConcat  = lazyre.New(`^cannot perform concat operation between (\w+) and (\w+)$`)
+	reCompare = lazyre.New(`^attempt to compare (\w+) with (\w+)$`)
 )
 
 const msgCall = "attempt to call a non-function object"
@@ -62,8 +63,8 @@ func (f frame) explain(reason string) (string, bool) {
 			return "", false
 		}
 		return f.typeError(r, v.Type().String(), "call"), true
-	case reIndex.MatchString(reason):
-		m := reIndex.FindStringSubmatch(reason)
+	case reIndex().MatchString(reason):
+		m := reIndex().FindStringSubmatch(reason)
 		var r int
 		switch op {
 		case lua.OP_GETTABLE, lua.OP_GETTABLEKS, lua.OP_SELF:
@@ -74,10 +75,10 @@ func (f frame) explain(reason string) (string, bool) {
 			return "", false
 		}
 		return f.typeError(r, m[1], "index"), true
-	case reConcat.MatchString(reason) && op == lua.OP_CONCAT:
+	case reConcat().MatchString(reason) && op == lua.OP_CONCAT:
 		return f.concatError(argB(i), argC(i))
-	case reArith.MatchString(reason) && op >= lua.OP_ADD && op <= lua.OP_POW:
-		m := reArith.FindStringSubmatch(reason)
+	case reArith().MatchString(reason) && op >= lua.OP_ADD && op <= lua.OP_POW:
+		m := reArith().FindStringSubmatch(reason)
 		operand, t := argB(i), m[2]
 		if t == "number" {
 			operand, t = argC(i), m[3]
@@ -169,23 +170,23 @@ func reword(msg string) string {
 	case "for statement step must be a number":
 		return loc + "'for' step must be a number"
 	}
-	if m := reCompare.FindStringSubmatch(reason); m != nil {
+	if m := reCompare().FindStringSubmatch(reason); m != nil {
 		if m[1] == m[2] {
 			return loc + "attempt to compare two " + m[1] + " values"
 		}
 		return loc + reason
 	}
-	if m := reIndex.FindStringSubmatch(reason); m != nil {
+	if m := reIndex().FindStringSubmatch(reason); m != nil {
 		return loc + "attempt to index a " + m[1] + " value (key '" + m[2] + "')"
 	}
-	if m := reConcat.FindStringSubmatch(reason); m != nil {
+	if m := reConcat().FindStringSubmatch(reason); m != nil {
 		t := m[1]
 		if t == "string" || t == "number" {
 			t = m[2]
 		}
 		return loc + "attempt to concatenate a " + t + " value"
 	}
-	if m := reArith.FindStringSubmatch(reason); m != nil {
+	if m := reArith().FindStringSubmatch(reason); m != nil {
 		t := m[2]
 		if t == "number" {
 			t = m[3]
@@ -196,11 +197,11 @@ func reword(msg string) string {
 }
 
 // reWhere is the "source:line: " gopher-lua puts before runtime errors.
-var reWhere = regexp.MustCompile(`^([^\n]*?:\d+: )`)
+var reWhere = lazyre.New(`^([^\n]*?:\d+: )`)
 
 // splitWhere separates a message's location prefix from its text.
 func splitWhere(msg string) (loc, reason string) {
-	if m := reWhere.FindString(msg); m != "" {
+	if m := reWhere().FindString(msg); m != "" {
 		return m, msg[len(m):]
 	}
 	return "", msg

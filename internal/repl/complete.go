@@ -1,13 +1,13 @@
 package repl
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/internal/lazy"
+	"github.com/flyscript/flyscript/internal/lazyre"
 	"github.com/flyscript/flyscript/internal/lua51"
 )
 
@@ -21,9 +21,9 @@ var luaKeywords = []string{
 // exprAtEnd matches the expression being typed at the end of the text before
 // the cursor: names joined by `.` or `:`, where a segment may be a call with
 // one string literal (`fly.app("api").machines.li`).
-var exprAtEnd = regexp.MustCompile(`((?:[A-Za-z_][A-Za-z0-9_]*(?:\(\s*(?:"[^"]*"|'[^']*')\s*\))?\s*[.:]\s*)*)([A-Za-z_][A-Za-z0-9_]*)?$`)
+var exprAtEnd = lazyre.New(`((?:[A-Za-z_][A-Za-z0-9_]*(?:\(\s*(?:"[^"]*"|'[^']*')\s*\))?\s*[.:]\s*)*)([A-Za-z_][A-Za-z0-9_]*)?$`)
 
-var segment = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)(?:\(\s*(?:"([^"]*)"|'([^']*)')\s*\))?\s*([.:])`)
+var segment = lazyre.New(`([A-Za-z_][A-Za-z0-9_]*)(?:\(\s*(?:"([^"]*)"|'([^']*)')\s*\))?\s*([.:])`)
 
 // Completer completes names at the cursor by walking Lua tables: globals
 // first, then the fields of tables at any depth, following __index tables
@@ -45,7 +45,7 @@ func (c *Completer) Complete(line string, pos int) (head string, completions []s
 	if inString(before) {
 		return before, nil, tail
 	}
-	m := exprAtEnd.FindStringSubmatchIndex(before)
+	m := exprAtEnd().FindStringSubmatchIndex(before)
 	if m == nil {
 		return before, nil, tail
 	}
@@ -85,7 +85,7 @@ func (c *Completer) Complete(line string, pos int) (head string, completions []s
 func (c *Completer) resolve(path string) *lua.LTable {
 	var cur lua.LValue = c.L.G.Global
 	qualified := ""
-	for _, s := range segment.FindAllStringSubmatch(path, -1) {
+	for _, s := range segment().FindAllStringSubmatch(path, -1) {
 		name := s[1]
 		cur = c.field(cur, name)
 		if qualified == "" {
@@ -176,9 +176,9 @@ func fieldNames(L *lua.LState, t *lua.LTable) []string {
 	return names
 }
 
-var ident = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var ident = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-func isIdent(s string) bool { return ident.MatchString(s) }
+func isIdent(s string) bool { return ident().MatchString(s) }
 
 // inString reports whether the text ends inside a quoted string, where
 // completion would only get in the way.

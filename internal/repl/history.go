@@ -5,8 +5,9 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/flyscript/flyscript/internal/lazyre"
 )
 
 // MaxHistory is how many entries the history file keeps.
@@ -30,11 +31,11 @@ func HistoryPath(getenv func(string) string) string {
 // as fly.tokens.oidc returns: base64url JSON, "eyJ...", dot, payload), an
 // Authorization header, an assignment to something named like a token or
 // password, or a long unbroken run of token characters.
-var secretLike = regexp.MustCompile(`(?i)(FlyV1\s|fm[12][a-z]?_|fo1_|bearer\s+\S|(token|secret|password|passwd|api_key|apikey)\s*[=:,]|[A-Za-z0-9+/_=-]{40,})|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+`)
+var secretLike = lazyre.New(`(?i)(FlyV1\s|fm[12][a-z]?_|fo1_|bearer\s+\S|(token|secret|password|passwd|api_key|apikey)\s*[=:,]|[A-Za-z0-9+/_=-]{40,})|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+`)
 
 // Sensitive reports whether a history entry must not be stored because it
 // looks like it holds a secret.
-func Sensitive(entry string) bool { return secretLike.MatchString(entry) }
+func Sensitive(entry string) bool { return secretLike().MatchString(entry) }
 
 // ReadHistoryFile returns the entries stored at path; a missing file is an
 // empty history. A multi-line chunk is stored as one line with its newlines
