@@ -39,8 +39,9 @@ func eval(t *testing.T, L *lua.LState, src string) string {
 const walk = `(function(t) local s = "" for k, v in pairs(t) do s = s .. k .. "=" .. type(v) .. " " end return s end)`
 
 // Wrap called again wraps only what was replaced since: a library that
-// brings its own setmetatable after the first Wrap is wrapped, and the
-// functions wrapped already are not wrapped twice.
+// brings its own setmetatable after the first Wrap is wrapped (in place, so
+// it stays the same value), and the functions wrapped already are not
+// wrapped twice.
 func TestWrapAgainWrapsWhatWasReplaced(t *testing.T) {
 	L := newState(t)
 	next, pairs := L.GetGlobal("next"), L.GetGlobal("pairs")
@@ -49,7 +50,9 @@ func TestWrapAgainWrapsWhatWasReplaced(t *testing.T) {
 		L.SetTop(1)
 		return 1
 	}))
+	setmeta := L.GetGlobal("setmetatable")
 	lazy.Wrap(L)
+	assert.Same(t, setmeta, L.GetGlobal("setmetatable"), "a Go function is wrapped in place")
 	assert.Same(t, next, L.GetGlobal("next"))
 	assert.Same(t, pairs, L.GetGlobal("pairs"))
 	record(L)

@@ -72,33 +72,26 @@ func Wrap(L *lua.LState) {
 // wrappersKey is the registry field holding the set of functions Wrap made.
 const wrappersKey = "lazy.wrappers"
 
-// wrapField replaces the function t[name] by one that runs before, then
-// the original, unless it is one of made (a wrapper already); the new
-// wrapper joins made.
+// wrapField makes the function t[name] run before first, unless it is one
+// of made (wrapped already); the function then joins made. A Go function is
+// changed in place: it stays the same value, so that code which recognises
+// the library's functions by identity (as package lua51 does to word their
+// errors as C Lua's) still does. A Lua function is replaced by a wrapper.
 func wrapField(L *lua.LState, made, t *lua.LTable, name string, before func(*lua.LState)) {
 	orig, ok := t.RawGetString(name).(*lua.LFunction)
 	if !ok || made.RawGet(orig) != lua.LNil {
 		return
 	}
-	var wrapper *lua.LFunction
-	defer func() {
-		t.RawSetString(name, wrapper)
-		made.RawSet(wrapper, lua.LTrue)
-	}()
 	if orig.IsG {
 		g := orig.GFunction
-		wrapper = &lua.LFunction{
-			IsG: true,
-			Env: orig.Env,
-			GFunction: func(L *lua.LState) int {
-				before(L)
-				return g(L)
-			},
-			Upvalues: orig.Upvalues, // pairs finds its iterator there
+		orig.GFunction = func(L *lua.LState) int {
+			before(L)
+			return g(L)
 		}
+		made.RawSet(orig, lua.LTrue)
 		return
 	}
-	wrapper = L.NewFunction(func(L *lua.LState) int {
+	wrapper := L.NewFunction(func(L *lua.LState) int {
 		before(L)
 		top := L.GetTop()
 		L.Push(orig)
@@ -108,4 +101,6 @@ func wrapField(L *lua.LState, made, t *lua.LTable, name string, before func(*lua
 		L.Call(top, lua.MultRet)
 		return L.GetTop() - top
 	})
+	t.RawSetString(name, wrapper)
+	made.RawSet(wrapper, lua.LTrue)
 }
