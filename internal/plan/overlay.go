@@ -38,6 +38,9 @@ type Overlay struct {
 	changes []Change
 }
 
+// shadowSeed seeds the identifiers of the shadow's new objects ("plan").
+const shadowSeed = 0x706c616e
+
 // New returns an overlay in front of the API at baseURL, reached through
 // upstream (http.DefaultTransport when nil).
 func New(baseURL string, upstream http.RoundTripper) (*Overlay, error) {
@@ -57,8 +60,12 @@ func New(baseURL string, upstream http.RoundTripper) (*Overlay, error) {
 		base:     u,
 		// A fixed seed: the identifiers the shadow gives new objects are
 		// the same on every run that makes the same requests in the same
-		// order, so that plans can be compared.
-		shadow: sim.New(sim.WithTimings(sim.InstantTimings()), sim.WithSeed(1)),
+		// order, so that plans can be compared. Not the simulator's
+		// default seed: against a simulator standing in for production
+		// (flyscript sim, --sim), the shadow's first new machine would take
+		// the id of the upstream's first, and the shadow, which keys
+		// machines by id, would then never see that machine.
+		shadow: sim.New(sim.WithTimings(sim.InstantTimings()), sim.WithSeed(shadowSeed)),
 		mux:    http.NewServeMux(),
 		opIDs:  map[string]string{},
 		seeded: map[string]bool{},

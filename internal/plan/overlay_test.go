@@ -350,3 +350,28 @@ func TestBadUpstreamAnswersAreErrors(t *testing.T) {
 	assert.Zero(t, posts)
 	assert.Empty(t, o.Plan().Changes)
 }
+
+// TestNewMachineDoesNotHideAProductionOne: production here is a simulator
+// with its default seed, as `flyscript sim` and --sim are. A machine the
+// plan creates in another app before web's machines are read must not take
+// the id of web's first machine: the shadow keys machines by id, and web-1
+// was then missing from web's list in the plan.
+func TestNewMachineDoesNotHideAProductionOne(t *testing.T) {
+	p := newProduction(t)
+	free, leased := fleet(p)
+	p.snapshot()
+	_, hc := newOverlay(t, p)
+	code, _ := send(t, hc, p.srv.URL, "POST", "/v1/apps", map[string]any{"app_name": "other", "org_slug": "personal"})
+	require.Equal(t, 201, code)
+	code, out := send(t, hc, p.srv.URL, "POST", "/v1/apps/other/machines", map[string]any{"config": map[string]any{"image": "nginx"}})
+	require.Equal(t, 200, code, "%v", out)
+	assert.NotContains(t, []string{free, leased}, out["id"])
+	code, out = send(t, hc, p.srv.URL, "GET", "/v1/apps/web/machines", nil)
+	require.Equal(t, 200, code, "%v", out)
+	var ids []string
+	for _, m := range out["list"].([]any) {
+		ids = append(ids, m.(map[string]any)["id"].(string))
+	}
+	assert.ElementsMatch(t, []string{free, leased}, ids)
+	onlyReads(t, p.requests())
+}
