@@ -1,6 +1,7 @@
 package luadiag
 
 import (
+	"slices"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -40,7 +41,11 @@ func (f frame) hint(r int, kind, name string) string {
 	if t == nil {
 		return ""
 	}
-	if near := closest(name, keys(t)); near != "" {
+	ks := keys(t)
+	if near := closest(name, ks); near != "" {
+		return "did you mean '" + near + "'?"
+	}
+	if near := synonym(name, ks); near != "" {
 		return "did you mean '" + near + "'?"
 	}
 	if kind == "field" {
@@ -120,6 +125,38 @@ func keys(t *lua.LTable) []string {
 		}
 	}
 	return out
+}
+
+// synonyms are groups of words one API says with one and another with
+// another: the fly module destroys machines, volumes and apps but deletes
+// secrets and metadata.
+var synonyms = [][]string{
+	{"destroy", "delete", "remove", "del", "rm"},
+	{"list", "all", "ls"},
+	{"get", "show", "fetch", "find"},
+	{"create", "new", "add"},
+}
+
+// synonym is the one key of keys that means what name means in another
+// word (fly.volumes.delete for destroy), or "" when there is none or more
+// than one.
+func synonym(name string, keys []string) string {
+	for _, group := range synonyms {
+		if !slices.Contains(group, name) {
+			continue
+		}
+		found := ""
+		for _, k := range keys {
+			if k != name && slices.Contains(group, k) {
+				if found != "" {
+					return ""
+				}
+				found = k
+			}
+		}
+		return found
+	}
+	return ""
 }
 
 // closest is the one key within a small edit distance of name (1 for

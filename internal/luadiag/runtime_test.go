@@ -42,6 +42,7 @@ var ours = map[string]string{
 	"hint_string_method": "hint_string_method.lua:2: attempt to call method 'uper' (a nil value) (hint: did you mean 'upper'?)",
 	"hint_field":         "hint_field.lua:2: attempt to index field 'machine' (a nil value) (hint: did you mean 'machines'?)",
 	"hint_concat_field":  "hint_concat_field.lua:2: attempt to concatenate field 'nmae' (a nil value) (hint: did you mean 'name'?)",
+	"hint_synonym":       "hint_synonym.lua:2: attempt to call field 'delete' (a nil value) (hint: did you mean 'destroy'?)",
 }
 
 // TestRuntimeMatchesLua51 runs every case of testdata/runtime and checks
