@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
@@ -24,6 +25,7 @@ type decoder struct {
 	pos     int
 	env     *decodeEnv
 	members []member // scratch stack of object members and array elements
+	pooled  *[]member
 }
 
 // decodeEnv is what a decoder needs from its VM.
@@ -46,9 +48,37 @@ type member struct {
 	s          *Schema
 }
 
+// scratch keeps decoders' member stacks between decodes, so that each
+// answer, and each member of a record decoded on first access, does not
+// grow a stack of its own from nothing.
+var scratch = sync.Pool{New: func() any { return new([]member) }}
+
+// maxScratch is the largest member stack (in members) put back in scratch.
+const maxScratch = 1 << 14
+
+// newDecoder is a decoder of data from pos, with a member stack from
+// scratch; release gives the stack back.
+func newDecoder(data []byte, pos int, env *decodeEnv) *decoder {
+	p := scratch.Get().(*[]member)
+	return &decoder{data: data, pos: pos, env: env, members: (*p)[:0], pooled: p}
+}
+
+// release clears d's member stack (so that it holds no Lua values) and
+// puts it back in scratch. d is not used afterwards.
+func (d *decoder) release() {
+	ms := d.members[:cap(d.members)]
+	if cap(ms) > maxScratch {
+		return
+	}
+	clear(ms)
+	*d.pooled = ms[:0]
+	scratch.Put(d.pooled)
+}
+
 // decodeJSON decodes data guided by s (which may be nil).
 func decodeJSON(data []byte, s *Schema, env *decodeEnv) (lua.LValue, error) {
-	d := &decoder{data: data, env: env}
+	d := newDecoder(data, 0, env)
+	defer d.release()
 	d.skip()
 	if d.pos >= len(d.data) {
 		return lua.LNil, nil
@@ -279,7 +309,7 @@ func (d *decoder) table(base int, mt *lua.LTable) *lua.LTable {
 			t.RawSetString(m.key, lua.LTrue)
 			t.RawSetString(m.key, lua.LNil)
 			if rec == nil {
-				rec = &lazyRecord{data: d.data, env: d.env}
+				rec = &lazyRecord{data: d.data, env: d.env, members: make([]lazyMember, 0, pendingIn(ms[i:]))}
 			}
 			rec.add(lazyMember{key: m.key, start: m.start, end: m.end, s: m.s})
 			continue
@@ -296,6 +326,17 @@ func (d *decoder) table(base int, mt *lua.LTable) *lua.LTable {
 		d.env.lazy.Add(t, rec)
 	}
 	return t
+}
+
+// pendingIn is the number of members of ms kept aside.
+func pendingIn(ms []member) int {
+	n := 0
+	for i := range ms {
+		if ms[i].v == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // newTable is lua.LState.CreateTable without a state.

@@ -67,7 +67,8 @@ func (r *lazyRecord) fill(t *lua.LTable, m lazyMember) error {
 	if t.RawGetString(m.key) != lua.LNil {
 		return nil // set raw by Go code since: that value counts
 	}
-	d := &decoder{data: r.data[:m.end], pos: m.start, env: r.env}
+	d := newDecoder(r.data[:m.end], m.start, r.env)
+	defer d.release()
 	v, err := d.value(m.s)
 	if err != nil {
 		return err
