@@ -219,8 +219,24 @@ func (in *instance) timeFormat(L *lua.LState) int {
 	if L.Get(1) != lua.LNil {
 		t = in.checkTime(L, name, 1).UTC()
 	}
-	L.Push(lua.LString(t.Format(optLayout(L, name, 2))))
+	layout := optLayout(L, name, 2)
+	if !hasTimeElement(layout) {
+		msg := fmt.Sprintf(`layout %q prints no part of a time: a layout is Go's reference time written as wanted, such as "2006-01-02 15:04:05"`, layout)
+		if strings.Contains(layout, "%") {
+			msg += `; for strftime's %Y-%m-%d use os.date("!%Y-%m-%d", t) with t in seconds`
+		}
+		argError(L, name, 2, msg)
+	}
+	L.Push(lua.LString(t.Format(layout)))
 	return 1
+}
+
+// hasTimeElement reports whether layout prints any part of a time: two
+// times that differ in every element print differently.
+func hasTimeElement(layout string) bool {
+	a := time.Date(2001, 2, 3, 4, 5, 6, 7e8, time.UTC)
+	b := time.Date(2012, 11, 24, 17, 38, 49, 3e8, time.FixedZone("X", 3600))
+	return a.Format(layout) != b.Format(layout)
 }
 
 // time.parse(s, layout?) -> seconds since the epoch; layout defaults to RFC

@@ -143,3 +143,17 @@ func TestDuration(t *testing.T) {
 		assert.EqualError(t, err, c.want, c.in.String())
 	}
 }
+
+// TestFormatRefusesLayoutsWithoutElements: a strftime layout (what os.date
+// takes) or any text with no element of Go's reference time would print
+// the same string for every time; it is refused, saying what to write.
+func TestFormatRefusesLayoutsWithoutElements(t *testing.T) {
+	v := newVM(t, stdlib.Config{})
+	msg := v.fails(t, `time.format(0, "%Y-%m-%d")`)
+	assert.Contains(t, msg, `time.format: bad argument #2 (layout "%Y-%m-%d" prints no part of a time`)
+	assert.Contains(t, msg, `os.date("!%Y-%m-%d", t)`)
+	assert.Contains(t, v.fails(t, `time.format(0, "")`), `layout "" prints no part of a time`)
+	assert.Equal(t, "1970-01-01", v.eval(t, `time.format(0, "2006-01-02")`).String())
+	assert.Equal(t, "Z", v.eval(t, `time.format(0, "Z07:00")`).String(), "a zone alone is an element")
+	assert.Equal(t, "12:00AM", v.eval(t, `time.format(0, "kitchen")`).String())
+}
