@@ -236,7 +236,7 @@ func (vm *VM) boundAllocations() {
 				if n > 0 {
 					vm.checkAlloc(L, "string.rep", float64(len(s))*float64(n)+float64(len(sep))*float64(n-1))
 				}
-				return callForward(L, rep)
+				return callInFrame(L, rep)
 			}))
 		}
 	}
@@ -246,10 +246,22 @@ func (vm *VM) boundAllocations() {
 				if t, ok := L.Get(1).(*lua.LTable); ok && vm.mem != nil {
 					vm.checkAlloc(L, "table.concat", concatSize(L, t))
 				}
-				return callForward(L, concat)
+				return callInFrame(L, concat)
 			}))
 		}
 	}
+}
+
+// callInFrame runs fn, a library function a wrapper replaces, with the
+// wrapper's arguments: a Go function in the wrapper's own call frame, so
+// that its errors name and locate the function as the script called it
+// (see internal/lua51's library errors); a Lua function through
+// callForward.
+func callInFrame(L *lua.LState, fn *lua.LFunction) int {
+	if fn.IsG {
+		return fn.GFunction(L)
+	}
+	return callForward(L, fn)
 }
 
 // concatSize is the length table.concat(t, sep, i, j) would produce, from

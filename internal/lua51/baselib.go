@@ -18,6 +18,9 @@ func (o *opener) openLibs() {
 	o.openMath()
 	o.openOs()
 	o.openCoroutine()
+	if dbg, ok := L.GetGlobal("debug").(*lua.LTable); ok {
+		dbg.RawSetString("traceback", L.NewFunction(debugTraceback))
+	}
 }
 
 // baseTonumber is tonumber(e [, base]).
@@ -50,10 +53,17 @@ func baseTonumber(L *lua.LState) int {
 	return 1
 }
 
-// baseTostring is tostring(v): numbers with "%.14g", __tostring when v has
-// one.
+// baseTostring is tostring(v): numbers with "%.14g", and when v has a
+// __tostring metamethod whatever it returns (nil too, as in Lua 5.1).
 func baseTostring(L *lua.LState) int {
-	L.Push(lua.LString(ToString(L, L.CheckAny(1))))
+	v := L.CheckAny(1)
+	if mm := L.GetMetaField(v, "__tostring"); mm != lua.LNil {
+		L.Push(mm)
+		L.Push(v)
+		L.Call(1, 1)
+		return 1
+	}
+	L.Push(lua.LString(ToString(L, v)))
 	return 1
 }
 

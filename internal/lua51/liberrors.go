@@ -21,49 +21,34 @@ import (
 // does ("bad argument #1 to 'rep'", '?' when a Go function such as pcall
 // called it; a method call counts self out: "calling 'rep' on bad self").
 
-// libraryKey is the registry field that holds the set of library functions.
-const libraryKey = "flyscript.lua51.library"
-
-// library is the set of the standard library's Go functions of a state.
-type library map[*lua.LFunction]bool
-
-// markLibrary records the Go functions of the base library and of the
-// standard library tables, as they are once Open has replaced gopher-lua's.
-func (o *opener) markLibrary() {
-	L := o.L
-	lib := library{}
-	add := func(t *lua.LTable) {
-		t.ForEach(func(_, v lua.LValue) {
-			if fn, ok := v.(*lua.LFunction); ok && fn.IsG && !isErrorFunction(fn) {
-				lib[fn] = true
-			}
-		})
-	}
-	add(L.G.Global)
-	for _, name := range []string{"string", "table", "math", "os", "io", "coroutine"} {
-		if t, ok := L.GetGlobal(name).(*lua.LTable); ok {
-			add(t)
-		}
-	}
-	ud := L.NewUserData()
-	ud.Value = lib
-	L.SetField(L.Get(lua.RegistryIndex), libraryKey, ud)
-}
-
 // isErrorFunction reports whether fn is Lua's error, which places its
 // message itself.
 func isErrorFunction(fn *lua.LFunction) bool {
 	return reflect.ValueOf(fn.GFunction).Pointer() == reflect.ValueOf(luadiag.Error).Pointer()
 }
 
-// isLibrary reports whether fn is one of L's standard library functions.
+// isLibrary reports whether fn is one of L's standard library functions:
+// a Go function of the base library or of a standard library table, as
+// they are now (the host wraps some after opening them, as internal/lazy
+// does pairs and setmetatable). It is asked only on the error path.
 func isLibrary(L *lua.LState, fn *lua.LFunction) bool {
-	ud, ok := L.GetField(L.Get(lua.RegistryIndex), libraryKey).(*lua.LUserData)
-	if !ok {
+	if isErrorFunction(fn) {
 		return false
 	}
-	lib, _ := ud.Value.(library)
-	return lib[fn]
+	in := func(t *lua.LTable) bool {
+		found := false
+		t.ForEach(func(_, v lua.LValue) { found = found || v == fn })
+		return found
+	}
+	if in(L.G.Global) {
+		return true
+	}
+	for _, name := range []string{"string", "table", "math", "os", "io", "coroutine", "debug"} {
+		if t, ok := L.G.Global.RawGetString(name).(*lua.LTable); ok && in(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // isWrapped reports whether fn is a function coroutine.wrap made.
@@ -99,19 +84,23 @@ func libraryError(L *lua.LState, msg string) string {
 	where := Where(L, 1)
 	reason, located := strings.CutPrefix(msg, where)
 	if !located || where == "" {
-		reason = msg
+		reason, located = msg, false
 	}
 	m := reArgError.FindStringSubmatch(reason)
-	if m == nil && !isLibrary(L, fn) && !isWrapped(fn) {
+	resumed, isResume := resumeErrors[reason]
+	callerWhere := luadiag.Where(L, 2) // luaL_where(L, 1): the caller's line when the caller is Lua code
+	if m == nil && !isResume && (!located || callerWhere != "") {
+		return msg // located as C Lua locates it
+	}
+	if m == nil && !isWrapped(fn) && !isLibrary(L, fn) {
 		return msg
 	}
-	if r, ok := resumeErrors[reason]; ok {
-		reason = r
+	if isResume {
+		reason = resumed
 	}
-	// luaL_where(L, 1): the caller's line when the caller is Lua code.
 	loc := ""
 	if located {
-		loc = luadiag.Where(L, 2)
+		loc = callerWhere
 	}
 	if m == nil {
 		return loc + reason

@@ -86,7 +86,6 @@ func Open(L *lua.LState, cfg Config) (basePath string, err error) {
 	}
 	o.openLibs()
 	o.openBase()
-	o.markLibrary()
 	if cfg.Sandbox {
 		o.restrict()
 	} else {

@@ -125,7 +125,9 @@ func ParseNumber(s string) (float64, bool) {
 }
 
 // ParseInteger is tonumber(s, base) for a base other than 10: C's strtoul
-// over the whole string, white space around it allowed.
+// over the whole string, white space around it allowed, and a minus sign
+// negating the number (Lua 5.1's strtoul gives 2^64 less it on 64-bit
+// systems; the official test suite and Lua 5.2 expect the negative).
 func ParseInteger(s string, base int) (float64, bool) {
 	s = trimSpace(s)
 	neg := false
@@ -169,7 +171,7 @@ func ParseInteger(s string, base int) (float64, bool) {
 		n = math.MaxUint64
 	}
 	if neg {
-		n = -n
+		return -float64(n), true // C's strtoul would wrap around 2^64 (Lua 5.2 negates, as here)
 	}
 	return float64(n), true
 }

@@ -3,6 +3,7 @@ package lua51
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -71,11 +72,28 @@ func pcall(L *lua.LState, nargs, nret int, handler *lua.LFunction, trace bool) (
 			}
 		}
 	}()
-	h := L.NewFunction(func(L *lua.LState) int {
+	var tbp *string
+	if trace {
+		tbp = &tb
+	}
+	return L.PCall(nargs, nret, L.NewFunction(errorHandler(mark, tbp, handler)))
+}
+
+// errorHandler is the Go function pcall gives gopher-lua's PCall as its
+// message handler: it runs at the point of the error, completes the
+// message (messageHandler), records the traceback in tb when tb is not nil,
+// runs handler and closes the upvalues opened after mark. Its frames are
+// the layer's own: tracebacks leave them out (isLayerFrame), knowing them
+// by their code, which is one only while errorHandler is not inlined (an
+// inlined copy compiles its function literal anew).
+//
+//go:noinline
+func errorHandler(mark *lua.Upvalue, tb *string, handler *lua.LFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
 		defer closeAfter(L, mark)
 		messageHandler(L)
-		if trace {
-			tb = Traceback(L, 1)
+		if tb != nil {
+			*tb = Traceback(L, 1)
 		}
 		switch {
 		case handler == nil:
@@ -89,8 +107,18 @@ func pcall(L *lua.LState, nargs, nret int, handler *lua.LFunction, trace bool) (
 		L.Push(v)
 		L.Call(1, 1)
 		return 1
-	})
-	return L.PCall(nargs, nret, h)
+	}
+}
+
+// errorHandlerCode is the code of every function errorHandler makes.
+var errorHandlerCode uintptr
+
+func init() { errorHandlerCode = reflect.ValueOf(errorHandler(nil, nil, nil)).Pointer() }
+
+// isLayerFrame reports whether fn is one of the layer's message handlers,
+// which C Lua has no frame for.
+func isLayerFrame(fn *lua.LFunction) bool {
+	return fn.IsG && reflect.ValueOf(fn.GFunction).Pointer() == errorHandlerCode
 }
 
 // escaped turns a panic that came out of gopher-lua's PCall (the handler
@@ -114,7 +142,11 @@ func Traceback(L *lua.LState, level int) string {
 		if !ok {
 			break
 		}
-		if _, err := L.GetInfo("Sln", dbg, lua.LNil); err != nil {
+		fn, err := L.GetInfo("fSln", dbg, lua.LNil)
+		if err != nil {
+			continue
+		}
+		if f, ok := fn.(*lua.LFunction); ok && isLayerFrame(f) {
 			continue
 		}
 		b.WriteString("\n\t")

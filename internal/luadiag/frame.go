@@ -41,12 +41,16 @@ func luaFrame(L *lua.LState, level int) (f frame, ok bool) {
 }
 
 // framePC reads the program counter of the frame behind dbg: the index of
-// the instruction after the one running. gopher-lua v1.1.2 keeps it in
-// the unexported field Debug.frame (a *callFrame) as Pc and offers no
-// accessor; reflection reads it without unsafe. The field's presence and
-// meaning are checked here at every use (ok false when the layout differs)
-// and by TestFramePCMatchesCurrentLine against CurrentLine.
-func framePC(dbg *lua.Debug) (pc int, ok bool) {
+// the instruction after the one running (see FrameField), checked by
+// TestFramePCMatchesCurrentLine against CurrentLine.
+func framePC(dbg *lua.Debug) (pc int, ok bool) { return FrameField(dbg, "Pc") }
+
+// FrameField reads an int field (Pc, NArgs, TailCall) of the call frame
+// behind dbg. gopher-lua v1.1.2 keeps the frame in the unexported field
+// Debug.frame (a *callFrame) and offers no accessor; reflection reads it
+// without unsafe. The field's presence and type are checked at every use:
+// ok is false when the layout differs.
+func FrameField(dbg *lua.Debug, name string) (n int, ok bool) {
 	v := reflect.ValueOf(dbg).Elem().FieldByName("frame")
 	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() {
 		return 0, false
@@ -55,7 +59,7 @@ func framePC(dbg *lua.Debug) (pc int, ok bool) {
 	if f.Kind() != reflect.Struct {
 		return 0, false
 	}
-	p := f.FieldByName("Pc")
+	p := f.FieldByName(name)
 	if !p.IsValid() || p.Kind() != reflect.Int {
 		return 0, false
 	}
@@ -104,20 +108,14 @@ func CalledAs(L *lua.LState, level int) (kind, name string) {
 }
 
 // FrameArgs is the number of arguments the function at level of L's stack
-// was called with (gopher-lua v1.1.2 keeps it in the unexported
-// Debug.frame's NArgs; reflection reads it), or -1 when it cannot be told.
+// was called with, or -1 when it cannot be told.
 func FrameArgs(L *lua.LState, level int) int {
 	dbg, ok := L.GetStack(level)
 	if !ok {
 		return -1
 	}
-	v := reflect.ValueOf(dbg).Elem().FieldByName("frame")
-	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return -1
+	if n, ok := FrameField(dbg, "NArgs"); ok {
+		return n
 	}
-	n := v.Elem().FieldByName("NArgs")
-	if !n.IsValid() || n.Kind() != reflect.Int {
-		return -1
-	}
-	return int(n.Int())
+	return -1
 }
