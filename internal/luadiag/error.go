@@ -1,6 +1,11 @@
 package luadiag
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // Error is Lua 5.1's `error(message [, level])`: a string (or number)
 // message gets the "file:line:" of the function at level, where level 1
@@ -10,7 +15,10 @@ import lua "github.com/yuin/gopher-lua"
 // the error call itself).
 func Error(L *lua.LState) int {
 	v := L.Get(1)
-	level := L.OptInt(2, 1)
+	level, ok := numericLevel(L.Get(2))
+	if !ok {
+		level = L.OptInt(2, 1) // raises the usual bad argument error
+	}
 	switch v.(type) {
 	case lua.LString, lua.LNumber:
 		if level > 0 {
@@ -19,6 +27,27 @@ func Error(L *lua.LState) int {
 	}
 	L.Error(v, 0)
 	return 0
+}
+
+// numericLevel is error's level as luaL_optint reads it: 1 when absent, a
+// number, or a string that is one ("2", " 0x2 "); ok is false for anything
+// else.
+func numericLevel(v lua.LValue) (level int, ok bool) {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return 1, true
+	case lua.LNumber:
+		return int(v), true
+	case lua.LString:
+		s := strings.TrimSpace(string(v))
+		if n, err := strconv.ParseInt(s, 0, 64); err == nil {
+			return int(n), true
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return int(f), true
+		}
+	}
+	return 0, false
 }
 
 // Where is C Lua's luaL_where: "chunk:line: " of the function at level

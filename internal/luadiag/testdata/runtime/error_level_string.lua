@@ -1,0 +1,4 @@
+local function f()
+  error("needs a name", "2")
+end
+f()
