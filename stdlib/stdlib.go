@@ -391,11 +391,5 @@ func checkOptions(L *lua.LState, name string, n int, opts *lua.LTable, known ...
 // nearest returns the candidate closest to s by edit distance, or "" when
 // none is close enough to be a plausible typo.
 func nearest(s string, candidates []string) string {
-	best, bestD := "", len(s)/2+2
-	for _, c := range candidates {
-		if d := editdist.Distance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
+	return editdist.Nearest(s, candidates, len(s)/2+1)
 }

@@ -49,11 +49,5 @@ func unknownCommand(name string) string {
 
 // nearestCommand is the subcommand within two edits of name, or "".
 func nearestCommand(name string) string {
-	best, bestD := "", 3
-	for _, c := range subcommands {
-		if d := editdist.Distance(strings.ToLower(name), c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
+	return editdist.Nearest(strings.ToLower(name), subcommands, 2)
 }

@@ -30,3 +30,15 @@ func Distance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Nearest is the first of candidates at the smallest distance from s, when
+// that distance is at most limit; "" when none is that close.
+func Nearest(s string, candidates []string, limit int) string {
+	best, bestD := "", limit+1
+	for _, c := range candidates {
+		if d := Distance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}

@@ -23,3 +23,12 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestNearest(t *testing.T) {
+	cands := []string{"sim", "test", "plan"}
+	for _, c := range []struct{ s, want string }{{"tset", "test"}, {"pln", "plan"}, {"deploy", ""}, {"sim", "sim"}} {
+		if got := Nearest(c.s, cands, 2); got != c.want {
+			t.Errorf("Nearest(%q) = %q, want %q", c.s, got, c.want)
+		}
+	}
+}

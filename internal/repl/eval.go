@@ -84,6 +84,13 @@ func (e *Evaluator) LastChunk() string { return e.last }
 // FormatError. Cancelling ctx aborts the chunk, HTTP calls included, and
 // prints "interrupted".
 func (e *Evaluator) Line(ctx context.Context, line string) Status {
+	if len(e.pending) == 0 {
+		// lua.c's shorthand: "=expr" prints expr (an expression is
+		// printed here anyway).
+		if rest, ok := strings.CutPrefix(strings.TrimLeft(line, " \t"), "="); ok {
+			line = rest
+		}
+	}
 	e.pending = append(e.pending, line)
 	src := strings.Join(e.pending, "\n")
 

@@ -64,7 +64,7 @@ func NewHelp(docs []Doc) *Help {
 // Overview is what `.help` and `help()` print.
 func (h *Help) Overview() string {
 	var b strings.Builder
-	b.WriteString(`Type Lua at the prompt. An expression prints its value; _ holds the last one.
+	b.WriteString(`Type Lua at the prompt. An expression (or =expr) prints its value; _ holds the last one.
 Records and lists of them print short; inspect(x) prints every field, inspect(x, {depth = 1}) one level.
   help(fly.machines.create)   a function: parameters, options, results, an example, its REST call
   help("fly.machines")        every function of a namespace

@@ -312,3 +312,16 @@ func TestErrorsAtThePrompt(t *testing.T) {
 		assert.True(t, strings.HasPrefix(errb.String(), c.want), "%q:\n got  %q\n want %q", c.lines, errb.String(), c.want)
 	}
 }
+
+// TestEqualsShorthand: lua.c's "=expr" prints the expression, at the start
+// of a chunk only.
+func TestEqualsShorthand(t *testing.T) {
+	e, out, errOut := newEval(t)
+	assert.Equal(t, Done, e.Line(t.Context(), "=1+1"))
+	assert.Equal(t, Done, e.Line(t.Context(), "  = 'a' .. 'b'"))
+	assert.Equal(t, "2\nab\n", out.String())
+	assert.Empty(t, errOut.String())
+	assert.Equal(t, More, e.Line(t.Context(), "x ="))
+	assert.Equal(t, Done, e.Line(t.Context(), "= 1"))
+	assert.Contains(t, errOut.String(), "unexpected symbol near '='", "inside a chunk, = is Lua's")
+}

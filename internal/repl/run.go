@@ -7,11 +7,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/peterh/liner"
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/editdist"
 )
 
 // Config sets up an interactive session.
@@ -71,6 +74,33 @@ func RunCommand(cmds []Command, line string) bool {
 	}
 	return false
 }
+
+// builtinCommands are the dot commands Run itself answers.
+var builtinCommands = []string{".help", ".exit", ".quit", ".clear"}
+
+// UnknownCommand words a line that is a dot command of no known name
+// (".hlep"), which Lua would only call an unexpected symbol: ok is false
+// for any other line (Lua code, a number such as .5).
+func UnknownCommand(cmds []Command, line string) (msg string, ok bool) {
+	words := strings.Fields(line)
+	if len(words) == 0 || len(words[0]) < 2 || words[0][0] != '.' || !isLetter(words[0][1]) {
+		return "", false
+	}
+	known := append([]string{}, builtinCommands...)
+	for _, c := range cmds {
+		known = append(known, c.Name)
+	}
+	if slices.Contains(known, words[0]) {
+		return "", false
+	}
+	msg = fmt.Sprintf("unknown command %s", words[0])
+	if best := editdist.Nearest(words[0], known, 2); best != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return msg + "; .help lists the commands", true
+}
+
+func isLetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
 // Run reads, evaluates and prints until Ctrl-D, `.exit` or ctx ends. The
 // terminal is restored on every way out, a panic included. Ctrl-C at the
@@ -170,6 +200,10 @@ func Run(ctx context.Context, cfg Config) (err error) {
 				continue
 			}
 			if RunCommand(cfg.Commands, line) {
+				continue
+			}
+			if msg, ok := UnknownCommand(cfg.Commands, line); ok {
+				fmt.Fprintln(cfg.Stderr, msg)
 				continue
 			}
 		}
