@@ -129,6 +129,8 @@ func TestDiscover(t *testing.T) {
 	files, err = Discover([]string{"testdata/suite/lib.lua", "testdata/suite/lib.lua"})
 	require.NoError(t, err)
 	require.Equal(t, []string{"testdata/suite/lib.lua"}, files, "a file named is taken, once")
+	_, err = Discover([]string{"testdata/suite/cleanup.lua"})
+	require.EqualError(t, err, "testdata/suite/cleanup.lua is a script, not a test file: its tests are in testdata/suite/cleanup_test.lua (flyscript test testdata/suite/cleanup_test.lua)")
 }
 
 func TestJUnitAndJSON(t *testing.T) {
