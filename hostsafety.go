@@ -1,9 +1,9 @@
 package flyscript
 
 import (
-	"runtime/metrics"
-
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/internal/lua51"
 )
 
 // harden removes what no VM should offer, after every library is open:
@@ -103,21 +103,9 @@ func sandboxCollectGarbage(L *lua.LState) int {
 	if opt != "count" {
 		L.RaiseError(`collectgarbage(%q) is not available in the sandbox (only "count" is)`, opt)
 	}
-	L.Push(lua.LNumber(float64(heapBytes()) / 1024))
+	L.Push(lua.LNumber(float64(lua51.HeapBytes()) / 1024))
 	return 1
 }
 
-// heapMetric is the runtime/metrics name of the bytes held by live and
-// not yet swept heap objects.
-const heapMetric = "/memory/classes/heap/objects:bytes"
-
-// heapBytes reads the Go heap in use without stopping the world (as
-// runtime.ReadMemStats would).
-func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: heapMetric}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
-}
+// heapMetric is internal/lua51's, which collectgarbage("count") reads.
+const heapMetric = lua51.HeapMetric

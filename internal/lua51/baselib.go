@@ -1,6 +1,9 @@
 package lua51
 
 import (
+	"runtime"
+	"runtime/metrics"
+
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -18,6 +21,7 @@ func (o *opener) openLibs() {
 	o.openMath()
 	o.openOs()
 	o.openCoroutine()
+	o.openCompat()
 	if dbg, ok := L.GetGlobal("debug").(*lua.LTable); ok {
 		dbg.RawSetString("traceback", L.NewFunction(debugTraceback))
 	}
@@ -82,4 +86,124 @@ func baseSetmetatable(L *lua.LState) int {
 	L.SetMetatable(t, mt)
 	L.SetTop(1)
 	return 1
+}
+
+// openCompat adds the Lua 5.1 functions gopher-lua leaves out or words
+// otherwise: collectgarbage with every option of 5.1, gcinfo,
+// table.foreach, table.foreachi and table.setn.
+func (o *opener) openCompat() {
+	L := o.L
+	L.SetGlobal("collectgarbage", L.NewFunction(baseCollectGarbage))
+	L.SetGlobal("gcinfo", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(HeapBytes() / 1024))
+		return 1
+	}))
+	t, ok := L.GetGlobal("table").(*lua.LTable)
+	if !ok {
+		return
+	}
+	t.RawSetString("foreach", L.NewFunction(func(L *lua.LState) int {
+		tb, fn := L.CheckTable(1), L.CheckFunction(2)
+		for k, v := tb.Next(lua.LNil); k != lua.LNil; k, v = tb.Next(k) {
+			if r := callEach(L, fn, k, v); r != lua.LNil {
+				L.Push(r)
+				return 1
+			}
+		}
+		return 0
+	}))
+	t.RawSetString("foreachi", L.NewFunction(func(L *lua.LState) int {
+		tb, fn := L.CheckTable(1), L.CheckFunction(2)
+		for i := 1; i <= tb.Len(); i++ {
+			if r := callEach(L, fn, lua.LNumber(i), tb.RawGetInt(i)); r != lua.LNil {
+				L.Push(r)
+				return 1
+			}
+		}
+		return 0
+	}))
+	t.RawSetString("setn", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("'setn' is obsolete")
+		return 0
+	}))
+}
+
+// callEach calls fn(k, v) for table.foreach and table.foreachi.
+func callEach(L *lua.LState, fn *lua.LFunction, k, v lua.LValue) lua.LValue {
+	L.Push(fn)
+	L.Push(k)
+	L.Push(v)
+	L.Call(2, 1)
+	r := L.Get(-1)
+	L.Pop(1)
+	return r
+}
+
+// gcKnobs are what collectgarbage("setpause") and
+// ("setstepmul") set and return: Go's collector has no such knobs, so
+// they are only remembered.
+type gcKnobs struct{ pause, stepMul float64 }
+
+// baseCollectGarbage is collectgarbage([opt [, arg]]) with Lua 5.1's
+// options over Go's collector: "collect" and "step" run a collection,
+// "count" is the Go heap in use in kilobytes, "stop" and "restart" do
+// nothing (Go's collector cannot be stopped for one VM).
+func baseCollectGarbage(L *lua.LState) int {
+	opt := L.OptString(1, "collect")
+	switch opt {
+	case "collect", "stop", "restart":
+		if opt == "collect" {
+			runtime.GC()
+		}
+		L.Push(lua.LNumber(0))
+	case "count":
+		L.Push(lua.LNumber(float64(HeapBytes()) / 1024))
+	case "step":
+		runtime.GC()
+		L.Push(lua.LTrue)
+	case "setpause", "setstepmul":
+		k := knobs(L)
+		p := &k.pause
+		if opt == "setstepmul" {
+			p = &k.stepMul
+		}
+		prev := *p
+		*p = optNumber(L, 2, 0)
+		L.Push(lua.LNumber(prev))
+	default:
+		L.ArgError(1, "invalid option '"+opt+"'")
+	}
+	return 1
+}
+
+// knobsKey is the registry field of a state's gcKnobs.
+const knobsKey = "flyscript.lua51.gc"
+
+func knobs(L *lua.LState) *gcKnobs {
+	reg := L.Get(lua.RegistryIndex).(*lua.LTable)
+	if ud, ok := reg.RawGetString(knobsKey).(*lua.LUserData); ok {
+		if k, ok := ud.Value.(*gcKnobs); ok {
+			return k
+		}
+	}
+	k := &gcKnobs{pause: 200, stepMul: 200}
+	ud := L.NewUserData()
+	ud.Value = k
+	reg.RawSetString(knobsKey, ud)
+	return k
+}
+
+// HeapMetric is the runtime/metrics name of the bytes held by live and
+// not yet swept heap objects.
+const HeapMetric = "/memory/classes/heap/objects:bytes"
+
+// HeapBytes reads the Go heap in use without stopping the world (as
+// runtime.ReadMemStats would).
+func HeapBytes() uint64 {
+	s := []metrics.Sample{{Name: HeapMetric}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }

@@ -57,11 +57,13 @@ func isWrapped(fn *lua.LFunction) bool {
 	return f != nil && f.Name() == gopherLua+"wrapaux"
 }
 
-// resumeErrors are gopher-lua's errors of resuming a wrapped coroutine, in
-// C Lua 5.1's words.
-var resumeErrors = map[string]string{
-	"can not resume a dead thread":    "cannot resume dead coroutine",
-	"can not resume a running thread": "cannot resume non-suspended coroutine",
+// libraryMessages are errors of gopher-lua's library functions (and of
+// resuming a wrapped coroutine) in C Lua 5.1's words.
+var libraryMessages = map[string]string{
+	"can not resume a dead thread":                  "cannot resume dead coroutine",
+	"can not resume a running thread":               "cannot resume non-suspended coroutine",
+	"cannot change the environment of given object": "'setfenv' cannot change environment of given object",
+	"GopherLua does not support the string.dump":    "unable to dump given function",
 }
 
 // reArgError is gopher-lua's argument error (ArgError, TypeError) and
@@ -87,16 +89,16 @@ func libraryError(L *lua.LState, msg string) string {
 		reason, located = msg, false
 	}
 	m := reArgError.FindStringSubmatch(reason)
-	resumed, isResume := resumeErrors[reason]
+	reworded, isKnown := libraryMessages[reason]
 	callerWhere := luadiag.Where(L, 2) // luaL_where(L, 1): the caller's line when the caller is Lua code
-	if m == nil && !isResume && (!located || callerWhere != "") {
+	if m == nil && !isKnown && (!located || callerWhere != "") {
 		return msg // located as C Lua locates it
 	}
 	if m == nil && !isWrapped(fn) && !isLibrary(L, fn) {
 		return msg
 	}
-	if isResume {
-		reason = resumed
+	if isKnown {
+		reason = reworded
 	}
 	loc := ""
 	if located {

@@ -17,6 +17,7 @@ func (o *opener) openOs() {
 	}
 	t.RawSetString("date", o.L.NewFunction(osDate))
 	t.RawSetString("time", o.L.NewFunction(osTime))
+	t.RawSetString("setlocale", o.L.NewFunction(osSetlocale))
 	t.RawSetString("difftime", o.L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LNumber(checkNumber(L, 1) - optNumber(L, 2, 0)))
 		return 1
@@ -268,4 +269,17 @@ func optNumber(L *lua.LState, n int, def float64) float64 {
 		return def
 	}
 	return checkNumber(L, n)
+}
+
+// osSetlocale is os.setlocale([locale [, category]]): flyscript runs in
+// the C locale only, so the query and "C", "POSIX" or "" (the
+// environment's, taken as C) answer "C", and any other locale nil.
+func osSetlocale(L *lua.LState) int {
+	switch L.OptString(1, "C") {
+	case "C", "POSIX", "":
+		L.Push(lua.LString("C"))
+	default:
+		L.Push(lua.LNil)
+	}
+	return 1
 }
