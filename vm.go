@@ -283,6 +283,11 @@ func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nr
 	stopWatch := vm.watchMemory(cancel)
 	vals, err := lua51.Call(L, fn, nret, vm.handler, args...)
 	vm.memPeak = stopWatch()
+	if vm.fly != nil {
+		// Tasks nothing waited for stop with the run; a run that succeeded
+		// warns about them.
+		vm.fly.EndRun(err == nil && vm.exit == nil)
+	}
 
 	if vm.exit != nil {
 		if vm.exit.Code == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +51,9 @@ type task struct {
 	// raiseInTask).
 	where, traceback string
 	handle           *lua.LUserData
+	// spawnedAt is the "file:line" of the fly.spawn that started the task
+	// ("" for fly.parallel's tasks, whose outcomes it collects itself).
+	spawnedAt string
 }
 
 // waiter is a task waiting for another: for it (any < 0) or for any of a
@@ -83,10 +87,13 @@ type scheduler struct {
 	queue  []completion
 	notify chan struct{}
 
-	fail      *lua.LUserData // the (fail, err) marker of a failed call
-	entry     *lua.LFunction // starts a task: entry(arm, fn, ...)
-	armFn     *lua.LFunction // s.arm
-	failures  []failure      // the last failed tasks, for TaskFailure
+	fail     *lua.LUserData // the (fail, err) marker of a failed call
+	entry    *lua.LFunction // starts a task: entry(arm, fn, ...)
+	armFn    *lua.LFunction // s.arm
+	failures []failure      // the last failed tasks, for TaskFailure
+	// unseen are the spawned tasks that failed and nothing waited for yet
+	// (EndRun warns about them).
+	unseen    map[*task]struct{}
 	taskMeta  *lua.LTable
 	installed bool
 }
@@ -213,6 +220,12 @@ func (s *scheduler) finish(t *task, results []lua.LValue, errv lua.LValue) {
 	t.results, t.errv = results, errv
 	if errv != nil {
 		s.remember(errv, t.where, t.traceback)
+		if t.spawnedAt != "" {
+			if s.unseen == nil {
+				s.unseen = map[*task]struct{}{}
+			}
+			s.unseen[t] = struct{}{}
+		}
 	}
 	if t.results == nil && errv == nil {
 		t.results = []lua.LValue{}
@@ -237,6 +250,7 @@ func (s *scheduler) finish(t *task, results []lua.LValue, errv lua.LValue) {
 
 // outcomeValues are what waiting for t returns: its results, or (fail, err).
 func (s *scheduler) outcomeValues(t *task) []lua.LValue {
+	delete(s.unseen, t)
 	if t.errv != nil {
 		return []lua.LValue{s.fail, t.errv}
 	}
@@ -352,7 +366,9 @@ func (s *scheduler) sleep(L *lua.LState, d time.Duration) int {
 }
 
 // spawn starts fn(args...) as a task and runs it until it first yields.
-func (s *scheduler) spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) (*task, error) {
+// where is the place of the fly.spawn that asked for it ("" for
+// fly.parallel's own tasks).
+func (s *scheduler) spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue, where string) (*task, error) {
 	if err := s.install(L); err != nil {
 		return nil, err
 	}
@@ -363,7 +379,7 @@ func (s *scheduler) spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) (
 		cancel = c
 	}
 	s.nextID++
-	t := &task{id: s.nextID, th: th, cancel: cancel, fn: fn, args: args}
+	t := &task{id: s.nextID, th: th, cancel: cancel, fn: fn, args: args, spawnedAt: where}
 	t.handle = &lua.LUserData{Value: t, Metatable: s.meta(L)}
 	s.tasks[th] = t
 	s.step(L, t)
@@ -488,7 +504,11 @@ func spawnImpl(f *Fly, L *lua.LState, fn *Func, _ string) int {
 	for i := 2; i <= L.GetTop(); i++ {
 		args = append(args, L.Get(i))
 	}
-	t, err := f.sched.spawn(L, body, args)
+	where := strings.TrimSuffix(strings.TrimSpace(callerWhere(L)), ":")
+	if where == "" {
+		where = "?"
+	}
+	t, err := f.sched.spawn(L, body, args, where)
 	if err != nil {
 		L.RaiseError("%s", err.Error())
 	}
@@ -501,7 +521,7 @@ func (f *Fly) parallelPrimitives(L *lua.LState) *lua.LTable {
 	s := f.sched
 	prim := L.NewTable()
 	prim.RawSetString("spawn", L.NewFunction(func(L *lua.LState) int {
-		t, err := s.spawn(L, L.CheckFunction(1), []lua.LValue{L.Get(2), L.Get(3)})
+		t, err := s.spawn(L, L.CheckFunction(1), []lua.LValue{L.Get(2), L.Get(3)}, "")
 		if err != nil {
 			L.RaiseError("%s", err.Error())
 		}
