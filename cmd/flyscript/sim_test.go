@@ -250,3 +250,13 @@ func TestSimCommandAllowHost(t *testing.T) {
 	assert.Equal(t, 200, get("box.test:4280"))
 	assert.Equal(t, 200, get("localhost"))
 }
+
+// TestSimCommandAllAddresses: served on every address, the URL printed (and
+// exported) is one this machine can use, and the simulator answers it.
+func TestSimCommandAllAddresses(t *testing.T) {
+	base, stderr, stop := runSim(t, "--listen", "0.0.0.0:0")
+	defer stop()
+	code, _ := simCall(t, "GET", base+"/v1/apps?org_slug=personal", "sim", nil, "")
+	assert.Equal(t, 200, code)
+	assert.Contains(t, stderr.String(), "reachable from other hosts")
+}
