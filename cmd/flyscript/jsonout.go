@@ -6,7 +6,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/flyscript/flyscript"
+	"github.com/flyscript/flyscript/internal/lua51"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -30,8 +30,8 @@ func printJSON(w io.Writer, vals []lua.LValue) error {
 // asExpression turns an -e chunk that is an expression ("fly.machines.list()")
 // into one that returns it, so that --json prints it; statements are kept as
 // they are.
-func asExpression(vm *flyscript.VM, code string) string {
-	if _, err := vm.LState().LoadString("return " + code); err == nil {
+func asExpression(code string) string {
+	if _, err := lua51.Compile([]byte("return "+code), "(command line)"); err == nil {
 		return "return " + code
 	}
 	return code

@@ -202,7 +202,7 @@ func (c *cli) main(ctx context.Context, args []string) (status int) {
 
 	for _, code := range f.eval {
 		if s.JSON {
-			code = asExpression(vm, code)
+			code = asExpression(code)
 		}
 		err := vm.RunSource(runCtx, "(command line)", []byte(code), f.args...)
 		if done, status := c.finish(ctx, runCtx, s, vm, err, stdout, stderr); done {

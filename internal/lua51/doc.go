@@ -7,6 +7,7 @@
 // sandbox's restrictions.
 //
 // Who may import it: the root package (the embedding API), bindings,
-// internal/repl, and stdlib where it needs to compile or call Lua. It
-// imports none of them.
+// internal/repl, cmd/flyscript, and stdlib where it needs to compile or
+// call Lua. It imports none of them. lua51_paths_test.go (in the root
+// package) checks that no other code loads or calls Lua past it.
 package lua51
