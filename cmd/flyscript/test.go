@@ -19,7 +19,8 @@ const testUsage = `usage: flyscript test [flags] [path ...]
 
 Runs the tests of *_test.lua files under each path (default: the current
 folder; hidden folders are skipped), each test against a fresh simulator in
-virtual time. Exit status: 0 when every test passes, 1 when any fails, 2 for
+virtual time. Flags may also follow the paths (after "--", all are paths).
+Exit status: 0 when every test passes, 1 when any fails, 2 for
 a usage error or when no test file is found, 130, 143 or 129 when stopped by
 SIGINT, SIGTERM or SIGHUP.
 
@@ -51,11 +52,23 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		_, _ = io.WriteString(stderr, testUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+	// Flags may come after paths too (flyscript test . --run X, as go
+	// test takes them); "--" ends the flags.
+	var paths []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
 		}
-		return exitUsage
+		rest := fs.Args()
+		if len(rest) == 0 || (len(args) > len(rest) && args[len(args)-len(rest)-1] == "--") {
+			paths = append(paths, rest...)
+			break
+		}
+		paths = append(paths, rest[0])
+		args = rest[1:]
 	}
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "flyscript test: "+format+"\n", a...)
@@ -75,7 +88,7 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, e
 	if *timeout < 0 {
 		return usageErr("invalid --timeout %v: must not be negative", *timeout)
 	}
-	files, err := testrun.Discover(fs.Args())
+	files, err := testrun.Discover(paths)
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -152,3 +152,16 @@ func TestTestCommandSignalStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestTestCommandFlagsAfterPaths: as with go test, flags may follow the
+// paths; after "--" everything is a path.
+func TestTestCommandFlagsAfterPaths(t *testing.T) {
+	dir := testDir(t, map[string]string{"a_test.lua": `test("one", function() end) test("two", function() error("x") end)`})
+	code, out, errOut := flyscriptTest(t, dir, "--run", "one", "-v")
+	require.Equal(t, 0, code, "%s%s", out, errOut)
+	require.Contains(t, out, "--- PASS: one")
+	require.NotContains(t, out, "two")
+	code, _, errOut = flyscriptTest(t, "--run", "one", "--", dir, "-v")
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "-v: no such file or directory", "after --, -v is a path")
+}
