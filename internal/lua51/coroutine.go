@@ -3,6 +3,7 @@ package lua51
 import (
 	"runtime"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -51,6 +52,13 @@ func (o *opener) openCoroutine() {
 const yielderSource = `local yield, select = ...
 return function(...) return select(1, yield(...)) end`
 
+// yielderProto is yielderSource compiled once per process (a prototype is
+// immutable, so every state shares it): compiling it for each VM cost more
+// than the rest of the coroutine library.
+var yielderProto = sync.OnceValues(func() (*lua.FunctionProto, error) {
+	return Compile([]byte(yielderSource), "=coroutine.yield")
+})
+
 // yielder is coroutine.yield: Lua's over goYield (gopher-lua's yield), with
 // an error for a yield across a Go call or outside a coroutine, as in C Lua.
 func (o *opener) yielder(goYield *lua.LFunction) lua.LValue {
@@ -61,11 +69,11 @@ func (o *opener) yielder(goYield *lua.LFunction) lua.LValue {
 		}
 		return goYield.GFunction(L)
 	})
-	fn, err := Load(L, []byte(yielderSource), "=coroutine.yield")
+	proto, err := yielderProto()
 	if err != nil {
 		panic(err) // the source above compiles
 	}
-	L.Push(fn)
+	L.Push(L.NewFunctionFromProto(proto))
 	L.Push(checked)
 	L.Push(L.GetGlobal("select"))
 	L.Call(2, 1)
