@@ -6,7 +6,7 @@ var appsFuncs = []Func{
 	{Name: "fly.apps.create", Example: `fly.apps.create{ name = "my-app" } -- org_slug defaults to "personal"`, Doc: "Create an app (in the \"personal\" organization unless org_slug says otherwise).",
 		Params:  []Param{bodyParam("CreateAppRequest", false, "name, org_slug (default \"personal\"), network, ...")},
 		impl:    appsCreateImpl,
-		Returns: ret("app", "fly.CreateAppResponse", "{id, created_at}"),
+		Returns: ret("app", "fly.CreatedApp", "{id, created_at, name}: the answer, with the name it was created with, so it stands in for the app"),
 		Ops:     []string{"POST /v1/apps"}},
 	{Name: "fly.apps.deploy_token", Doc: "Create a deploy token for an app.",
 		Params:  []Param{appName, bodyParam("CreateAppDeployTokenRequest", true, "expiry")},

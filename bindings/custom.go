@@ -132,7 +132,23 @@ func appsCreateImpl(f *Fly, L *lua.LState, fn *Func, app string) int {
 		body.RawSetString("org_slug", lua.LString(defaultOrg))
 		L.Replace(1, body)
 	}
-	return generic(f, L, fn, app)
+	var name lua.LValue = lua.LNil
+	if t, ok := L.Get(1).(*lua.LTable); ok {
+		name = t.RawGetString("name")
+	}
+	x := f.restExchange(f.build(L, fn, app))
+	push := x.push
+	x.push = func(L *lua.LState, res any) int {
+		n := push(L, res)
+		// The answer is {id, created_at}: the record also gets the name it
+		// was created with, so that it stands in for the app as others do
+		// (fly.use(app), fly.apps.destroy(app)).
+		if rec, ok := L.Get(-1).(*lua.LTable); ok && n == 1 && name != lua.LNil && rec.RawGetString("name") == lua.LNil {
+			rec.RawSetString("name", name)
+		}
+		return n
+	}
+	return f.do(L, x)
 }
 
 // defaultOrg is the organization of fly.apps.list and fly.apps.create when

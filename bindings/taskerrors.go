@@ -143,7 +143,10 @@ func (s *scheduler) parallelFailure(L *lua.LState) int {
 			b.WriteString(" failed too (the error's errors field has them all)")
 			break
 		}
-		fmt.Fprintf(&b, "\n  item %d: %s", i, s.itemText(errs.RawGetInt(i)))
+		// An item's own lines (a nested fly.parallel's list) are indented
+		// under it, so they do not read as this call's items.
+		text := strings.ReplaceAll(s.itemText(errs.RawGetInt(i)), "\n", "\n    ")
+		fmt.Fprintf(&b, "\n  item %d: %s", i, text)
 	}
 	e := &Error{Op: "fly.parallel", Code: codeTaskFailed, Message: b.String()}
 	var first lua.LValue = lua.LNil

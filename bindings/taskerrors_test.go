@@ -106,3 +106,14 @@ return err, select(2, pcall(t.wait, t)), select(2, pcall(tail.wait, tail))`)), "
 	assert.Equal(t, "", where)
 	assert.Equal(t, "stack traceback:\n\t(tail call) from function <tasks.lua:8>", tb)
 }
+
+// TestNestedParallelFailureIsIndented checks that the items of a nested
+// fly.parallel's failure are listed under the outer item, not beside it.
+func TestNestedParallelFailureIsIndented(t *testing.T) {
+	L, _, _ := taskVM(t, -1, nil)
+	require.NoError(t, L.DoString(`_, err = pcall(fly.parallel, {1, 2}, function(i) fly.parallel({1}, function() error("inner " .. i, 0) end) end)`))
+	msg := L.GetGlobal("err").(*lua.LTable).RawGetString("message").String()
+	assert.Contains(t, msg, "2 of 2 items failed\n  item 1: ")
+	assert.Contains(t, msg, "1 of 1 items failed\n      item 1: inner 1\n  item 2: ")
+	assert.Contains(t, msg, "1 of 1 items failed\n      item 1: inner 2")
+}

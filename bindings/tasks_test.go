@@ -232,3 +232,20 @@ func noLeaks(t *testing.T) {
 	opt := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
 }
+
+// TestCreatedAppStandsInForTheApp checks that the record fly.apps.create
+// returns carries the app's name, in and out of tasks, so that it stands in
+// for the app like other records.
+func TestCreatedAppStandsInForTheApp(t *testing.T) {
+	L, _, _ := taskVM(t, -1, nil)
+	require.NoError(t, L.DoString(`
+		local a = fly.apps.create{ name = "made-here" }
+		assert(a.name == "made-here", tostring(a.name))
+		assert(fly.use(a).name == "made-here")
+		assert(fly.apps.exists(a))
+		local b = fly.spawn(function() return fly.apps.create{ name = "made-in-task" } end):wait()
+		assert(b.name == "made-in-task", tostring(b.name))
+		fly.apps.destroy(b)
+		assert(not fly.apps.exists("made-in-task"))
+	`))
+}

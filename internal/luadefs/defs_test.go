@@ -278,7 +278,7 @@ func fieldTypes(lines []string) map[string]string {
 	for _, l := range lines {
 		switch {
 		case strings.HasPrefix(l, "---@class "):
-			cls = strings.TrimPrefix(l, "---@class ")
+			cls, _, _ = strings.Cut(strings.TrimPrefix(l, "---@class "), " : ")
 		case strings.HasPrefix(l, "---@field ") && cls != "":
 			name, rest, _ := strings.Cut(strings.TrimPrefix(l, "---@field "), " ")
 			typ, _ := splitType(rest)
@@ -298,7 +298,7 @@ func declaredFields(lines []string) map[string][]string {
 	for _, l := range lines {
 		switch {
 		case strings.HasPrefix(l, "---@class "):
-			cls = strings.TrimPrefix(l, "---@class ")
+			cls, _, _ = strings.Cut(strings.TrimPrefix(l, "---@class "), " : ")
 			out[cls] = []string{}
 		case strings.HasPrefix(l, "---@field ") && cls != "":
 			name, _, _ := strings.Cut(strings.TrimPrefix(l, "---@field "), " ")
@@ -324,7 +324,11 @@ func TestDefsReferToDeclaredTypesOnly(t *testing.T) {
 		}
 		switch tag {
 		case "---@class":
-			declared[rest]++
+			name, parent, _ := strings.Cut(rest, " : ")
+			declared[name]++
+			if parent != "" {
+				uses = append(uses, parent)
+			}
 		case "---@alias":
 			name, typ, _ := strings.Cut(rest, " ")
 			declared[name]++
@@ -607,4 +611,15 @@ func TestDefsTypeByteFieldsAsTheBindingsTakeThem(t *testing.T) {
 	}
 	assert.Regexp(t, `(?m)^---@field signature integer\[\]$`, src, "an answer's byte field is an array")
 	assert.NotRegexp(t, `(?m)^---@field public_key integer\[\]\|string`, src, "answers are not given as strings")
+}
+
+// TestCreatedAppIsDocumented checks the type fly.apps.create returns: in
+// the definitions, as a class extending the answer with name, and in help.
+func TestCreatedAppIsDocumented(t *testing.T) {
+	src := string(defs())
+	assert.Contains(t, src, "---@class fly.CreatedApp : fly.CreateAppResponse\n---@field name string")
+	doc, ok := TypeDoc("fly.CreatedApp")
+	require.True(t, ok)
+	assert.Contains(t, doc, "created_at: integer")
+	assert.Contains(t, doc, "name: string")
 }

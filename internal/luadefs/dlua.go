@@ -21,6 +21,9 @@ const (
 	errorClass    = "fly.Error"
 	handleClass   = "fly.AppHandle"
 	taskClass     = "fly.Task"
+	// createdApp is what fly.apps.create returns: the answer and the name
+	// the app was created with (bindings' appsCreateImpl).
+	createdApp = "fly.CreatedApp"
 )
 
 // errorField is one field of the fly error value.
@@ -171,6 +174,14 @@ func (g *defsGen) commonTypes(fly []*fn) {
 		g.field(strings.TrimPrefix(ns, "fly."), false, handleNamespaceClass(fly, ns), "the app's "+strings.TrimPrefix(ns, "fly."))
 	}
 	g.line("")
+
+	if referenced(fly, createdApp) {
+		g.declare(createdApp)
+		g.comment("What fly.apps.create returns: the API's answer and the name the app was created with, so that it stands in for the app.")
+		g.line("---@class " + createdApp + " : fly.CreateAppResponse")
+		g.field("name", false, "string", "the app's name")
+		g.line("")
+	}
 
 	if referenced(fly, taskClass) {
 		g.class(taskClass, taskDoc)

@@ -253,6 +253,12 @@ func firstSentence(s string) string {
 // description and its fields with their types. name may leave out "fly.".
 func TypeDoc(name string) (string, bool) {
 	bare := strings.TrimPrefix(name, "fly.")
+	if "fly."+bare == createdApp {
+		base, _ := TypeDoc("CreateAppResponse")
+		_, fields, _ := strings.Cut(base, "\nFields:")
+		return createdApp + ": what fly.apps.create returns, the API's answer (fly.CreateAppResponse) and the name the app was created with, so that it stands in for the app\nFields:" +
+			fields + "\n  name: string      the app's name", true
+	}
 	var s *bindings.Schema
 	for _, n := range []string{bare, "fly." + bare} { // "Machine", "fly.MachineConfig"
 		if s = bindings.LookupSchema(n); s != nil {
