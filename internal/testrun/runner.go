@@ -229,7 +229,7 @@ func (f *fileRun) result(name string, err error, ctx context.Context, timeout ti
 	if loc, rest, ok := cutLocation(msg); ok {
 		where, msg = loc, rest
 	}
-	if strings.HasPrefix(msg, "assert.") || (f.asserted != "" && msg == f.asserted) {
+	if strings.HasPrefix(msg, "assert.") || (f.asserted != "" && msg == f.asserted) || tasksFailedAsserting(se.Value) {
 		r.Outcome = Fail
 	}
 	if r.Message == err.Error() {
@@ -253,6 +253,38 @@ func (f *fileRun) result(name string, err error, ctx context.Context, timeout ti
 		}
 	}
 	return r
+}
+
+// tasksFailedAsserting reports whether v is the error of a fly.parallel
+// whose every failed item failed an assert module assertion: a failed
+// assertion in a task is a failure, as in the test itself.
+func tasksFailedAsserting(v any) bool {
+	e, ok := v.(map[string]any)
+	if !ok || e["op"] != "fly.parallel" {
+		return false
+	}
+	var msgs []any
+	switch errs := e["errors"].(type) {
+	case []any:
+		msgs = errs
+	case map[string]any:
+		for _, m := range errs {
+			msgs = append(msgs, m)
+		}
+	}
+	for _, m := range msgs {
+		s, ok := m.(string)
+		if !ok {
+			return false
+		}
+		if _, rest, found := cutLocation(s); found {
+			s = rest
+		}
+		if !strings.HasPrefix(s, "assert.") {
+			return false
+		}
+	}
+	return len(msgs) > 0
 }
 
 // cutLocation splits "file:line: rest".

@@ -404,3 +404,18 @@ test("after", function() end)
 	require.Equal(t, FileName, rs[0].Name)
 	require.Equal(t, "os.exit(0) called in a test file", rs[0].Message)
 }
+
+// TestAssertionInTaskIsAFailure: an assertion that fails inside a
+// fly.parallel task is a failure of the test, not an error; any other
+// error of a task keeps the test an error.
+func TestAssertionInTaskIsAFailure(t *testing.T) {
+	p := writeTest(t, map[string]string{"task_test.lua": `
+local t = require("assert")
+test("asserts", function() fly.parallel({1, 2, 3}, function(i) t.equal(i, 1) end) end)
+test("errs", function() fly.parallel({1, 2}, function(i) if i == 1 then t.equal(i, 2) else error("x") end end) end)
+`})
+	rs := byName(runOne(t, p, Options{}))
+	require.Equal(t, Fail, rs["asserts"].Outcome, rs["asserts"].Message)
+	require.Contains(t, rs["asserts"].Message, "fly.parallel: 2 of 3 items failed")
+	require.Equal(t, Error, rs["errs"].Outcome, rs["errs"].Message)
+}
