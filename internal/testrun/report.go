@@ -93,6 +93,11 @@ func WriteText(w io.Writer, file string, results []Result, verbose bool) {
 
 // WriteSummary writes the last line of a run.
 func WriteSummary(w io.Writer, s Summary) {
+	if s.OK() && s.Tests == 0 {
+		// Not a pass: nothing was tested (every test left out by --run).
+		fmt.Fprintf(w, "NO TESTS RUN: 0 tests in %d %s (%s)\n", s.Files, plural(s.Files, "file"), seconds(s.Elapsed))
+		return
+	}
 	if s.OK() {
 		fmt.Fprintf(w, "PASS: %d %s in %d %s (%s)\n", s.Tests, plural(s.Tests, "test"), s.Files, plural(s.Files, "file"), seconds(s.Elapsed))
 		return

@@ -419,3 +419,11 @@ test("errs", function() fly.parallel({1, 2}, function(i) if i == 1 then t.equal(
 	require.Contains(t, rs["asserts"].Message, "fly.parallel: 2 of 3 items failed")
 	require.Equal(t, Error, rs["errs"].Outcome, rs["errs"].Message)
 }
+
+// TestSummaryOfNothingRunIsNoPass: when --run leaves every test out, the
+// summary does not say PASS (the command exits 2).
+func TestSummaryOfNothingRunIsNoPass(t *testing.T) {
+	var b bytes.Buffer
+	WriteSummary(&b, Summarize(nil, 2, time.Second))
+	require.Equal(t, "NO TESTS RUN: 0 tests in 2 files (1.00s)\n", b.String())
+}
