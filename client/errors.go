@@ -164,6 +164,8 @@ func (e *Error) Hint() string {
 		return "the machine is not in a state that allows this: wait for the state you need (fly.machines.wait), then try again"
 	case e.StatusCode == http.StatusUnauthorized:
 		return "check the token (FLY_API_TOKEN, or `fly auth login`)"
+	case e.StatusCode == http.StatusForbidden && strings.Contains(msg, "is not allowed: the simulator"):
+		return "use the URL the simulator printed (a loopback address), or start it with --allow-host HOST"
 	case e.StatusCode == http.StatusForbidden:
 		return "the token has no access to this resource: check the app's organization and the token's scope"
 	case e.StatusCode == http.StatusNotFound && strings.Contains(msg, "app"):

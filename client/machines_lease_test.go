@@ -102,6 +102,9 @@ func TestHintsSayTheTruth(t *testing.T) {
 			"stop the machines first (fly.machines.stop, then wait for \"stopped\"), or pass force = true"},
 		{"PUT", 412, "machine_version mismatch", "the resource changed since it was read: get it again and retry"},
 		{"POST", 412, "something else entirely", ""},
+		{"GET", 403, `host "[::]:4393" is not allowed: the simulator answers loopback hosts and the address it listens on (flyscript sim --allow-host to add one)`,
+			"use the URL the simulator printed (a loopback address), or start it with --allow-host HOST"},
+		{"GET", 403, "unauthorized", "the token has no access to this resource: check the app's organization and the token's scope"},
 	}
 	for _, tc := range cases {
 		e := &Error{Method: tc.method, StatusCode: tc.status, Message: tc.message}

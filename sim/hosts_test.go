@@ -50,3 +50,20 @@ func TestListenRefusesOtherHosts(t *testing.T) {
 	h := newHarness(t)
 	h.app("any")
 }
+
+// TestListenOnEveryAddressGivesAReachableURL checks that a simulator
+// listening on every address gives a URL a client on this machine can use
+// and the Host check accepts (not http://[::]:PORT).
+func TestListenOnEveryAddressGivesAReachableURL(t *testing.T) {
+	srv, err := Listen("0.0.0.0:0")
+	require.NoError(t, err)
+	defer srv.Close()
+	assert.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"), srv.URL)
+	req, err := http.NewRequest("GET", srv.URL+"/v1/apps?org_slug=personal", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer sim")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}

@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -415,7 +416,8 @@ func Start(opts ...Option) (*Running, error) {
 	return Listen("127.0.0.1:0", opts...)
 }
 
-// Listen is Start on the given address.
+// Listen is Start on the given address. Its URL is one a client on this
+// machine reaches: on every address (0.0.0.0, [::]) it names 127.0.0.1.
 //
 // Only requests whose Host header names a loopback address, `localhost` or
 // the host of addr are answered (see WithAllowedHosts to add others).
@@ -435,7 +437,7 @@ func Listen(addr string, opts ...Option) (*Running, error) {
 		return nil, fmt.Errorf("sim: listen: %w", err)
 	}
 	rs := &Running{
-		URL:    "http://" + ln.Addr().String(),
+		URL:    "http://" + reachable(ln.Addr()),
 		Server: s,
 		srv:    &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second},
 		ln:     ln,
@@ -457,4 +459,14 @@ func (rs *Running) Close() error {
 		}
 	})
 	return rs.err
+}
+
+// reachable is the host:port a client on this machine connects to for a
+// listener's address: a listener on every address (0.0.0.0, [::]) is no
+// host to connect to, nor one the simulator answers; 127.0.0.1 is.
+func reachable(a net.Addr) string {
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	return a.String()
 }

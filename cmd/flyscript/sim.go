@@ -150,7 +150,7 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		desc = append(desc, "faults "+s)
 	}
 	_, _ = fmt.Fprintf(stderr, "flyscript sim: serving the Machines API (%s); Ctrl-C to stop\n", strings.Join(desc, ", "))
-	base := localURL(srv.URL)
+	base := srv.URL
 	_, _ = fmt.Fprintln(stdout, base)
 	_, _ = fmt.Fprintf(stdout, "export FLY_FLAPS_BASE_URL=%s FLY_API_TOKEN=%s\n", base, tok)
 	<-ctx.Done()
@@ -165,15 +165,4 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	_, _ = fmt.Fprintf(stderr, "flyscript sim: stopped (%s)\n", time.Since(start).Round(time.Millisecond))
 	return 0
-}
-
-// localURL is the simulator's URL as a client on this machine reaches it:
-// listening on every address (0.0.0.0, [::]), the listener's own address
-// is no host to connect to, nor one the simulator answers; 127.0.0.1 is.
-func localURL(u string) string {
-	host, port, err := net.SplitHostPort(strings.TrimPrefix(u, "http://"))
-	if ip := net.ParseIP(host); err == nil && ip != nil && ip.IsUnspecified() {
-		return "http://" + net.JoinHostPort("127.0.0.1", port)
-	}
-	return u
 }
