@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -27,24 +28,26 @@ import (
 // function is an error like any other, and so is a panic escaping
 // gopher-lua's PCall when the stack is exhausted.
 func PCall(L *lua.LState, nargs, nret int, handler *lua.LFunction) error {
-	return pcall(L, nargs, nret, handler, handler == nil)
+	_, nested := L.GetStack(0)
+	return pcall(L, nargs, nret, handler, handler == nil, nested)
 }
 
 // pcall is PCall; with trace, the error carries the traceback of the
 // failing stack in StackTrace, as gopher-lua's PCall without a handler
-// gives (Lua's pcall does not pay for one).
+// gives (Lua's pcall does not pay for one). nested tells whether L is
+// running a function (Lua's pcall and xpcall always are).
 //
 // The upvalues are closed by the handler, at the point of the error and
 // after the handlers ran: once gopher-lua has unwound, the stack slots they
 // point to are cleared. When the handler could not run (the stack was
 // exhausted), they are closed after the unwinding.
-func pcall(L *lua.LState, nargs, nret int, handler *lua.LFunction, trace bool) (err error) {
+func pcall(L *lua.LState, nargs, nret int, handler *lua.LFunction, trace, nested bool) (err error) {
 	mustLayout()
 	flag := hasErrorFunc(L)
 	saved := *flag
 	mark := lastOpen(L)
-	_, nested := L.GetStack(0)
-	var tb string
+	call := &protectedCall{mark: mark, handler: handler, trace: trace}
+	call.fn = lua.LFunction{IsG: true, Env: L.Env, GFunction: runErrorHandler}
 	defer func() {
 		*flag = saved
 		if r := recover(); r != nil {
@@ -60,7 +63,7 @@ func pcall(L *lua.LState, nargs, nret int, handler *lua.LFunction, trace bool) (
 			var api *lua.ApiError
 			if errors.As(err, &api) {
 				if trace && api.StackTrace == "" {
-					api.StackTrace = tb
+					api.StackTrace = call.tb
 				}
 				if i := strings.Index(api.StackTrace, "stack traceback:"); i > 0 {
 					api.StackTrace = api.StackTrace[i:] // without Go's stack
@@ -72,35 +75,45 @@ func pcall(L *lua.LState, nargs, nret int, handler *lua.LFunction, trace bool) (
 			}
 		}
 	}()
-	var tbp *string
-	if trace {
-		tbp = &tb
-	}
-	return L.PCall(nargs, nret, L.NewFunction(errorHandler(mark, tbp, handler)))
+	return L.PCall(nargs, nret, &call.fn)
 }
 
-// errorHandler is the Go function pcall gives gopher-lua's PCall as its
-// message handler: it runs at the point of the error, completes the
-// message (messageHandler), records the traceback in tb when tb is not nil,
-// runs handler and closes the upvalues opened after mark. Its frames are
-// the layer's own: tracebacks leave them out (isLayerFrame), knowing them
-// by their code, which is one only while errorHandler is not inlined (an
-// inlined copy compiles its function literal anew).
-//
-//go:noinline
-func errorHandler(mark *lua.Upvalue, tb *string, handler *lua.LFunction) lua.LGFunction {
-	return func(L *lua.LState) int {
-		defer closeAfter(L, mark)
-		messageHandler(L)
-		if tb != nil {
-			*tb = Traceback(L, 1)
-		}
-		switch {
-		case handler == nil:
-			return 1
-		case handler.IsG:
-			return handler.GFunction(L)
-		}
+// protectedCall is one protected call in progress: the message handler
+// given to gopher-lua's PCall (fn, first, so that the handler finds its
+// call from its own function) and what the handler needs. One allocation
+// per call: the handler's function and its state together.
+type protectedCall struct {
+	fn      lua.LFunction
+	mark    *lua.Upvalue   // the upvalues opened after it are the call's
+	handler *lua.LFunction // the caller's handler (xpcall's), or nil
+	trace   bool           // whether to record the traceback
+	tb      string         // the traceback, when recorded
+}
+
+// runErrorHandler is the function of every protectedCall's fn: at the
+// point of the error it completes the message (messageHandler), records
+// the traceback when wanted, runs the caller's handler and closes the
+// upvalues opened after the call's mark. Its frames are the layer's own:
+// tracebacks leave them out (isLayerFrame).
+func runErrorHandler(L *lua.LState) int {
+	dbg, _ := L.GetStack(0)
+	fv, err := L.GetInfo("f", dbg, lua.LNil)
+	fn, ok := fv.(*lua.LFunction)
+	if err != nil || !ok || !isLayerFrame(fn) {
+		panic("lua51: a message handler runs outside its protected call")
+	}
+	call := (*protectedCall)(unsafe.Pointer(fn)) // fn is the first field of its protectedCall
+	defer closeAfter(L, call.mark)
+	messageHandler(L)
+	if call.trace {
+		call.tb = Traceback(L, 1)
+	}
+	switch handler := call.handler; {
+	case handler == nil:
+		return 1
+	case handler.IsG:
+		return handler.GFunction(L)
+	default:
 		v := L.Get(1)
 		L.SetTop(0)
 		L.Push(handler)
@@ -110,10 +123,10 @@ func errorHandler(mark *lua.Upvalue, tb *string, handler *lua.LFunction) lua.LGF
 	}
 }
 
-// errorHandlerCode is the code of every function errorHandler makes.
+// errorHandlerCode is runErrorHandler's code.
 var errorHandlerCode uintptr
 
-func init() { errorHandlerCode = reflect.ValueOf(errorHandler(nil, nil, nil)).Pointer() }
+func init() { errorHandlerCode = reflect.ValueOf(runErrorHandler).Pointer() }
 
 // isLayerFrame reports whether fn is one of the layer's message handlers,
 // which C Lua has no frame for.
@@ -288,7 +301,7 @@ func Pcall(L *lua.LState) int {
 		L.Push(lua.LString("attempt to call a " + fn.Type().String() + " value"))
 		return 2
 	}
-	if err := pcall(L, L.GetTop()-1, lua.MultRet, nil, false); err != nil {
+	if err := pcall(L, L.GetTop()-1, lua.MultRet, nil, false, true); err != nil {
 		return caught(L, err)
 	}
 	L.Insert(lua.LTrue, 1)
@@ -307,12 +320,12 @@ func Xpcall(L *lua.LState) int {
 		}
 		L.Push(handler)
 		L.Push(L.Get(1))
-		if err := pcall(L, 1, 1, nil, false); err != nil {
+		if err := pcall(L, 1, 1, nil, false, true); err != nil {
 			L.Push(lua.LString("error in error handling"))
 		}
 		return 1
 	})
-	if err := pcall(L, 0, lua.MultRet, guarded, false); err != nil {
+	if err := pcall(L, 0, lua.MultRet, guarded, false, true); err != nil {
 		return caught(L, err)
 	}
 	L.Insert(lua.LTrue, 1)

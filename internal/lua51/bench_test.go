@@ -1,0 +1,121 @@
+package lua51
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// script2000 is a 2,000-line script of the kinds of statements scripts
+// have: local functions, loops, tables, constructors with calls in keyed
+// fields, multiple assignments (the two rewrites), method calls and string
+// building.
+func script2000() []byte {
+	var b strings.Builder
+	for i := 0; b.Len() == 0 || strings.Count(b.String(), "\n") < 2000; i++ {
+		fmt.Fprintf(&b, `local function step%d(app, list)
+  local a, b = %d, #list
+  a, b = b, a
+  local cfg = { "web", "worker", name = tostring(a), size = math.max(a, b), tags = { app, "x" } }
+  for i, m in ipairs(list) do
+    if m.state == "started" and i %% 2 == 0 then
+      cfg[#cfg + 1] = m.id .. ":" .. string.format("%%d", i)
+    elseif m.state ~= "stopped" then
+      local ok, err = pcall(function() return m:stop({ timeout = 30 }) end)
+      if not ok then print("failed", err) end
+    end
+  end
+  return cfg, a + b
+end
+`, i, i)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkCompile compares compiling a 2,000-line script through the
+// layer (Compile: parse, the rewrites, gopher-lua's compiler) with plain
+// gopher-lua's parse and compile of the same text.
+func BenchmarkCompile(b *testing.B) {
+	src := script2000()
+	b.Run("layer", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			if _, err := Compile(src, "bench.lua"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("gopher-lua", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			chunk, err := parse.Parse(bytes.NewReader(src), "bench.lua")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := lua.Compile(chunk, "bench.lua"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// pcallLoop is a Lua function calling pcall n times on fn.
+const pcallLoop = `local fn = ...
+return function(n) for _ = 1, n do pcall(fn) end end`
+
+// BenchmarkPcall compares Lua's pcall in a hot loop under the layer (its
+// Pcall: a message handler that closes exactly the unwound upvalues) with
+// plain gopher-lua's, for a function that returns and one that raises an
+// error. One op is one pcall.
+func BenchmarkPcall(b *testing.B) {
+	for _, c := range []struct{ name, fn string }{
+		{"ok", "return function() return 1 end"},
+		{"error", `return function() error("x") end`},
+	} {
+		b.Run(c.name+"/layer", func(b *testing.B) {
+			L, _ := newState(b)
+			benchPcall(b, L, c.fn, func(src string) *lua.LFunction {
+				fn, err := Load(L, []byte(src), "bench")
+				if err != nil {
+					b.Fatal(err)
+				}
+				return fn
+			})
+		})
+		b.Run(c.name+"/gopher-lua", func(b *testing.B) {
+			L := lua.NewState()
+			defer L.Close()
+			benchPcall(b, L, c.fn, func(src string) *lua.LFunction {
+				fn, err := L.LoadString(src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return fn
+			})
+		})
+	}
+}
+
+func benchPcall(b *testing.B, L *lua.LState, fnSrc string, load func(string) *lua.LFunction) {
+	b.Helper()
+	L.Push(load(fnSrc))
+	L.Call(0, 1)
+	target := L.Get(-1)
+	L.Pop(1)
+	L.Push(load(pcallLoop))
+	L.Push(target)
+	L.Call(1, 1)
+	loop := L.Get(-1)
+	L.Pop(1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	L.Push(loop)
+	L.Push(lua.LNumber(b.N))
+	L.Call(1, 0)
+}
