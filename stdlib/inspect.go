@@ -34,6 +34,11 @@ type InspectOptions struct {
 	// L calls __tostring metamethods: of userdata always, of tables when
 	// Tostring is set. Without it userdata print as <userdata>.
 	L *lua.LState
+	// MaxEntries, when positive, is how many entries of a table are
+	// shown; the others are counted: "... (99900 more)", or with
+	// MoreNote "... (99900 more; MoreNote)".
+	MaxEntries int
+	MoreNote   string
 	// Context, or else the context of L, bounds the time rendering takes:
 	// soon after it ends the text is cut short with "...".
 	Context context.Context
@@ -98,6 +103,15 @@ func (p *inspector) interrupted() bool {
 type inspectEntry struct {
 	prefix string // "", "name = ", `["a b"] = `, "[2.5] = "
 	value  lua.LValue
+	more   int // > 0: not an entry but the count of those left out (MaxEntries)
+}
+
+// moreText is the text of the mark of the entries left out.
+func (p *inspector) moreText(e inspectEntry) string {
+	if p.opts.MoreNote != "" {
+		return fmt.Sprintf("... (%d more; %s)", e.more, p.opts.MoreNote)
+	}
+	return fmt.Sprintf("... (%d more)", e.more)
 }
 
 // tree writes v at indentation level, with avail columns left on the line.
@@ -126,6 +140,10 @@ func (p *inspector) tree(b *strings.Builder, v lua.LValue, level, avail int) {
 			break
 		}
 		b.WriteString(inner)
+		if e.more > 0 {
+			b.WriteString(p.moreText(e) + "\n")
+			continue
+		}
 		b.WriteString(e.prefix)
 		p.tree(b, e.value, level+1, p.opts.Width-len(inner)-len(e.prefix)-1)
 		if i < len(entries)-1 {
@@ -184,6 +202,10 @@ func (p *inspector) flat(v lua.LValue, level, budget int) (string, bool) {
 		if p.interrupted() {
 			b.WriteString("...")
 			break
+		}
+		if e.more > 0 {
+			b.WriteString(p.moreText(e))
+			continue
 		}
 		b.WriteString(e.prefix)
 		rest := -1
@@ -259,6 +281,9 @@ func (p *inspector) entries(t *lua.LTable) []inspectEntry {
 			prefix = "[" + p.scalarKey(k.key) + "] = "
 		}
 		out = append(out, inspectEntry{prefix: prefix, value: k.val})
+	}
+	if max := p.opts.MaxEntries; max > 0 && len(out) > max {
+		out = append(out[:max:max], inspectEntry{more: len(out) - max})
 	}
 	return out
 }

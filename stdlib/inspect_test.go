@@ -59,3 +59,22 @@ func TestIsIdentifier(t *testing.T) {
 		assert.False(t, stdlib.IsIdentifier(bad), bad)
 	}
 }
+
+// TestInspectMaxEntries: a long table shows its first entries and counts
+// the others, flat and one entry per line alike (the REPL prints so).
+func TestInspectMaxEntries(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	list := L.NewTable()
+	for i := 1; i <= 1000; i++ {
+		list.Append(lua.LNumber(i))
+	}
+	assert.Equal(t, "{ 1, 2, 3, ... (997 more) }", stdlib.Inspect(list, stdlib.InspectOptions{MaxEntries: 3}))
+	got := stdlib.Inspect(list, stdlib.InspectOptions{MaxEntries: 3, Width: 10, MoreNote: "inspect(_) shows all"})
+	assert.Equal(t, "{\n  1,\n  2,\n  3,\n  ... (997 more; inspect(_) shows all)\n}", got)
+	short := L.NewTable()
+	short.RawSetString("a", lua.LNumber(1))
+	short.RawSetString("b", lua.LNumber(2))
+	assert.Equal(t, "{ a = 1, b = 2 }", stdlib.Inspect(short, stdlib.InspectOptions{MaxEntries: 2}), "no mark when nothing is left out")
+	assert.Len(t, strings.Split(stdlib.Inspect(list, stdlib.InspectOptions{}), ","), 1000, "no limit by default")
+}

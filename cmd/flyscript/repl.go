@@ -16,6 +16,9 @@ import (
 	"github.com/flyscript/flyscript/stdlib"
 )
 
+// replMaxEntries is how many entries of a table the REPL prints.
+const replMaxEntries = 100
+
 // interactive runs the interactive shell on vm: after the script with -i, or
 // instead of one on a terminal. It returns the command's exit status.
 //
@@ -34,7 +37,8 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 	// Values print while the statement's context is still on the state, so
 	// that Ctrl-C cuts the printing of a huge value short.
 	inspect := func(v lua.LValue) string {
-		return stdlib.Inspect(v, stdlib.InspectOptions{Context: vm.LState().Context()})
+		// A long table shows its first entries; inspect(_) shows all.
+		return stdlib.Inspect(v, stdlib.InspectOptions{Context: vm.LState().Context(), MaxEntries: replMaxEntries, MoreNote: "inspect(_) shows all"})
 	}
 	exec := func(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error) { return vm.Call(ctx, fn) }
 	funcName := func(fn *lua.LFunction) (string, bool) { return bindings.FuncName(vm.LState(), fn) }
