@@ -7,6 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/editdist"
 	"github.com/flyscript/flyscript/internal/lazy"
 )
 
@@ -88,7 +89,7 @@ Ctrl-C clears the line, or cancels the statement that is running.
 		}
 		b.WriteString("Namespaces:\n")
 		for _, ns := range order {
-			fmt.Fprintf(&b, "  %-24s %d functions\n", ns, groups[ns])
+			fmt.Fprintf(&b, "  %-24s %d %s\n", ns, groups[ns], "function"+plural(groups[ns]))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -148,7 +149,25 @@ func (h *Help) describeName(name string) string {
 	if s := h.describeNamespace(name); s != "" {
 		return s
 	}
+	if near := editdist.Nearest(name, h.topics(), 2); near != "" {
+		return fmt.Sprintf("no help for %q; did you mean %q?", name, near)
+	}
 	return fmt.Sprintf("no help for %q", name)
+}
+
+// topics are the names help(name) knows: every function and namespace.
+func (h *Help) topics() []string {
+	out := append([]string{"sim"}, h.names...)
+	seen := map[string]bool{}
+	for _, n := range h.names {
+		for i := strings.LastIndex(n, "."); i > 0; i = strings.LastIndex(n[:i], ".") {
+			if ns := n[:i]; !seen[ns] {
+				seen[ns] = true
+				out = append(out, ns)
+			}
+		}
+	}
+	return out
 }
 
 // describeNamespace lists the functions under name, or "".

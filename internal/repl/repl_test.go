@@ -209,6 +209,12 @@ func TestHelp(t *testing.T) {
 	out.Reset()
 	require.NoError(t, L.DoString(`help("nosuch")`))
 	assert.Contains(t, out.String(), `no help for "nosuch"`)
+	out.Reset()
+	require.NoError(t, L.DoString(`help("fly.machine")`))
+	assert.Equal(t, "no help for \"fly.machine\"; did you mean \"fly.machines\"?\n", out.String(), "a namespace")
+	out.Reset()
+	require.NoError(t, L.DoString(`help("fly.machines.craete")`))
+	assert.Contains(t, out.String(), `did you mean "fly.machines.create"?`, "a function")
 }
 
 // TestHelpSim: help("sim") tells a script author how to make the
