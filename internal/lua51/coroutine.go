@@ -36,8 +36,12 @@ func (o *opener) openCoroutine() {
 		n := forward(L, resume)
 		top := L.GetTop()
 		if n >= 2 && L.Get(top-n+1) == lua.LFalse {
-			if msg, ok := L.Get(top - n + 2).(lua.LString); ok && isOverflow(msg) {
-				L.Replace(top-n+2, lua.LString(Where(th, 0)+"stack overflow"))
+			if msg, ok := L.Get(top - n + 2).(lua.LString); ok {
+				if isOverflow(msg) {
+					L.Replace(top-n+2, lua.LString(Where(th, 0)+"stack overflow"))
+				} else {
+					L.Replace(top-n+2, lua.LString(CoroutineError(L, string(msg))))
+				}
 			}
 		}
 		return n

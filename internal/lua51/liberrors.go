@@ -51,6 +51,27 @@ func isLibrary(L *lua.LState, fn *lua.LFunction) bool {
 	return false
 }
 
+// callerLevel is the level of the stack that called the Go function at
+// level 1, seen through the host's forwarders: Go functions outside the
+// standard library that called the next one (the bounds the host puts
+// around coroutine.resume and coroutine.wrap's functions, for one) count
+// as the function they forward to.
+func callerLevel(L *lua.LState) int {
+	level := 2
+	for {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return level
+		}
+		fv, err := L.GetInfo("f", dbg, lua.LNil)
+		fn, isFn := fv.(*lua.LFunction)
+		if err != nil || !isFn || !fn.IsG || isLibrary(L, fn) || isLayerFrame(fn) {
+			return level
+		}
+		level++
+	}
+}
+
 // isWrapped reports whether fn is a function coroutine.wrap made.
 func isWrapped(fn *lua.LFunction) bool {
 	f := runtime.FuncForPC(reflect.ValueOf(fn.GFunction).Pointer())
@@ -90,11 +111,20 @@ func libraryError(L *lua.LState, msg string) string {
 	}
 	m := reArgError.FindStringSubmatch(reason)
 	reworded, isKnown := libraryMessages[reason]
-	callerWhere := luadiag.Where(L, 2) // luaL_where(L, 1): the caller's line when the caller is Lua code
+	caller := callerLevel(L)
+	callerWhere := luadiag.Where(L, caller) // luaL_where(L, 1): the caller's line when the caller is Lua code
+	if isWrapped(fn) {
+		if isKnown && located {
+			return callerWhere + reworded // raised by the wrapper itself
+		}
+		// The coroutine's error, reworded (see coroutine.resume) and located
+		// by the wrapper as C Lua's auxwrap does.
+		return callerWhere + CoroutineError(L, msg)
+	}
 	if m == nil && !isKnown && (!located || callerWhere != "") {
 		return msg // located as C Lua locates it
 	}
-	if m == nil && !isWrapped(fn) && !isLibrary(L, fn) {
+	if m == nil && !isLibrary(L, fn) {
 		return msg
 	}
 	if isKnown {
@@ -114,7 +144,7 @@ func libraryError(L *lua.LState, msg string) string {
 			what = rest + "got no value"
 		}
 	}
-	kind, name := luadiag.CalledAs(L, 1)
+	kind, name := luadiag.CalledAs(L, caller-1)
 	if kind == "method" {
 		n--
 		if n == 0 {
@@ -125,4 +155,24 @@ func libraryError(L *lua.LState, msg string) string {
 		name = "?"
 	}
 	return loc + "bad argument #" + strconv.Itoa(n) + " to '" + name + "' (" + what + ")"
+}
+
+// reLocatedArgError is gopher-lua's argument error with its location.
+var reLocatedArgError = regexp.MustCompile(`^([^\n]*?:\d+: )?bad argument #(\d+) to ([^'\s]\S*) \(`)
+
+// CoroutineError rewords the error of a coroutine that died, whose stack
+// is gone: gopher-lua's words in C Lua 5.1's where the message alone tells
+// them ("attempt to index a nil value (key 'y')"), an argument error's
+// function quoted ('?' for gopher-lua's "(anonymous)"). Only what the
+// message says can be said: no variable names.
+func CoroutineError(L *lua.LState, msg string) string {
+	msg = luadiag.RuntimeAt(L, 0, msg) // level 0 is the running Go function: the message alone is reworded
+	if m := reLocatedArgError.FindStringSubmatchIndex(msg); m != nil {
+		name := msg[m[6]:m[7]]
+		if name == "(anonymous)" {
+			name = "?"
+		}
+		msg = msg[:m[6]] + "'" + name + "'" + msg[m[7]:]
+	}
+	return msg
 }

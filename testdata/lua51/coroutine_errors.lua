@@ -1,0 +1,23 @@
+-- Errors that kill a coroutine, as coroutine.resume returns them and as a
+-- coroutine.wrap function raises them (with its caller's line in front).
+local function try(f) print(coroutine.resume(coroutine.create(f))) end
+try(function() local x = nil; return x.y end)
+try(function() return undefinedfn() end)
+try(function() local t = {} return t.a.b end)
+try(function() return 1 + {} end)
+try(function() return #nil end)
+try(function() return {} .. "x" end)
+try(function() return {} < {} end)
+try(function() return string.rep() end)
+try(function() error("plain") end)
+try(function() error("no location", 0) end)
+local ok, e = coroutine.resume(coroutine.create(function() error({code = 1}) end))
+print(ok, type(e), e.code)
+local w = coroutine.wrap(function() local x; return x.y end)
+print(pcall(function() local r = w() return r end))
+print(pcall(coroutine.wrap(function() error("e") end)))
+print(pcall(coroutine.wrap(function() error("e", 0) end)))
+local done = coroutine.wrap(function() end)
+done()
+print(pcall(function() local r = done() return r end))
+print(pcall(done))
