@@ -25,7 +25,14 @@ type decoder struct {
 	pos     int
 	env     *decodeEnv
 	members []member // scratch stack of object members and array elements
+	used    int      // the most members the stack has held: what release clears
 	pooled  *[]member
+}
+
+// push adds m on the member stack.
+func (d *decoder) push(m member) {
+	d.members = append(d.members, m)
+	d.used = max(d.used, len(d.members))
 }
 
 // decodeEnv is what a decoder needs from its VM.
@@ -53,8 +60,9 @@ type member struct {
 // grow a stack of its own from nothing.
 var scratch = sync.Pool{New: func() any { return new([]member) }}
 
-// maxScratch is the largest member stack (in members) put back in scratch.
-const maxScratch = 1 << 14
+// maxScratch is the largest member stack (in members) put back in scratch:
+// a long list's stack is left to the collector.
+const maxScratch = 1 << 10
 
 // newDecoder is a decoder of data from pos, with a member stack from
 // scratch; release gives the stack back.
@@ -63,15 +71,15 @@ func newDecoder(data []byte, pos int, env *decodeEnv) *decoder {
 	return &decoder{data: data, pos: pos, env: env, members: (*p)[:0], pooled: p}
 }
 
-// release clears d's member stack (so that it holds no Lua values) and
-// puts it back in scratch. d is not used afterwards.
+// release clears the part of d's member stack it used (so that the stack
+// holds no Lua values) and puts it back in scratch. d is not used
+// afterwards.
 func (d *decoder) release() {
-	ms := d.members[:cap(d.members)]
-	if cap(ms) > maxScratch {
+	if cap(d.members) > maxScratch {
 		return
 	}
-	clear(ms)
-	*d.pooled = ms[:0]
+	clear(d.members[:d.used])
+	*d.pooled = d.members[:0]
 	scratch.Put(d.pooled)
 }
 
@@ -268,14 +276,14 @@ func (d *decoder) object(s *Schema) (lua.LValue, error) {
 			if err := d.skipValue(); err != nil {
 				return nil, err
 			}
-			d.members = append(d.members, member{key: key, start: start, end: d.pos, s: child})
+			d.push(member{key: key, start: start, end: d.pos, s: child})
 		} else {
 			v, err := d.value(child)
 			if err != nil {
 				return nil, err
 			}
 			if v != lua.LNil {
-				d.members = append(d.members, member{key: key, v: v})
+				d.push(member{key: key, v: v})
 			}
 		}
 		d.skip()
@@ -364,7 +372,7 @@ func (d *decoder) array(s *Schema) (lua.LValue, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.members = append(d.members, member{v: v})
+		d.push(member{v: v})
 		d.skip()
 		if d.pos >= len(d.data) {
 			return nil, d.syntax()

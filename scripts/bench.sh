@@ -128,7 +128,7 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt
   echo "## paired rounds (median over rounds; ratio = median of per-round ratios to the first impl)"
   echo
   cat "$OUT/rounds.txt" "$OUT/paced.txt" |
-    "$OUT/benchpairs" -units 'ns/op,B/op,heap-B/vm,alloc-B/vm,ns/vm,x-ideal,ms/call,calls/op,x-floor,429s/op,req/s'
+    "$OUT/benchpairs" -units 'ns/op,cpu-ns/op,B/op,allocs/op,heap-B/vm,alloc-B/vm,ns/vm,x-ideal,ms/call,calls/op,x-floor,429s/op,req/s'
   if [ -s "$startup_md" ]; then
     echo
     echo "## start-up (interleaved runs; peak RSS from GNU time's %M)"

@@ -25,6 +25,7 @@ func BenchmarkGet(b *testing.B) {
 
 	b.Run("impl=nethttp", func(b *testing.B) {
 		hc := plainHTTPClient(2)
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			body, err := plainGet(hc, url)
@@ -38,6 +39,7 @@ func BenchmarkGet(b *testing.B) {
 		}
 	})
 	b.Run("impl=client", func(b *testing.B) {
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := c.Machines.Get(ctx, benchApp, id, nil); err != nil {
@@ -61,6 +63,7 @@ func BenchmarkGetLua(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("impl=go", func(b *testing.B) {
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := c.Machines.Get(ctx, benchApp, id, nil); err != nil {
@@ -71,6 +74,7 @@ func BenchmarkGetLua(b *testing.B) {
 	b.Run("impl=lua", func(b *testing.B) {
 		vm := newVM(b, c)
 		runLua(b, vm, `fly.machines.get(...)`, lua.LString(id)) // warm: first-use decoding
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		b.ResetTimer()
 		runLua(b, vm, `local id, n = ... for i = 1, n do local m = fly.machines.get(id) end`,
@@ -84,6 +88,7 @@ func BenchmarkGetLua(b *testing.B) {
 			vm := newVM(b, c)
 			src := `local id, n = ... for i = 1, n do local m = fly.machines.get(id) if ` + v.read + ` == nil then error("nil") end end`
 			runLua(b, vm, src, lua.LString(id), lua.LNumber(1))
+			defer cpuTime(b)()
 			b.ReportAllocs()
 			b.ResetTimer()
 			runLua(b, vm, src, lua.LString(id), lua.LNumber(b.N))

@@ -59,6 +59,7 @@ func BenchmarkListConvert(b *testing.B) {
 
 	b.Run("impl=unmarshal", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			var out []map[string]any
@@ -72,6 +73,7 @@ func BenchmarkListConvert(b *testing.B) {
 		vm := newVM(b, c)
 		runLua(b, vm, listLoop, lua.LNumber(1), lua.LNumber(listSize)) // warm: first-use decoding
 		b.SetBytes(int64(len(body)))
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		b.ResetTimer()
 		runLua(b, vm, listLoop, lua.LNumber(b.N), lua.LNumber(listSize))
@@ -85,6 +87,7 @@ func BenchmarkListConvert(b *testing.B) {
 			vm := newVM(b, c)
 			runLua(b, vm, v.loop, lua.LNumber(1), lua.LNumber(listSize))
 			b.SetBytes(int64(len(body)))
+			defer cpuTime(b)()
 			b.ReportAllocs()
 			b.ResetTimer()
 			runLua(b, vm, v.loop, lua.LNumber(b.N), lua.LNumber(listSize))
@@ -94,6 +97,7 @@ func BenchmarkListConvert(b *testing.B) {
 		L := lua.NewState()
 		defer L.Close()
 		b.SetBytes(int64(len(body)))
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := stdlib.FromJSON(L, body, stdlib.NullAsNil()); err != nil {
@@ -103,6 +107,7 @@ func BenchmarkListConvert(b *testing.B) {
 	})
 	b.Run("impl=typed", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			var out []client.Machine
@@ -123,6 +128,7 @@ func BenchmarkListE2E(b *testing.B) {
 
 	b.Run("impl=nethttp", func(b *testing.B) {
 		hc := plainHTTPClient(2)
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			body, err := plainGet(hc, url+"/v1/apps/"+benchApp+"/machines")
@@ -138,12 +144,14 @@ func BenchmarkListE2E(b *testing.B) {
 	b.Run("impl=lua", func(b *testing.B) {
 		vm := newVM(b, c)
 		runLua(b, vm, listLoop, lua.LNumber(1), lua.LNumber(listSize))
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		b.ResetTimer()
 		runLua(b, vm, listLoop, lua.LNumber(b.N), lua.LNumber(listSize))
 	})
 	b.Run("impl=client", func(b *testing.B) {
 		ctx := context.Background()
+		defer cpuTime(b)()
 		b.ReportAllocs()
 		for b.Loop() {
 			ms, err := c.Machines.List(ctx, benchApp, nil)
