@@ -11,6 +11,8 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/flyscript/flyscript/stdlib"
 )
 
 // ErrMemoryLimit is the cause of a run that went over its memory budget
@@ -66,18 +68,7 @@ func (e *memoryError) Error() string {
 func (e *memoryError) Is(target error) bool { return target == ErrMemoryLimit }
 
 // formatBytes is "256 MiB", "1.5 GiB", "900 KiB".
-func formatBytes(n uint64) string {
-	if n < 1024 {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, exp := float64(n)/1024, 0
-	for v >= 1023.95 && exp < 5 {
-		v /= 1024
-		exp++
-	}
-	text := strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
-	return fmt.Sprintf("%s %ciB", text, "KMGTPE"[exp])
-}
+func formatBytes(n uint64) string { return stdlib.FormatBytes(n) }
 
 // memWatch is the budget of the run in progress.
 type memWatch struct {
@@ -224,6 +215,36 @@ func (vm *VM) checkAlloc(L *lua.LState, fn string, size float64) {
 	}
 }
 
+// room is what is left of the budget of the run in progress, or -1 when
+// there is no budget (stdlib.Config.Room).
+func (vm *VM) room() int64 {
+	w := vm.mem
+	if w == nil {
+		return -1
+	}
+	return int64(min(w.remaining(), 1<<62))
+}
+
+// formatSize is an upper bound of what string.format builds: the format
+// and every string argument (four times for %q, which may escape each
+// byte as \ddd), and room for every other argument.
+func formatSize(L *lua.LState) float64 {
+	format := L.CheckString(1)
+	per := 1.0
+	if strings.Contains(format, "%q") {
+		per = 4
+	}
+	size := float64(len(format))
+	for i := 2; i <= L.GetTop(); i++ {
+		if s, ok := L.Get(i).(lua.LString); ok {
+			size += per * float64(len(s))
+		} else {
+			size += 64
+		}
+	}
+	return size
+}
+
 // boundAllocations wraps the functions that build a large string at once
 // so that they check its size against the budget before building it.
 func (vm *VM) boundAllocations() {
@@ -237,6 +258,14 @@ func (vm *VM) boundAllocations() {
 					vm.checkAlloc(L, "string.rep", float64(len(s))*float64(n)+float64(len(sep))*float64(n-1))
 				}
 				return callInFrame(L, rep)
+			}))
+		}
+		if format, ok := str.RawGetString("format").(*lua.LFunction); ok {
+			str.RawSetString("format", L.NewFunction(func(L *lua.LState) int {
+				if vm.mem != nil {
+					vm.checkAlloc(L, "string.format", formatSize(L))
+				}
+				return callInFrame(L, format)
 			}))
 		}
 	}

@@ -20,6 +20,10 @@ func TestMemoryLimitRefusesLargeAllocations(t *testing.T) {
 		`string.rep("x", 1e10)`: "string.rep: the result would take 9.3 GiB, more than the",
 		`("ab"):rep(1e9, ",")`:  "string.rep: the result would take 2.8 GiB",
 		`local s, t = ("x"):rep(1e6), {} for i = 1, 100 do t[i] = s end return table.concat(t, ",")`: "table.concat: the result would take 95.4 MiB",
+		// Each of these built its result in one allocation past any budget
+		// (a host with little memory died with Go's fatal out of memory).
+		`local s = ("x"):rep(2^24) return string.format(("%s"):rep(10), s, s, s, s, s, s, s, s, s, s)`: "string.format: the result would take 160 MiB",
+		`local s = ("x"):rep(2^24) return ("%q"):format(s)`:                                            "string.format: the result would take 64 MiB",
 	}
 	for src, want := range cases {
 		_, err := vm.Eval(t.Context(), src)
@@ -27,10 +31,21 @@ func TestMemoryLimitRefusesLargeAllocations(t *testing.T) {
 		assert.Contains(t, err.Error(), want, src)
 		assert.Contains(t, err.Error(), "of the run's memory budget of 64 MiB", src)
 	}
-	// Below the budget they work.
-	got, err := vm.Eval(t.Context(), `#string.rep("x", 2^20) + #table.concat({("y"):rep(2^20), "z"})`)
+	for src, want := range map[string]string{
+		`local s = ("x"):rep(2^24) return json.encode({s, s, s, s, s})`: "json.encode: the JSON would take more than the",
+	} {
+		_, err := vm.Eval(t.Context(), src)
+		require.Error(t, err, src)
+		assert.Contains(t, err.Error(), want, src)
+		assert.Contains(t, err.Error(), "left of the run's memory budget", src)
+	}
+	got, err := vm.Eval(t.Context(), `local s = ("x"):rep(2^24) return inspect({s, s, s, s, s})`)
 	require.NoError(t, err)
-	assert.Equal(t, []any{int64(2<<20 + 1)}, got)
+	assert.Equal(t, []any{"{ <string of 16777216 bytes>, ... }"}, got, "inspect shows what fits")
+	// Below the budget they work.
+	got, err = vm.Eval(t.Context(), `#string.rep("x", 2^20) + #table.concat({("y"):rep(2^20), "z"}) + #string.format("%s", ("x"):rep(2^20)) + #json.encode({("x"):rep(2^20)}) - 2^20 - 2`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(3<<20 + 3)}, got)
 }
 
 // A script whose memory grows step by step is ended by the watchdog with

@@ -50,6 +50,7 @@ func (vm *VM) openModules() error {
 		Now:      vm.cfg.now,
 		Sleep:    vm.sleepFunc(),
 		Exit:     vm.onExit,
+		Room:     vm.room,
 	})
 	if err != nil {
 		return err

@@ -34,6 +34,11 @@ type InspectOptions struct {
 	// L calls __tostring metamethods: of userdata always, of tables when
 	// Tostring is set. Without it userdata print as <userdata>.
 	L *lua.LState
+	// MaxBytes, when positive, bounds the memory the text takes: it grows
+	// by doubling, so once it would pass half of MaxBytes it stops with
+	// "...", and a string too large to quote within it shows as
+	// <string of N bytes>.
+	MaxBytes int
 	// MaxEntries, when positive, is how many entries of a table are
 	// shown; the others are counted: "... (99900 more)", or with
 	// MoreNote "... (99900 more; MoreNote)".
@@ -74,6 +79,8 @@ type inspector struct {
 	// checkEvery entries the context of L is looked at.
 	count   int
 	stopped bool
+	// size is how many bytes of strings the text holds so far (MaxBytes).
+	size int
 }
 
 // checkEvery is how many entries a walk renders between two looks at its
@@ -309,6 +316,11 @@ func (p *inspector) scalar(v lua.LValue) string {
 	case lua.LNumber:
 		return formatNumber(float64(v))
 	case lua.LString:
+		if m := p.opts.MaxBytes; m > 0 && 2*(p.size+4*len(v)) > m { // quoting may write 4 bytes for one
+			p.stopped = true
+			return fmt.Sprintf("<string of %d bytes>", len(v))
+		}
+		p.size += len(v)
 		return quoteLua(string(v))
 	case *lua.LFunction:
 		if v.IsG || v.Proto == nil {
@@ -411,7 +423,7 @@ func (in *instance) inspectFn(L *lua.LState) int {
 	const name = "inspect"
 	opts := optTable(L, name, 2)
 	checkOptions(L, name, 2, opts, "depth", "tostring", "width")
-	o := InspectOptions{L: L}
+	o := InspectOptions{L: L, MaxBytes: in.roomLeft()}
 	if opts != nil {
 		o.Depth = optInt(L, name, opts, "depth")
 		o.Width = optInt(L, name, opts, "width")

@@ -23,7 +23,7 @@ func (in *instance) jsonEncode(L *lua.LState) int {
 	}
 	opts := optTable(L, name, 2)
 	checkOptions(L, name, 2, opts, "indent")
-	var enc Encoder
+	enc := Encoder{MaxBytes: in.roomLeft()}
 	if opts != nil {
 		switch v := opts.RawGetString("indent").(type) {
 		case *lua.LNilType:

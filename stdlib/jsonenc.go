@@ -82,6 +82,10 @@ type Encoder struct {
 	// Context, when set, bounds the time encoding takes: soon after it
 	// ends, Encode fails with its error.
 	Context context.Context
+	// MaxBytes, when positive, bounds the memory the encoding takes: the
+	// JSON grows by doubling, so Encode fails before it would be longer
+	// than half of MaxBytes.
+	MaxBytes int
 }
 
 // MaxEncodeDepth is how deeply nested a value may be to encode: as deep as
@@ -172,6 +176,9 @@ func (s *encodeState) value(v lua.LValue) error {
 		}
 		s.buf = appendNumber(s.buf, f)
 	case lua.LString:
+		if m := s.enc.MaxBytes; m > 0 && 2*(len(s.buf)+len(v)) > m {
+			return &EncodeError{Msg: fmt.Sprintf("the JSON would take more than the %s left of the run's memory budget", FormatBytes(uint64(m)))}
+		}
 		s.buf = appendString(s.buf, string(v))
 	case *lua.LTable:
 		return s.table(v)

@@ -62,6 +62,10 @@ type Config struct {
 	// Exit, when set, is called with the code when the script calls
 	// os.exit, before the ExitError is raised.
 	Exit func(code int)
+	// Room, when set, is how many bytes are left of the run's memory
+	// budget (a negative number: no budget). json.encode and inspect, which
+	// build one string of any size, stay within it.
+	Room func() int64
 }
 
 // registryKey is where a VM's instance lives in its Lua registry.
@@ -76,6 +80,7 @@ type instance struct {
 	now            func() time.Time
 	sleep          SleepFunc
 	exit           func(int)
+	room           func() int64
 
 	null    *lua.LUserData // json.null
 	arrayMT *lua.LTable    // metatable marking tables that encode as JSON arrays
@@ -150,6 +155,7 @@ func (in *instance) configure(cfg Config) {
 		in.sleep = BlockingSleep
 	}
 	in.exit = cfg.Exit
+	in.room = cfg.Room
 }
 
 // Open registers the modules json, time, log, env, crypto, base64 and hex
@@ -392,4 +398,22 @@ func checkOptions(L *lua.LState, name string, n int, opts *lua.LTable, known ...
 // none is close enough to be a plausible typo.
 func nearest(s string, candidates []string) string {
 	return editdist.Nearest(s, candidates, len(s)/2+1)
+}
+
+// roomLeft is what is left of the run's memory budget in bytes, or 0 when
+// there is no budget.
+func (in *instance) roomLeft() int {
+	if in.room == nil {
+		return 0
+	}
+	r := in.room()
+	switch {
+	case r < 0:
+		return 0
+	case r == 0:
+		return 1 // nothing left: any result is too large
+	case r > 1<<40: // no practical limit
+		return 0
+	}
+	return int(r)
 }
