@@ -88,7 +88,9 @@ func (in *instance) base64Funcs() map[string]lua.LGFunction {
 
 // base64.encode(s) -> s in standard base64, padded
 func (in *instance) base64Encode(L *lua.LState) int {
-	L.Push(lua.LString(base64.StdEncoding.EncodeToString([]byte(checkString(L, "base64.encode", 1)))))
+	s := checkString(L, "base64.encode", 1)
+	in.checkRoom(L, "base64.encode", len(s)+base64.StdEncoding.EncodedLen(len(s)))
+	L.Push(lua.LString(base64.StdEncoding.EncodeToString([]byte(s))))
 	return 1
 }
 
@@ -117,7 +119,9 @@ func (in *instance) hexFuncs() map[string]lua.LGFunction {
 
 // hex.encode(s) -> s as lowercase hex digits
 func (in *instance) hexEncode(L *lua.LState) int {
-	L.Push(lua.LString(hex.EncodeToString([]byte(checkString(L, "hex.encode", 1)))))
+	s := checkString(L, "hex.encode", 1)
+	in.checkRoom(L, "hex.encode", len(s)+hex.EncodedLen(len(s)))
+	L.Push(lua.LString(hex.EncodeToString([]byte(s))))
 	return 1
 }
 

@@ -1,6 +1,7 @@
 package stdlib_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -58,4 +59,20 @@ func TestTimeReadsMillisecondTimestamps(t *testing.T) {
 	assert.Equal(t, "5138-11-16T09:46:39Z", v.eval(t, `time.format(1e11 - 1)`).String(), "just below the threshold is seconds")
 	assert.Equal(t, "1973-03-03T09:46:40Z", v.eval(t, `time.format(1e11)`).String(), "from the threshold on, milliseconds")
 	assert.Contains(t, v.fails(t, `time.format(1e300)`), "out of range")
+}
+
+// TestEncodingsStayInTheBudget: with Config.Room, the functions that build
+// a result at once from a large string refuse one that the budget has no
+// room for; json.encode too, and inspect shows what fits.
+func TestEncodingsStayInTheBudget(t *testing.T) {
+	v := newVM(t, stdlib.Config{Room: func() int64 { return 1 << 20 }})
+	v.L.SetGlobal("big", lua.LString(strings.Repeat("x", 600<<10)))
+	assert.Contains(t, v.fails(t, `hex.encode(big)`), "hex.encode: the result would take 1.8 MiB, more than the 1 MiB left of the run's memory budget")
+	assert.Contains(t, v.fails(t, `base64.encode(big)`), "base64.encode: the result would take")
+	assert.Contains(t, v.fails(t, `json.encode({big})`), "json.encode: the JSON would take more than the 1 MiB left of the run's memory budget")
+	assert.Equal(t, "{ <string of 614400 bytes> }", v.eval(t, `inspect({big})`).String())
+	assert.Equal(t, lua.LNumber(12), v.eval(t, `#hex.encode("abcd") + #base64.encode("ab")`), "small results are built")
+	unlimited := newVM(t, stdlib.Config{Room: func() int64 { return -1 }})
+	unlimited.L.SetGlobal("big", lua.LString(strings.Repeat("x", 600<<10)))
+	assert.Equal(t, lua.LNumber(1200<<10), unlimited.eval(t, `#hex.encode(big)`), "no budget: no limit")
 }

@@ -417,3 +417,11 @@ func (in *instance) roomLeft() int {
 	}
 	return int(r)
 }
+
+// checkRoom raises a Lua error when fn is about to take size bytes at once
+// and the run's budget has less than that left.
+func (in *instance) checkRoom(L *lua.LState, fn string, size int) {
+	if m := in.roomLeft(); m > 0 && size > m {
+		L.RaiseError("%s: the result would take %s, more than the %s left of the run's memory budget", fn, FormatBytes(uint64(size)), FormatBytes(uint64(m)))
+	}
+}
