@@ -66,6 +66,11 @@ var lua51Deviations = map[string][]deviation{
 		flyscript: "true",
 		why:       "as above: io.stdout:write(...) == io.stdout",
 	}},
+	"load.lua": {{
+		lua:       "nil\t[string \"named\"]:1: unexpected symbol near '='",
+		flyscript: "nil\tnamed:1: unexpected symbol near '='",
+		why:       "gopher-lua keeps one name per chunk, for messages and debug.getinfo alike: a name given to loadstring or load is kept as it is, so that getinfo's source is that name as in C Lua (the official suite's calls.lua checks it); names starting with = or @, and the default, are shown as C Lua shows them",
+	}},
 	"metatables.lua": {{
 		lua:       "0",
 		flyscript: "99",

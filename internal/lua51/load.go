@@ -48,8 +48,58 @@ func pushLoaded(L *lua.LState, fn *lua.LFunction, err error) int {
 // loadString is loadstring(s [, chunkname]).
 func loadString(L *lua.LState) int {
 	src := L.CheckString(1)
-	fn, err := Load(L, []byte(src), L.OptString(2, "<string>"))
+	fn, err := Load(L, []byte(src), chunkName(L, src))
 	return pushLoaded(L, fn, err)
+}
+
+// chunkName is the name loadstring and load give a chunk: argument 2 when
+// given, shown as C Lua shows it when it starts with "=" or "@"; another
+// name is kept as it is, so that debug.getinfo(f).source is that name, as
+// in C Lua (whose messages would show it as [string "name"]). Without one,
+// dflt as ChunkID shows it: loadstring's [string "first line..."].
+func chunkName(L *lua.LState, dflt string) string {
+	name, given := L.Get(2).(lua.LString)
+	if given && !strings.HasPrefix(string(name), "=") && !strings.HasPrefix(string(name), "@") {
+		return string(name)
+	}
+	if given {
+		return ChunkID(string(name))
+	}
+	return ChunkID(dflt)
+}
+
+// ChunkID is how Lua 5.1 shows a chunk name in messages (luaO_chunkid): a
+// name starting with "=" as the rest of it, one starting with "@" (a file)
+// as the file's name, shortened from the left with "...", and any other
+// name (loadstring's default is the source itself) as [string "..."]
+// holding its first line, shortened with "...".
+func ChunkID(name string) string {
+	const idSize = 80 // LUA_IDSIZE of the reference build (/usr/bin/lua5.1, Debian's; luaconf.h's default is 60)
+	switch {
+	case strings.HasPrefix(name, "="):
+		name = name[1:]
+		if len(name) > idSize-1 {
+			name = name[:idSize-1]
+		}
+		return name
+	case strings.HasPrefix(name, "@"):
+		name = name[1:]
+		if max := idSize - len(" '...' ") - 1; len(name) > max {
+			name = "..." + name[len(name)-max:]
+		}
+		return name
+	}
+	line := name
+	if i := strings.IndexAny(name, "\n\r"); i >= 0 {
+		line = name[:i]
+	}
+	if max := idSize - len(` [string "..."] `) - 1; len(line) > max {
+		line = line[:max]
+	}
+	if len(line) < len(name) {
+		return `[string "` + line + `..."]`
+	}
+	return `[string "` + name + `"]`
 }
 
 // luaLoad is load(func [, chunkname]) (and, as in Lua 5.2, load(string [,
@@ -66,10 +116,13 @@ func luaLoad(L *lua.LState) int {
 	case *lua.LFunction:
 		var b strings.Builder
 		for {
-			L.Push(v)
-			L.Call(0, 1)
-			piece := L.Get(-1)
-			L.Pop(1)
+			vals, err := Call(L, v, 1, nil) // the reader's error is load's result, as in Lua 5.1
+			if err != nil {
+				L.Push(lua.LNil)
+				L.Push(ErrorValue(err))
+				return 2
+			}
+			piece := vals[0]
 			if piece == lua.LNil {
 				break
 			}
@@ -92,7 +145,7 @@ func luaLoad(L *lua.LState) int {
 	default:
 		L.ArgError(1, "function or string expected, got "+v.Type().String())
 	}
-	fn, err := Load(L, []byte(src), name)
+	fn, err := Load(L, []byte(src), chunkName(L, name))
 	return pushLoaded(L, fn, err)
 }
 

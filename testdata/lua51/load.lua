@@ -1,0 +1,20 @@
+-- loadstring, load, dofile and their chunk names in messages.
+print(loadstring("return 1 +"))
+print(loadstring("x =\n= more"))
+print(loadstring("x = = 1", "named"))
+print(loadstring("x = = 1", "=plain"))
+print(loadstring("x = = 1", "@some/file.lua"))
+print(loadstring(string.rep("y", 100) .. " = = 1"))
+print(loadstring("x = = 1", "=" .. string.rep("z", 100)))
+print(loadstring("x = = 1", "@" .. string.rep("w", 100)))
+print(pcall(loadstring("error('in chunk')")))
+print(pcall(loadstring("error('with name')", "=name")))
+print(pcall(loadstring("local x = nil; return x.y")))
+print(loadstring("return ...")(1, 2, 3))
+print(type(load(function() return nil end)))
+local parts, i = {"return ", "40 ", "+ 2"}, 0
+print(load(function() i = i + 1 return parts[i] end)())
+print((select(2, load(function() error("reader failed") end))):match("^[^\n]*")) -- lua.c adds its traceback
+print(loadstring("return x", "env")() == nil, setfenv(loadstring("return x"), {x = "fenv"})())
+print(select("#", loadstring("")()))
+print(pcall(dofile, "testdata/lua51/no such file.lua") == false)
