@@ -16,6 +16,7 @@ func (o *opener) openLibs() {
 	L.SetGlobal("tonumber", L.NewFunction(baseTonumber))
 	L.SetGlobal("tostring", L.NewFunction(baseTostring))
 	L.SetGlobal("setmetatable", L.NewFunction(baseSetmetatable))
+	L.SetGlobal("assert", L.NewFunction(baseAssert))
 	o.openString()
 	o.openTable()
 	o.openMath()
@@ -69,6 +70,28 @@ func baseTostring(L *lua.LState) int {
 	}
 	L.Push(lua.LString(ToString(L, v)))
 	return 1
+}
+
+// baseAssert is assert(v [, message]): all its arguments when v is true,
+// else an error with message, which may be a number as in Lua 5.1
+// (gopher-lua's takes strings only), "assertion failed!" without one.
+func baseAssert(L *lua.LState) int {
+	if lua.LVAsBool(L.CheckAny(1)) {
+		return L.GetTop()
+	}
+	msg := "assertion failed!"
+	switch m := L.Get(2).(type) {
+	case lua.LString:
+		msg = string(m)
+	case lua.LNumber:
+		msg = FormatNumber(float64(m))
+	default:
+		if m != lua.LNil {
+			argExpected(L, 2, lua.LTString)
+		}
+	}
+	L.RaiseError("%s", msg)
+	return 0
 }
 
 // baseSetmetatable is setmetatable(table, metatable): only tables, and not
