@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/flyscript/flyscript"
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/internal/lazyre"
 )
 
 // flags are the command line as parsed, before the environment is
@@ -133,6 +135,11 @@ func resolve(f flags, getenv func(string) string) (settings, error) {
 			s.Token, s.TokenSource = tok, "~/.fly/config.yml"
 		}
 	}
+	if strings.IndexFunc(s.Token, unicode.IsControl) >= 0 {
+		// It could not be sent (an HTTP header cannot hold it), and the
+		// network error it would give says nothing of the token.
+		return s, &usageError{msg: fmt.Sprintf("the token from %s holds a newline or another control character: copy it again (fly auth token)", s.TokenSource)}
+	}
 	return s, nil
 }
 
@@ -168,10 +175,25 @@ func configFileToken(home string) (string, error) {
 		AccessToken string `yaml:"access_token"`
 	}
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		return "", fmt.Errorf("%s is not valid YAML", path)
+		// Only the line: the YAML error may quote the value.
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			return "", fmt.Errorf("%s: access_token is not a string%s", path, yamlLine(err))
+		}
+		return "", fmt.Errorf("%s is not valid YAML%s", path, yamlLine(err))
 	}
 	return strings.TrimSpace(cfg.AccessToken), nil
 }
+
+// yamlLine is " (line N)" for a YAML error that names its line, else "".
+func yamlLine(err error) string {
+	if m := yamlLineRE().FindStringSubmatch(err.Error()); m != nil {
+		return " (line " + m[1] + ")"
+	}
+	return ""
+}
+
+var yamlLineRE = lazyre.New(`line (\d+)`)
 
 // lookupEnv turns run's env list into a getenv; the last entry wins.
 func lookupEnv(env []string) func(string) string {

@@ -190,3 +190,31 @@ func TestRedactor(t *testing.T) {
 		r.String("a FlyV1 fm2_SECRETSECRET,fm2_OTHERPART1 b fm2_SECRETSECRET c fm2_OTHERPART1 short"))
 	assert.Equal(t, "untouched", newRedactor().String("untouched"))
 }
+
+// TestResolveConfigFileErrorsSayWhere: a config file that is not YAML, or
+// whose access_token is not a string, is named with the line, never the
+// value; a token holding a control character is refused before it fails
+// as a network error.
+func TestResolveConfigFileErrorsSayWhere(t *testing.T) {
+	t.Parallel()
+	f, err := parseFlags(nil)
+	require.NoError(t, err)
+	home := homeWithConfig(t, "# flyctl\naccess_token: [fm2_SECRETSECRET, 2]\n")
+	_, err = resolve(f, lookupEnv([]string{"HOME=" + home}))
+	require.Error(t, err)
+	assert.Equal(t, filepath.Join(home, ".fly", "config.yml")+": access_token is not a string (line 2)", err.Error())
+
+	home = homeWithConfig(t, "a: 1\nb: [fm2_SECRETSECRET\n")
+	_, err = resolve(f, lookupEnv([]string{"HOME=" + home}))
+	require.Error(t, err)
+	assert.Regexp(t, `config.yml is not valid YAML \(line \d\)$`, err.Error())
+	assert.NotContains(t, err.Error(), "SECRET")
+
+	for _, env := range [][]string{{"FLY_API_TOKEN=fm2_SECRET\nSECRET"}, {"HOME=" + homeWithConfig(t, "access_token: \"fm2_SECRET\\u0000\"\n")}} {
+		_, err = resolve(f, lookupEnv(env))
+		var ue *usageError
+		require.ErrorAs(t, err, &ue, "%q", env)
+		assert.Contains(t, ue.Error(), "holds a newline or another control character")
+		assert.NotContains(t, ue.Error(), "SECRET")
+	}
+}
