@@ -125,6 +125,11 @@ func resolve(f flags, getenv func(string) string) (settings, error) {
 	if s.APIURL == "" {
 		s.APIURL, s.URLSource = client.DefaultBaseURL, "default"
 	}
+	if !strings.Contains(s.APIURL, "://") {
+		// host:port alone: url.Parse's own message ("first path segment
+		// in URL cannot contain colon") does not say what to write.
+		return s, &usageError{msg: fmt.Sprintf("%s %q is not a URL: write http://%s (or https://)", s.URLSource, s.APIURL, s.APIURL)}
+	}
 	s.Token, s.TokenSource = pick(f.token, "--token", getenv, "FLY_API_TOKEN", "FLY_ACCESS_TOKEN")
 	if s.Token == "" {
 		tok, err := configFileToken(getenv("HOME"))

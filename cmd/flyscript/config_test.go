@@ -127,9 +127,10 @@ func TestResolveUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		"bad log level":    {[]string{"--log-level", "loud"}, `--log-level "loud": expected one of debug, info, warn, error, off`},
-		"negative timeout": {[]string{"--timeout", "-1s"}, "--timeout must not be negative"},
-		"sim and api-url":  {[]string{"--sim", "--api-url", "http://x"}, "--sim and --api-url cannot be used together"},
+		"bad log level":            {[]string{"--log-level", "loud"}, `--log-level "loud": expected one of debug, info, warn, error, off`},
+		"negative timeout":         {[]string{"--timeout", "-1s"}, "--timeout must not be negative"},
+		"sim and api-url":          {[]string{"--sim", "--api-url", "http://x"}, "--sim and --api-url cannot be used together"},
+		"api-url without a scheme": {[]string{"--api-url", "127.0.0.1:4280"}, `--api-url "127.0.0.1:4280" is not a URL: write http://127.0.0.1:4280 (or https://)`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
