@@ -51,6 +51,7 @@ func (vm *VM) openModules() error {
 		Sleep:    vm.sleepFunc(),
 		Exit:     vm.onExit,
 		Room:     vm.room,
+		FuncName: func(fn *lua.LFunction) (string, bool) { return bindings.FuncName(L, fn) },
 	})
 	if err != nil {
 		return err

@@ -430,3 +430,12 @@ func TestReturned(t *testing.T) {
 	require.NoError(t, vm.Run(t.Context(), p, "a", "b"))
 	assert.Equal(t, []lua.LValue{lua.LString("a"), lua.LString("b")}, vm.Returned())
 }
+
+// TestInspectNamesFlyFunctions: inspect shows a fly function by its name,
+// not by the line of the embedded wrapper around it.
+func TestInspectNamesFlyFunctions(t *testing.T) {
+	vm, _, _ := newVM(t)
+	got, err := vm.Eval(t.Context(), `inspect({ fly.machines.list })`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{"{ <function fly.machines.list> }"}, got)
+}

@@ -34,6 +34,10 @@ type InspectOptions struct {
 	// L calls __tostring metamethods: of userdata always, of tables when
 	// Tostring is set. Without it userdata print as <userdata>.
 	L *lua.LState
+	// FuncName, when set, names the host's functions: <function
+	// fly.machines.list> rather than the line of a wrapper the script
+	// cannot open.
+	FuncName func(*lua.LFunction) (string, bool)
 	// MaxBytes, when positive, bounds the memory the text takes: it grows
 	// by doubling, so once it would pass half of MaxBytes it stops with
 	// "...", and a string too large to quote within it shows as
@@ -323,6 +327,11 @@ func (p *inspector) scalar(v lua.LValue) string {
 		p.size += len(v)
 		return quoteLua(string(v))
 	case *lua.LFunction:
+		if p.opts.FuncName != nil {
+			if name, ok := p.opts.FuncName(v); ok {
+				return "<function " + name + ">"
+			}
+		}
 		if v.IsG || v.Proto == nil {
 			return "<function>"
 		}
@@ -423,7 +432,7 @@ func (in *instance) inspectFn(L *lua.LState) int {
 	const name = "inspect"
 	opts := optTable(L, name, 2)
 	checkOptions(L, name, 2, opts, "depth", "tostring", "width")
-	o := InspectOptions{L: L, MaxBytes: in.roomLeft()}
+	o := InspectOptions{L: L, MaxBytes: in.roomLeft(), FuncName: in.funcName}
 	if opts != nil {
 		o.Depth = optInt(L, name, opts, "depth")
 		o.Width = optInt(L, name, opts, "width")

@@ -78,3 +78,22 @@ func TestInspectMaxEntries(t *testing.T) {
 	assert.Equal(t, "{ a = 1, b = 2 }", stdlib.Inspect(short, stdlib.InspectOptions{MaxEntries: 2}), "no mark when nothing is left out")
 	assert.Len(t, strings.Split(stdlib.Inspect(list, stdlib.InspectOptions{}), ","), 1000, "no limit by default")
 }
+
+// TestInspectFuncName: the host names its functions; the others keep
+// their source line.
+func TestInspectFuncName(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	require := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	require(L.DoString(`named = function() end; other = function() end`))
+	named := L.GetGlobal("named").(*lua.LFunction)
+	opts := stdlib.InspectOptions{FuncName: func(fn *lua.LFunction) (string, bool) { return "fly.machines.list", fn == named }}
+	list := L.NewTable()
+	list.Append(named)
+	list.Append(L.GetGlobal("other"))
+	assert.Equal(t, "{ <function fly.machines.list>, <function <string>:1> }", stdlib.Inspect(list, opts))
+}

@@ -66,6 +66,9 @@ type Config struct {
 	// budget (a negative number: no budget). json.encode and inspect, which
 	// build one string of any size, stay within it.
 	Room func() int64
+	// FuncName, when set, names the host's functions for inspect
+	// (InspectOptions.FuncName).
+	FuncName func(*lua.LFunction) (string, bool)
 }
 
 // registryKey is where a VM's instance lives in its Lua registry.
@@ -81,6 +84,7 @@ type instance struct {
 	sleep          SleepFunc
 	exit           func(int)
 	room           func() int64
+	funcName       func(*lua.LFunction) (string, bool)
 
 	null    *lua.LUserData // json.null
 	arrayMT *lua.LTable    // metatable marking tables that encode as JSON arrays
@@ -156,6 +160,7 @@ func (in *instance) configure(cfg Config) {
 	}
 	in.exit = cfg.Exit
 	in.room = cfg.Room
+	in.funcName = cfg.FuncName
 }
 
 // Open registers the modules json, time, log, env, crypto, base64 and hex

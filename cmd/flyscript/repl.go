@@ -38,7 +38,8 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 	// that Ctrl-C cuts the printing of a huge value short.
 	inspect := func(v lua.LValue) string {
 		// A long table shows its first entries; inspect(_) shows all.
-		return stdlib.Inspect(v, stdlib.InspectOptions{Context: vm.LState().Context(), MaxEntries: replMaxEntries, MoreNote: "inspect(_) shows all"})
+		return stdlib.Inspect(v, stdlib.InspectOptions{Context: vm.LState().Context(), MaxEntries: replMaxEntries, MoreNote: "inspect(_) shows all",
+			FuncName: func(fn *lua.LFunction) (string, bool) { return bindings.FuncName(vm.LState(), fn) }})
 	}
 	exec := func(ctx context.Context, fn *lua.LFunction) ([]lua.LValue, error) { return vm.Call(ctx, fn) }
 	funcName := func(fn *lua.LFunction) (string, bool) { return bindings.FuncName(vm.LState(), fn) }
