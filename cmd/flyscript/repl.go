@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -84,6 +85,14 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		PureCalls:   map[string]bool{"fly.app": true},
 		Commands:    cmds,
 		Prompt:      prompt,
+		// SIGTERM or SIGHUP at the prompt: the terminal is restored and
+		// the history saved; nothing runs, so the process ends here (the
+		// simulator's journal holds every change it answered).
+		Abandon: func() {
+			msg, status := interruption(ctx)
+			fmt.Fprintln(stderr, "\n"+msg)
+			os.Exit(status)
+		},
 	}
 	// SIGTERM and SIGHUP end the session (the statement running is
 	// cancelled, then the session stops); SIGINT only cancels the statement.

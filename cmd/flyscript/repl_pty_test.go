@@ -290,3 +290,30 @@ func TestREPLErrorMessagesOnATerminal(t *testing.T) {
 	term.typeText(".exit\r")
 	assert.Equal(t, 0, term.wait(5*time.Second))
 }
+
+// TestREPLStopSignalAtThePrompt: SIGTERM (or SIGHUP) while the prompt
+// waits ends the session at once with its status, the terminal restored
+// and the history saved; before, the session ended only when a line was
+// typed.
+func TestREPLStopSignalAtThePrompt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFlyscript(t)
+	state := t.TempDir()
+	env := []string{"TERM=xterm", "HOME=" + t.TempDir(), "XDG_STATE_HOME=" + state, "PATH=" + os.Getenv("PATH")}
+	term := startTerminal(t, bin, env, "--sim")
+	m := term.expect(0, "Type .help", 10*time.Second)
+	m = term.expect(m, "> ", 5*time.Second)
+	term.typeText("40 + 2\r")
+	m = term.expect(m, "42\n", 5*time.Second)
+	term.expect(m, "> ", 5*time.Second)
+	term.typeText("half a li")
+	require.NoError(t, term.cmd.Process.Signal(unix.SIGTERM))
+	assert.Equal(t, 143, term.wait(3*time.Second), term.output())
+	assert.Contains(t, term.output(), "flyscript: terminated (SIGTERM)")
+	assert.True(t, term.cooked(), "the terminal is back in line mode")
+	history, err := os.ReadFile(filepath.Join(state, "flyscript", "history"))
+	require.NoError(t, err)
+	assert.Contains(t, string(history), "40 + 2")
+}

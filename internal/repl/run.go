@@ -49,6 +49,12 @@ type Config struct {
 	// Prompt, when set, is shown in front of the prompts: "plan" gives
 	// "plan> " and "plan>> ".
 	Prompt func() string
+	// Abandon, when set, is called when ctx ends while the prompt waits
+	// for a line (SIGTERM, SIGHUP): the line editor cannot be interrupted,
+	// so Run restores the terminal and saves the history first, and
+	// Abandon is expected to end the process. Without it the session ends
+	// at the next line typed.
+	Abandon func()
 }
 
 // Command is a dot command of the session: a line ".name args..." runs Run
@@ -158,6 +164,27 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		}
 	}()
 
+	atPrompt := false // under mu
+	if cfg.Abandon != nil {
+		finished := make(chan struct{})
+		defer close(finished)
+		go func() {
+			select {
+			case <-finished:
+				return
+			case <-ctx.Done():
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !atPrompt {
+				return // a statement runs: it is cancelled, and the loop ends
+			}
+			_ = ln.Close()
+			saveHistory()
+			cfg.Abandon()
+		}()
+	}
+
 	if cfg.Banner != "" {
 		fmt.Fprintln(cfg.Stdout, cfg.Banner)
 	}
@@ -172,7 +199,13 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		if cfg.Prompt != nil {
 			prompt = cfg.Prompt() + prompt
 		}
+		mu.Lock()
+		atPrompt = true
+		mu.Unlock()
 		line, perr := ln.Prompt(prompt)
+		mu.Lock()
+		atPrompt = false
+		mu.Unlock()
 		switch {
 		case errors.Is(perr, liner.ErrPromptAborted):
 			ev.Reset()
