@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,4 +91,50 @@ func simClient(t *testing.T) *client.Client {
 	api, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"), client.WithoutRateLimits())
 	require.NoError(t, err)
 	return api
+}
+
+// With the Lua 5.1 libraries in place, a record whose members were never
+// read looks exactly like one read whole first (json.encode reads every
+// member of every record inside it): printed, inspected, encoded, walked
+// with pairs or next (same keys, same order), logged.
+func TestRecordLooksTheSameReadOrNot(t *testing.T) {
+	api := simClient(t)
+	setup, _, _ := newVM(t, WithClient(api), WithApp("lazy"))
+	got, err := setup.Eval(t.Context(), `fly.apps.create{name = "lazy", org_slug = "personal"}
+		return fly.machines.create{region = "ord", config = {image = "nginx:1", env = {PORT = "80", MODE = "x"},
+			guest = {cpu_kind = "shared", cpus = 1, memory_mb = 256}, metadata = {role = "web"},
+			services = {{protocol = "tcp", internal_port = 80, ports = {{port = 443, handlers = {"tls", "http"}}}}}}}.id`)
+	require.NoError(t, err)
+	id := strconv.Quote(got[0].(string))
+
+	const walk = `local function walk(v)
+		if type(v) ~= "table" then return type(v) .. ":" .. tostring(v) end
+		local out = {}
+		for k, x in pairs(v) do out[#out + 1] = tostring(k) .. "=" .. walk(x) end
+		return "{" .. table.concat(out, ",") .. "}"
+	end
+	`
+	observations := map[string]string{
+		"print":       `print(m) print(m.events[1])`,
+		"inspect":     `print(inspect(m))`,
+		"json.encode": `print(json.encode(m))`,
+		"pairs":       walk + `print(walk(m))`,
+		"next":        `local k = next(m) while k ~= nil do io.write(k, " ") k = next(m, k) end print()`,
+		"log":         `log.info("m", m)`,
+	}
+	for name, src := range observations {
+		t.Run(name, func(t *testing.T) {
+			run := func(first string) (string, string) {
+				vm, out, errOut := newVM(t, WithClient(api), WithApp("lazy"), WithClock(func() time.Time { return time.Unix(0, 0) }))
+				_, err := vm.Eval(t.Context(), "local m = fly.machines.get("+id+")\n"+first+"\n"+src)
+				require.NoError(t, err)
+				return out.String(), errOut.String()
+			}
+			fresh, freshErr := run("")
+			whole, wholeErr := run("json.encode(m)")
+			assert.Equal(t, whole, fresh)
+			assert.Equal(t, wholeErr, freshErr)
+			assert.NotEmpty(t, fresh+freshErr)
+		})
+	}
 }
