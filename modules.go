@@ -27,6 +27,8 @@ func (vm *VM) open() error {
 		Stderr:  vm.cfg.stderr,
 		Env:     env,
 		Modules: func(*lua.LState) error { return vm.openModules() },
+		// The .. operator asks the memory budget before a large result.
+		CheckAlloc: vm.checkAlloc,
 	})
 	if err == nil {
 		// lua51.Open brings its own setmetatable after the modules (and

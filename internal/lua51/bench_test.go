@@ -102,20 +102,61 @@ func BenchmarkPcall(b *testing.B) {
 	}
 }
 
+// benchPcall runs pcallLoop over the function fnSrc returns.
 func benchPcall(b *testing.B, L *lua.LState, fnSrc string, load func(string) *lua.LFunction) {
 	b.Helper()
 	L.Push(load(fnSrc))
 	L.Call(0, 1)
 	target := L.Get(-1)
 	L.Pop(1)
-	L.Push(load(pcallLoop))
-	L.Push(target)
-	L.Call(1, 1)
+	benchLoop(b, L, load(pcallLoop), target)
+}
+
+// concatLoop builds n short strings of four operands, two of them numbers.
+const concatLoop = `return function(n) local s for i = 1, n do s = "key" .. i .. "=" .. i * 2 end return s end`
+
+// concatLoopStrings joins two strings n times.
+const concatLoopStrings = `return function(n) local a, b, s = "left", "right" for _ = 1, n do s = a .. b end return s end`
+
+// BenchmarkConcat compares the .. operator under the layer (a call of its
+// concatenation: numbers as "%.14g", the memory budget asked for large
+// results) with plain gopher-lua's OP_CONCAT. One op is one concatenation.
+func BenchmarkConcat(b *testing.B) {
+	for _, c := range []struct{ name, src string }{{"numbers", concatLoop}, {"strings", concatLoopStrings}} {
+		b.Run(c.name+"/layer", func(b *testing.B) {
+			L, _ := newState(b)
+			fn, err := Load(L, []byte(c.src), "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchLoop(b, L, fn)
+		})
+		b.Run(c.name+"/gopher-lua", func(b *testing.B) {
+			L := lua.NewState()
+			defer L.Close()
+			fn, err := L.LoadString(c.src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchLoop(b, L, fn)
+		})
+	}
+}
+
+// benchLoop calls the function chunk returns (given args) with b.N.
+func benchLoop(b *testing.B, L *lua.LState, chunk *lua.LFunction, args ...lua.LValue) {
+	b.Helper()
+	L.Push(chunk)
+	for _, a := range args {
+		L.Push(a)
+	}
+	L.Call(len(args), 1)
 	loop := L.Get(-1)
 	L.Pop(1)
 	b.ReportAllocs()
 	b.ResetTimer()
 	L.Push(loop)
 	L.Push(lua.LNumber(b.N))
-	L.Call(1, 0)
+	L.Call(1, 1)
+	L.Pop(1)
 }

@@ -31,6 +31,7 @@ func Compile(src []byte, name string) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, syntaxError(name, src, err)
 	}
+	linkConcat(proto)
 	return proto, nil
 }
 

@@ -26,6 +26,10 @@ type Config struct {
 	// Modules opens the host's modules; it runs after Lua's own libraries
 	// and before os.getenv, load, the sandbox and the io streams are set up.
 	Modules func(L *lua.LState) error
+	// CheckAlloc, when set, is asked before the concatenation operator
+	// builds a string of size bytes or more than 1 MiB; it raises a Lua
+	// error when the result must not be built (the host's memory budget).
+	CheckAlloc func(L *lua.LState, what string, size float64)
 }
 
 // opener is one run of Open.
@@ -86,6 +90,11 @@ func Open(L *lua.LState, cfg Config) (basePath string, err error) {
 	}
 	o.openLibs()
 	o.openBase()
+	if cfg.CheckAlloc != nil {
+		ud := L.NewUserData()
+		ud.Value = cfg.CheckAlloc
+		L.SetField(L.Get(lua.RegistryIndex), concatCheck, ud)
+	}
 	if cfg.Sandbox {
 		o.restrict()
 	} else {

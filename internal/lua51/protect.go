@@ -128,6 +128,11 @@ var errorHandlerCode uintptr
 
 func init() { errorHandlerCode = reflect.ValueOf(runErrorHandler).Pointer() }
 
+// isHidden reports whether tracebacks leave fn's frames out: the layer's
+// message handlers and its concatenation, which stand for no function of
+// C Lua's.
+func isHidden(fn *lua.LFunction) bool { return isLayerFrame(fn) || fn == concatFunction }
+
 // isLayerFrame reports whether fn is one of the layer's message handlers,
 // which C Lua has no frame for.
 func isLayerFrame(fn *lua.LFunction) bool {
@@ -159,7 +164,7 @@ func Traceback(L *lua.LState, level int) string {
 		if err != nil {
 			continue
 		}
-		if f, ok := fn.(*lua.LFunction); ok && isLayerFrame(f) {
+		if f, ok := fn.(*lua.LFunction); ok && isHidden(f) {
 			continue
 		}
 		b.WriteString("\n\t")

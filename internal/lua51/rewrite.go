@@ -133,7 +133,7 @@ func rewriteExpr(e ast.Expr) ast.Expr {
 	case *ast.RelationalOpExpr:
 		x.Lhs, x.Rhs = rewriteExpr(x.Lhs), rewriteExpr(x.Rhs)
 	case *ast.StringConcatOpExpr:
-		x.Lhs, x.Rhs = rewriteExpr(x.Lhs), rewriteExpr(x.Rhs)
+		return rewriteConcat(x)
 	case *ast.ArithmeticOpExpr:
 		x.Lhs, x.Rhs = rewriteExpr(x.Lhs), rewriteExpr(x.Rhs)
 	case *ast.UnaryMinusOpExpr:

@@ -10,7 +10,8 @@ import (
 
 // debugTraceback is debug.traceback([thread,] [message [, level]]) in
 // gopher-lua's form ("[G]" for Go functions), without the frames of the
-// layer's message handlers, so that levels count as in C Lua 5.1. As in
+// layer's message handlers and concatenation (isHidden), so that levels
+// count as in C Lua 5.1. As in
 // 5.1, a message that is neither a string nor a number is returned as it
 // is, and level defaults to 1 (0 for another coroutine).
 func debugTraceback(L *lua.LState) int {
@@ -56,7 +57,7 @@ func stackTraceback(th *lua.LState, level int) string {
 		if err != nil || !isFn {
 			continue
 		}
-		if !isLayerFrame(fn) {
+		if !isHidden(fn) {
 			lines = append(lines, "\t"+th.Where(i)+" in "+frameName(dbg))
 		}
 		if tail, ok := luadiag.FrameField(dbg, "TailCall"); ok && !fn.IsG {

@@ -119,3 +119,20 @@ func FrameArgs(L *lua.LState, level int) int {
 	}
 	return -1
 }
+
+// CallArgError is C Lua's message for argument i (0-based) of the call the
+// Lua function at level of L's stack is making, as if the operation op
+// had failed on it: "attempt to <op> local 'x' (a nil value)", with the
+// hint of a nil global, field or method when one is certain, or "attempt
+// to <op> a <typ> value" when the argument has no name. internal/lua51's
+// concatenation, a call that the compiler's `..` became, words its errors
+// with it.
+func CallArgError(L *lua.LState, level, i int, typ, op string) string {
+	if f, ok := luaFrame(L, level); ok {
+		switch in := f.inst(); opcode(in) {
+		case lua.OP_CALL, lua.OP_TAILCALL:
+			return f.typeError(argA(in)+1+i, typ, op)
+		}
+	}
+	return "attempt to " + op + " a " + typ + " value"
+}
