@@ -79,7 +79,7 @@ func Funcs() []Func {
 		{Name: "print", Params: []Param{opt("...", "any")},
 			Doc: "Writes the values, converted with tostring and separated by tabs, as one line to stdout."},
 		{Name: "time.format", Params: []Param{opt("t", "number|string"), opt("layout", "string")}, Returns: ret("string"),
-			Doc: "Formats a time (seconds since the epoch, or milliseconds from 1e11 up such as an event timestamp; default now) in UTC; layout is a Go layout (the reference time written as wanted: \"2006-01-02 15:04\"; a layout that prints no part of a time, such as strftime's \"%Y-%m-%d\", is an error) or rfc3339 (default), rfc3339nano, rfc1123, datetime, date, time, kitchen."},
+			Doc: "Formats a time (seconds since the epoch, or milliseconds from 1e11 up such as an event timestamp; default now) in UTC; layout is a Go layout (the reference time written as wanted: \"2006-01-02 15:04\"; a layout with no element of a time, such as strftime's \"%Y-%m-%d\", is an error) or rfc3339 (default), rfc3339nano, rfc1123, datetime, date, time, kitchen."},
 		{Name: "time.now", Returns: ret("number"),
 			Doc: "Returns the current time in seconds since the epoch, with fractions."},
 		{Name: "time.now_ms", Returns: ret("integer"),

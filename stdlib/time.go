@@ -220,15 +220,23 @@ func (in *instance) timeFormat(L *lua.LState) int {
 		t = in.checkTime(L, name, 1).UTC()
 	}
 	layout := optLayout(L, name, 2)
-	if !hasTimeElement(layout) {
-		msg := fmt.Sprintf(`layout %q prints no part of a time: a layout is Go's reference time written as wanted, such as "2006-01-02 15:04:05"`, layout)
-		if strings.Contains(layout, "%") {
-			msg += `; for strftime's %Y-%m-%d use os.date("!%Y-%m-%d", t) with t in seconds`
-		}
-		argError(L, name, 2, msg)
-	}
+	checkLayout(L, name, layout, `; for strftime's %Y-%m-%d use os.date("!%Y-%m-%d", t) with t in seconds`)
 	L.Push(lua.LString(t.Format(layout)))
 	return 1
+}
+
+// checkLayout raises a bad argument #2 error for a layout with no element
+// of a time (strftime's, or plain text), saying how to write one; strftime
+// adds to the message when the layout has a %.
+func checkLayout(L *lua.LState, name, layout, strftime string) {
+	if hasTimeElement(layout) {
+		return
+	}
+	msg := fmt.Sprintf(`layout %q has no element of a time: a layout is Go's reference time written as wanted, such as "2006-01-02 15:04:05"`, layout)
+	if strings.Contains(layout, "%") {
+		msg += strftime
+	}
+	argError(L, name, 2, msg)
 }
 
 // hasTimeElement reports whether layout prints any part of a time: two
@@ -245,6 +253,7 @@ func (in *instance) timeParse(L *lua.LState) int {
 	const name = "time.parse"
 	s := checkString(L, name, 1)
 	layout := optLayout(L, name, 2)
+	checkLayout(L, name, layout, ` (strftime's %Y-%m-%d is "2006-01-02")`)
 	t, err := time.Parse(layout, s)
 	if err != nil {
 		L.RaiseError("%s: cannot parse %q as %q", name, s, layout)

@@ -150,10 +150,14 @@ func TestDuration(t *testing.T) {
 func TestFormatRefusesLayoutsWithoutElements(t *testing.T) {
 	v := newVM(t, stdlib.Config{})
 	msg := v.fails(t, `time.format(0, "%Y-%m-%d")`)
-	assert.Contains(t, msg, `time.format: bad argument #2 (layout "%Y-%m-%d" prints no part of a time`)
+	assert.Contains(t, msg, `time.format: bad argument #2 (layout "%Y-%m-%d" has no element of a time`)
 	assert.Contains(t, msg, `os.date("!%Y-%m-%d", t)`)
-	assert.Contains(t, v.fails(t, `time.format(0, "")`), `layout "" prints no part of a time`)
+	assert.Contains(t, v.fails(t, `time.format(0, "")`), `layout "" has no element of a time`)
 	assert.Equal(t, "1970-01-01", v.eval(t, `time.format(0, "2006-01-02")`).String())
 	assert.Equal(t, "Z", v.eval(t, `time.format(0, "Z07:00")`).String(), "a zone alone is an element")
 	assert.Equal(t, "12:00AM", v.eval(t, `time.format(0, "kitchen")`).String())
+	msg = v.fails(t, `time.parse("2026-01-01", "%Y-%m-%d")`)
+	assert.Contains(t, msg, `time.parse: bad argument #2 (layout "%Y-%m-%d" has no element of a time`)
+	assert.Contains(t, msg, `(strftime's %Y-%m-%d is "2006-01-02")`)
+	assert.Equal(t, lua.LNumber(86400), v.eval(t, `time.parse("1970-01-02", "2006-01-02")`))
 }
