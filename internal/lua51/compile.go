@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/flyscript/flyscript/internal/luadiag"
@@ -27,12 +28,30 @@ func Compile(src []byte, name string) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, syntaxError(name, src, err)
 	}
-	proto, err := lua.Compile(rewriteBlock(chunk), name)
+	stmts, err := rewrite(chunk)
+	if err != nil {
+		return nil, syntaxError(name, src, err)
+	}
+	proto, err := lua.Compile(stmts, name)
 	if err != nil {
 		return nil, syntaxError(name, src, err)
 	}
 	linkConcat(proto)
 	return proto, nil
+}
+
+// rewrite is rewriteBlock, with a malformed number literal as an error.
+func rewrite(chunk []ast.Stmt) (stmts []ast.Stmt, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			m, ok := r.(malformedNumber)
+			if !ok {
+				panic(r)
+			}
+			err = m
+		}
+	}()
+	return rewriteBlock(chunk), nil
 }
 
 // Load compiles src (see Compile) into a function of L with L's globals as

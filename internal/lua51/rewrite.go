@@ -1,6 +1,7 @@
 package lua51
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/yuin/gopher-lua/ast"
@@ -144,8 +145,24 @@ func rewriteExpr(e ast.Expr) ast.Expr {
 		x.Expr = rewriteExpr(x.Expr)
 	case *ast.FunctionExpr:
 		rewriteBlock(x.Stmts)
+	case *ast.NumberExpr:
+		if _, ok := ParseNumber(x.Value); !ok {
+			panic(malformedNumber{x.Value, x.Line()})
+		}
 	}
 	return e
+}
+
+// malformedNumber is a number literal gopher-lua's lexer took and Lua 5.1's
+// refuses ("1e", which gopher-lua reads as NaN). rewriteExpr panics with it
+// and Compile makes it the chunk's syntax error.
+type malformedNumber struct {
+	text string
+	line int
+}
+
+func (m malformedNumber) Error() string {
+	return fmt.Sprintf("line:%d(column:1) near '%s':   malformed number", m.line, m.text)
 }
 
 // isMulti reports whether e may give several values (a call or `...` not
