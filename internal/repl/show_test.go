@@ -121,3 +121,18 @@ REST: GET /v1/apps/{app_name}/machines
 	require.NoError(t, L.DoString(`help("fly.MachineConfig")`))
 	assert.Equal(t, "fly.MachineConfig\nFields:\n  image: string\n", out.String())
 }
+
+// TestRecordsPrintNoControlCharacters: the API's strings (a machine's name,
+// its image) print with their control characters escaped, so that an
+// escape sequence in them cannot clear the screen or hide a row.
+func TestRecordsPrintNoControlCharacters(t *testing.T) {
+	e, out, _ := newEval(t)
+	require.NoError(t, e.L.DoString(records))
+	require.NoError(t, e.L.DoString(`ms[1].name = "web\27[2J-1"; ms[1].id = "m\r1"`))
+	feed(t, e, "ms[1]", "{ms[1], ms[2]}")
+	assert.NotContains(t, out.String(), "\x1b")
+	assert.NotContains(t, out.String(), "\r")
+	assert.Contains(t, out.String(), `<machine m\0131 started>`)
+	assert.Contains(t, out.String(), `  name        web\027[2J-1`)
+	assert.Contains(t, out.String(), `m\0131  web\027[2J-1  ord`)
+}
