@@ -4,12 +4,12 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/flyscript/flyscript/internal/lazyre"
 )
 
 // appFor finds the request's app, answering 404 (no such app) or 403
@@ -126,14 +126,7 @@ func (s *Server) appJSON(a *app) appJSON {
 	}
 }
 
-// lazyRE compiles a regular expression on first use, not at package
-// initialisation: every flyscript start links this package, and most never
-// serve a request.
-func lazyRE(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
-}
-
-var appNameRE = lazyRE(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)
+var appNameRE = lazyre.New(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)
 
 func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
 	var req struct {

@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/flyscript/flyscript/internal/lazyre"
 )
 
-var hostnameRE = lazyRE(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+var hostnameRE = lazyre.New(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 func (s *Server) certFor(w http.ResponseWriter, r *http.Request) (*app, *cert) {
 	return appObject(s, w, r, "certificate", func(a *app) *cert {

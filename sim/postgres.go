@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/flyscript/flyscript/internal/lazyre"
 )
 
 // Managed Postgres answers with its own error body, PostgresErrorResponse
@@ -573,7 +575,7 @@ func (s *Server) slowQueries(w http.ResponseWriter, r *http.Request) {
 }
 
 // pgNameRE is what database and user names may be.
-var pgNameRE = lazyRE(`^[a-z_][a-z0-9_-]{0,62}$`)
+var pgNameRE = lazyre.New(`^[a-z_][a-z0-9_-]{0,62}$`)
 
 var pgRoles = map[string]bool{"schema_admin": true, "writer": true, "reader": true}
 

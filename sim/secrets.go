@@ -15,6 +15,8 @@ import (
 	"hash"
 	"net/http"
 	"sort"
+
+	"github.com/flyscript/flyscript/internal/lazyre"
 )
 
 // bytesJSON is a byte field of the API (secret key values, plaintexts,
@@ -103,7 +105,7 @@ func validSecretName(w http.ResponseWriter, what, name string) bool {
 	return true
 }
 
-var secretNameRE = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var secretNameRE = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func digest(v string) string {
 	sum := sha256.Sum256([]byte(v))

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/flyscript/flyscript/internal/lazyre"
 )
 
 // volumeFor finds the request's volume, answering 404/403 itself. Called
@@ -51,7 +53,7 @@ func volumeView(v *volume) volumeJSON {
 	}
 }
 
-var volumeNameRE = lazyRE(`^[a-z0-9_]{1,30}$`)
+var volumeNameRE = lazyre.New(`^[a-z0-9_]{1,30}$`)
 
 const maxVolumeGB = 500
 
