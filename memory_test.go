@@ -24,6 +24,8 @@ func TestMemoryLimitRefusesLargeAllocations(t *testing.T) {
 		// (a host with little memory died with Go's fatal out of memory).
 		`local s = ("x"):rep(2^24) return string.format(("%s"):rep(10), s, s, s, s, s, s, s, s, s, s)`: "string.format: the result would take 160 MiB",
 		`local s = ("x"):rep(2^24) return ("%q"):format(s)`:                                            "string.format: the result would take 64 MiB",
+		`local s = ("x"):rep(2^24) return s .. s .. s .. s .. s`:                                       "concatenation: the result would take 80 MiB",
+		`return loadstring(("x=1 "):rep(2^18))`:                                                        "loadstring: the result would take 115 MiB",
 	}
 	for src, want := range cases {
 		_, err := vm.Eval(t.Context(), src)

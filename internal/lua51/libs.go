@@ -27,8 +27,10 @@ type Config struct {
 	// and before os.getenv, load, the sandbox and the io streams are set up.
 	Modules func(L *lua.LState) error
 	// CheckAlloc, when set, is asked before the concatenation operator
-	// builds a string of size bytes or more than 1 MiB; it raises a Lua
-	// error when the result must not be built (the host's memory budget).
+	// builds a string of 1 MiB or more, and before loadstring and load
+	// compile a chunk (about 115 bytes of syntax tree and code per byte of
+	// source); it raises a Lua error when that must not be built (the
+	// host's memory budget).
 	CheckAlloc func(L *lua.LState, what string, size float64)
 }
 

@@ -48,6 +48,7 @@ func pushLoaded(L *lua.LState, fn *lua.LFunction, err error) int {
 // loadString is loadstring(s [, chunkname]).
 func loadString(L *lua.LState) int {
 	src := L.CheckString(1)
+	checkCompile(L, "loadstring", len(src))
 	fn, err := Load(L, []byte(src), chunkName(L, src))
 	return pushLoaded(L, fn, err)
 }
@@ -145,6 +146,7 @@ func luaLoad(L *lua.LState) int {
 	default:
 		L.ArgError(1, "function or string expected, got "+v.Type().String())
 	}
+	checkCompile(L, "load", len(src))
 	fn, err := Load(L, []byte(src), chunkName(L, name))
 	return pushLoaded(L, fn, err)
 }
