@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/flyscript/flyscript/internal/termtext"
 )
 
 // Plan is what a script would change: its changes in the order made.
@@ -91,9 +93,11 @@ func (p Plan) WriteText(w io.Writer, color bool) error {
 	var b strings.Builder
 	for _, c := range p.Changes {
 		mark, col := symbol(c.Kind)
-		fmt.Fprintf(&b, "%s %s %s\n", paint(col, mark), paint(bold, c.Op), c.Summary)
+		// The summary and the diff hold the API's strings (names, images,
+		// env values): escaped, they cannot drive the terminal.
+		fmt.Fprintf(&b, "%s %s %s\n", paint(col, mark), paint(bold, c.Op), termtext.Printable(c.Summary))
 		for _, l := range diffLines(c.Diff) {
-			fmt.Fprintf(&b, "    %s\n", paint(col, l))
+			fmt.Fprintf(&b, "    %s\n", paint(col, termtext.Printable(l)))
 		}
 	}
 	b.WriteString(paint(bold, p.Summary()))

@@ -39,3 +39,17 @@ Plan: 1 create, 2 updates, 1 destroy.
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"changes": [], "summary": "Plan: no changes."}`, string(b))
 }
+
+// TestWriteTextEscapesTheAPIsStrings: a name or a config value from the
+// API that holds an escape sequence prints escaped, in the summary and in
+// the diff, so that production data cannot drive the terminal.
+func TestWriteTextEscapesTheAPIsStrings(t *testing.T) {
+	p := Plan{Changes: []Change{{Op: "Machines_update", Kind: "update", Summary: "update machine 1 (web\x1b[2J) of web",
+		Diff: map[string]Delta{"env.MOTD": {From: "hi\x1b[31m", To: "hello"}}}}}
+	var b strings.Builder
+	require.NoError(t, p.WriteText(&b, true))
+	assert.NotContains(t, b.String(), "\x1b[2J")
+	assert.NotContains(t, b.String(), "\x1b[31m")
+	assert.Contains(t, b.String(), `(web\027[2J)`)
+	assert.Contains(t, b.String(), `env.MOTD: hi\027[31m -> hello`)
+}

@@ -6,12 +6,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/internal/lazy"
+	"github.com/flyscript/flyscript/internal/termtext"
 )
 
 // How the prompt prints the values people look at most: a list of records
@@ -66,7 +66,7 @@ func cell(path string, v lua.LValue) string {
 	case *lua.LNilType:
 		return "-"
 	case lua.LString:
-		return printable(string(x))
+		return termtext.Printable(string(x))
 	case lua.LNumber:
 		if path == "timestamp" && float64(x) > 1e11 { // event times are milliseconds
 			return time.UnixMilli(int64(x)).UTC().Format(time.RFC3339)
@@ -83,25 +83,6 @@ func cell(path string, v lua.LValue) string {
 		return "{...}"
 	}
 	return v.String()
-}
-
-// printable is s with its control characters written as Lua escapes
-// (\027): the API's strings (a machine's name, an image) reach the
-// terminal in tables and summaries, where an escape sequence would redraw
-// the screen or hide a row.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) && r < 0x100 {
-			fmt.Fprintf(&b, "\\%03d", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // guestText is a machine size as people say it: "shared 1 CPU, 256 MB".
@@ -156,7 +137,7 @@ func showList(L *lua.LState, t *lua.LTable, kind string) string {
 	if !ok {
 		lines := make([]string, n)
 		for i := 1; i <= n; i++ {
-			lines[i-1] = printable(L.ToStringMeta(t.RawGetInt(i)).String())
+			lines[i-1] = termtext.Printable(L.ToStringMeta(t.RawGetInt(i)).String())
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -208,7 +189,7 @@ func plural(n int) string {
 // showRecord renders one record: its summary, then the fields a person
 // reads.
 func showRecord(L *lua.LState, t *lua.LTable, kind string, inspect func(lua.LValue) string) string {
-	summary := printable(L.ToStringMeta(t).String())
+	summary := termtext.Printable(L.ToStringMeta(t).String())
 	cols, ok := recordFields[kind]
 	if !ok {
 		return summary + "\n" + inspect(shallowCopy(t)) + "\n" + moreHint
