@@ -67,3 +67,16 @@ print(coroutine.resume(co2))
 	assert.Contains(t, first, "tasks.lua:1: stack overflow")
 	assert.Equal(t, "false\tattempt to yield across metamethod/C-call boundary\ndead\nfalse\tattempt to yield across metamethod/C-call boundary\n", rest)
 }
+
+// The .. operator is a call of the layer's concatenation, which has no
+// frame in C Lua: tracebacks leave it out, so an error in a __concat
+// metamethod reads as in lua5.1.
+func TestConcatenationLeavesNoFrameInTracebacks(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	err := vm.RunSource(t.Context(), "cat.lua", []byte(`local M = setmetatable({}, {__concat = function() error("in concat") end})
+local x = "a" .. M`))
+	var se *ScriptError
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Traceback, "cat.lua:1: in function <cat.lua:1>\n\tcat.lua:2: in main chunk", se.Traceback)
+}

@@ -126,7 +126,10 @@ func runErrorHandler(L *lua.LState) int {
 // errorHandlerCode is runErrorHandler's code.
 var errorHandlerCode uintptr
 
-func init() { errorHandlerCode = reflect.ValueOf(runErrorHandler).Pointer() }
+func init() {
+	errorHandlerCode = reflect.ValueOf(runErrorHandler).Pointer()
+	luadiag.Hidden = isHidden
+}
 
 // isHidden reports whether tracebacks leave fn's frames out: the layer's
 // message handlers and its concatenation, which stand for no function of

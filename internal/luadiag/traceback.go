@@ -7,6 +7,11 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
+// Hidden, when set, reports the functions whose frames tracebacks leave
+// out: internal/lua51 sets it (at init) to its message handlers and its
+// concatenation, which stand for no function of C Lua's.
+var Hidden func(fn *lua.LFunction) bool
+
 // maxTraceback bounds the number of frames printed; deeper stacks keep
 // their first and last frames, as lua.c does.
 const maxTraceback = 22
@@ -40,7 +45,11 @@ func Traceback(L *lua.LState, level int, library func(chunk string) bool) string
 		if !ok {
 			break
 		}
-		if _, err := L.GetInfo("Sln", dbg, lua.LNil); err != nil {
+		fv, err := L.GetInfo("fSln", dbg, lua.LNil)
+		if err != nil {
+			continue
+		}
+		if fn, ok := fv.(*lua.LFunction); ok && Hidden != nil && Hidden(fn) {
 			continue
 		}
 		if top {
