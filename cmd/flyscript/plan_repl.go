@@ -109,3 +109,18 @@ func (s *planSwitch) show(stdout, stderr io.Writer, end bool) {
 		fmt.Fprintln(stdout, "plan ended: changes go to the API again; values read during the plan show the shadow.")
 	}
 }
+
+// leave ends a plan still on when the session ends (Ctrl-D, .exit): it
+// lists what was planned and says that none of it reached the API.
+func (s *planSwitch) leave(stdout io.Writer) {
+	s.mu.Lock()
+	p := s.planner
+	s.planner = nil
+	s.mu.Unlock()
+	if p == nil {
+		return
+	}
+	fmt.Fprintln(stdout, "leaving with a plan on; none of it was sent to the API:")
+	_ = p.Plan().WriteText(stdout, s.color)
+	p.Close()
+}

@@ -389,6 +389,18 @@ func TestREPLPlanWithPipedInput(t *testing.T) {
 	p.untouched(frozen)
 }
 
+// TestREPLLeavingWithAPlanOn: a session that ends with a plan still on
+// lists it and says none of it reached the API (which did not change).
+func TestREPLLeavingWithAPlanOn(t *testing.T) {
+	p := newProd(t)
+	ids := p.fleet()
+	frozen := p.freeze()
+	r := cmd(t, invocation{stdin: ".plan\nfly.machines.stop(\"" + ids["web-1"] + "\")\n"}, "--api-url", p.url, "--token", fakeToken, "--app", "web", "-i")
+	require.Equal(t, 0, r.code, r)
+	assert.Contains(t, r.stdout, "leaving with a plan on; none of it was sent to the API:\n~ Machines_stop stop machine "+ids["web-1"]+" (web-1) of web: started -> stopped\nPlan: 1 stop.\n")
+	p.untouched(frozen)
+}
+
 func TestREPLPlanOnATerminal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")

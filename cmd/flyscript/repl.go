@@ -66,6 +66,9 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 				return status
 			}
 		}
+		if plan != nil {
+			plan.leave(stdout)
+		}
 		return exitOK
 	}
 	cfg := repl.Config{
@@ -104,7 +107,11 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		}
 	})
 	defer unwatch()
-	if err := repl.Run(session, cfg); err != nil {
+	err := repl.Run(session, cfg)
+	if plan != nil {
+		plan.leave(stdout)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "flyscript: %v\n", err)
 		return exitFailure
 	}
