@@ -69,6 +69,39 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // after it belong to the script.
 func parseFlags(args []string) (flags, error) {
 	var f flags
+	var evals, envNames multiFlag
+	fs := runnerFlagSet(&f, &evals, &envNames)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			f.help = true
+			return f, nil
+		}
+		return f, &usageError{msg: cleanFlagError(err)}
+	}
+	f.eval = evals
+	f.envNames = envNames
+	if rest := fs.Args(); len(rest) > 0 {
+		f.script, f.args = rest[0], rest[1:]
+	}
+	return f, nil
+}
+
+// takesValue reports whether the runner's flag name takes a value (--app
+// web), as opposed to a switch (--sim); false for a flag it does not have.
+func takesValue(name string) bool {
+	var f flags
+	var evals, envNames multiFlag
+	fl := runnerFlagSet(&f, &evals, &envNames).Lookup(name)
+	if fl == nil {
+		return false
+	}
+	b, isBool := fl.Value.(interface{ IsBoolFlag() bool })
+	return !isBool || !b.IsBoolFlag()
+}
+
+// runnerFlagSet defines the runner's flags over f, evals (-e) and envNames
+// (--env).
+func runnerFlagSet(f *flags, evals, envNames *multiFlag) *flag.FlagSet {
 	fs := flag.NewFlagSet("flyscript", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.app, "app", "", "")
@@ -88,23 +121,10 @@ func parseFlags(args []string) (flags, error) {
 	fs.BoolVar(&f.help, "help", false, "")
 	fs.BoolVar(&f.help, "h", false, "")
 	fs.BoolVar(&f.interactive, "i", false, "")
-	var evals, envNames multiFlag
-	fs.Var(&evals, "e", "")
-	fs.Var(&envNames, "env", "")
+	fs.Var(evals, "e", "")
+	fs.Var(envNames, "env", "")
 	fs.Var(&f.maxMemory, "max-memory", "")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			f.help = true
-			return f, nil
-		}
-		return f, &usageError{msg: cleanFlagError(err)}
-	}
-	f.eval = evals
-	f.envNames = envNames
-	if rest := fs.Args(); len(rest) > 0 {
-		f.script, f.args = rest[0], rest[1:]
-	}
-	return f, nil
+	return fs
 }
 
 // cleanFlagError words the flag package's errors the way the rest of the

@@ -35,13 +35,6 @@ the failure is printed), 2 usage error, 130, 143 or 129 stopped by SIGINT,
 SIGTERM or SIGHUP (the plan so far is printed).
 `
 
-// runnerValueFlags are the runner's flags that take a value, so that the
-// plan's own flag can be told from the script's arguments.
-var runnerValueFlags = map[string]bool{
-	"app": true, "token": true, "api-url": true, "sim-state": true,
-	"timeout": true, "log-level": true, "e": true,
-}
-
 // planRun is the plan of one `flyscript plan`.
 type planRun struct {
 	planner *flyscript.Planner
@@ -86,7 +79,7 @@ func splitPlanFlags(args []string) (jsonPath string, rest []string, help bool, e
 			return "", nil, false, errors.New("plan runs scripts; in the REPL, .plan plans what follows")
 		}
 		rest = append(rest, a)
-		if runnerValueFlags[name] && !hasValue && i+1 < len(args) {
+		if takesValue(name) && !hasValue && i+1 < len(args) {
 			i++
 			rest = append(rest, args[i])
 		}
@@ -113,6 +106,11 @@ func (c *cli) runPlan(ctx context.Context, args []string) int {
 	}
 	if f, err := parseFlags(rest); err == nil && f.script == "" && len(f.eval) == 0 {
 		fmt.Fprintln(c.stderr, "flyscript plan: a script is required\nRun 'flyscript plan --help' for usage.")
+		return exitUsage
+	}
+	if err := checkPlanJSONPath(jsonPath); err != nil {
+		// Found before the script runs, not after it.
+		fmt.Fprintf(c.stderr, "flyscript plan: %v\nRun 'flyscript plan --help' for usage.\n", err)
 		return exitUsage
 	}
 	// The plan goes through a redactor of every token in sight, as all
@@ -151,6 +149,21 @@ func planRedactor(args []string, getenv func(string) string) *redactor {
 	return newRedactor(f.token, getenv("FLY_API_TOKEN"), getenv("FLY_ACCESS_TOKEN"), s.Token)
 }
 
+// checkPlanJSONPath refuses a --plan-json path the plan could not be
+// written to: a folder, or a file in a folder that does not exist.
+func checkPlanJSONPath(path string) error {
+	if path == "" {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("--plan-json %s is a folder: give a file name", path)
+	}
+	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
+		return fmt.Errorf("--plan-json %s: the folder %s does not exist", path, filepath.Dir(path))
+	}
+	return nil
+}
+
 // writePlanJSON writes the plan to path atomically: a reader never sees half
 // a file, and a failed write leaves an older file whole.
 func writePlanJSON(path string, p flyscript.Plan, red *redactor) error {
@@ -173,6 +186,10 @@ func writePlanJSON(path string, p flyscript.Plan, red *redactor) error {
 	}
 	if werr != nil {
 		_ = os.Remove(tmp.Name())
+		var le *os.LinkError // the rename's: it names the temporary file
+		if errors.As(werr, &le) {
+			werr = le.Err
+		}
 		return fmt.Errorf("cannot write --plan-json %s: %w", path, werr)
 	}
 	return nil

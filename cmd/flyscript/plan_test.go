@@ -308,12 +308,19 @@ func TestPlanUsage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "p.json", json)
 	assert.Equal(t, []string{"--app", "web", "s.lua", "--plan-json", "x"}, rest)
-	// A plan that cannot be written fails the command.
+	// Every runner flag that takes a value is known as one: --plan-json
+	// after --env NAME (or --max-memory, --rate-limits) is the plan's.
+	json, rest, _, err = splitPlanFlags([]string{"--env", "HOME", "--max-memory", "1GiB", "--rate-limits", "off", "--sim", "--plan-json", "p.json", "s.lua"})
+	require.NoError(t, err)
+	assert.Equal(t, "p.json", json)
+	assert.Equal(t, []string{"--env", "HOME", "--max-memory", "1GiB", "--rate-limits", "off", "--sim", "s.lua"}, rest)
+	// A plan that cannot be written is a usage error, found before the
+	// script runs (TestPlanJSONPathCheckedFirst).
 	p := newProd(t)
 	p.fleet()
 	r := p.plan("--plan-json", filepath.Join(t.TempDir(), "missing", "plan.json"), "-e", "print(1)")
-	assert.Equal(t, 1, r.code, r)
-	assert.Contains(t, r.stderr, "cannot write --plan-json")
+	assert.Equal(t, 2, r.code, r)
+	assert.Contains(t, r.stderr, "missing does not exist")
 }
 
 func TestPlanParallelAndInterrupt(t *testing.T) {
@@ -444,4 +451,20 @@ func TestPlanNeverPrintsTheToken(t *testing.T) {
 		assert.NotContains(t, s, "SECRETSECRET")
 	}
 	assert.Contains(t, string(b), `"to": "[REDACTED]"`)
+}
+
+// TestPlanJSONPathCheckedFirst: a --plan-json path that cannot be written
+// is a usage error before the script runs (it was found only after).
+func TestPlanJSONPathCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	for path, want := range map[string]string{
+		dir:                                   "--plan-json " + dir + " is a folder: give a file name",
+		filepath.Join(dir, "nodir", "p.json"): "the folder " + filepath.Join(dir, "nodir") + " does not exist",
+	} {
+		var out, errOut bytes.Buffer
+		code := run(t.Context(), []string{"plan", "--sim", "--plan-json", path, "-e", `print("ran")`}, strings.NewReader(""), &out, &errOut, []string{"HOME=" + t.TempDir()})
+		assert.Equal(t, exitUsage, code, errOut.String())
+		assert.Contains(t, errOut.String(), want)
+		assert.Empty(t, out.String(), "the script did not run")
+	}
 }
