@@ -251,7 +251,7 @@ func (in *instance) print(L *lua.LState) int {
 		if i > 1 {
 			b.WriteByte('\t')
 		}
-		b.WriteString(lua51.ToString(L, L.Get(i)))
+		b.WriteString(lua51.PrintString(L, L.Get(i)))
 	}
 	b.WriteByte('\n')
 	in.write(in.stdout, b.String())

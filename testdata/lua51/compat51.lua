@@ -28,3 +28,12 @@ print(pcall(function() assert() end))
 print(assert(1, 2, 3))
 print(pcall(function() assert(false, {}) end))
 print(pcall(function() assert(false, nil) end))
+-- print calls the global tostring.
+local oldtostring = tostring
+tostring = function(v) return "<" .. oldtostring(v) .. ">" end
+print(1, "a", nil)
+tostring = function() return 42 end
+print(pcall(print, 1))
+tostring = oldtostring
+print(setmetatable({}, {__tostring = function() return 7 end}))
+print(pcall(print, setmetatable({}, {__tostring = function() return {} end})))
