@@ -53,8 +53,12 @@ func interactive(ctx context.Context, vm *flyscript.VM, s settings, stdin io.Rea
 		sc := bufio.NewScanner(stdin)
 		sc.Buffer(make([]byte, 64*1024), 4<<20)
 		for sc.Scan() {
-			if !ev.Pending() && repl.RunCommand(cmds, sc.Text()) {
-				continue
+			if !ev.Pending() {
+				if handled, exit := repl.DotCommand(sc.Text(), help, cmds, stdout, stderr, false); exit {
+					break
+				} else if handled {
+					continue
+				}
 			}
 			if ev.Line(ctx, sc.Text()) == repl.Exit {
 				code, _ := vm.Exited()

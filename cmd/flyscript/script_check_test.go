@@ -46,3 +46,15 @@ func TestMissingScriptOrUnknownCommandBeforeToken(t *testing.T) {
 		assert.Equal(t, usage, out.String(), args)
 	}
 }
+
+// TestPipedREPLDotCommands: fed from a pipe, the REPL takes the dot
+// commands a terminal session takes (.help, .exit, an unknown one named)
+// and lua's =expr, where they were syntax errors.
+func TestPipedREPLDotCommands(t *testing.T) {
+	t.Parallel()
+	r := cmd(t, invocation{stdin: "=1+1\n.hlep\n.help\n.clear\nprint('x')\n.exit\nprint('not run')\n"}, "--sim", "-i")
+	assert.Equal(t, exitOK, r.code, r)
+	assert.True(t, strings.HasPrefix(r.stdout, "2\nType Lua at the prompt."), r.stdout)
+	assert.True(t, strings.HasSuffix(r.stdout, "\nx\n"), r.stdout)
+	assert.Equal(t, "unknown command .hlep (did you mean .help?); .help lists the commands\n", r.stderr)
+}

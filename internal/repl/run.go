@@ -81,6 +81,36 @@ func RunCommand(cmds []Command, line string) bool {
 	return false
 }
 
+// DotCommand runs line when it is a dot command: .help (help's overview
+// and the commands' lines), .clear (on a terminal only), .exit and .quit
+// (exit is true), one of cmds, or an unknown one, which is named on stderr.
+// handled is false for Lua code.
+func DotCommand(line string, help *Help, cmds []Command, stdout, stderr io.Writer, terminal bool) (handled, exit bool) {
+	switch strings.TrimSpace(line) {
+	case ".exit", ".quit":
+		return true, true
+	case ".help":
+		fmt.Fprintln(stdout, help.Overview())
+		for _, c := range cmds {
+			fmt.Fprintln(stdout, "  "+c.Help)
+		}
+		return true, false
+	case ".clear":
+		if terminal {
+			fmt.Fprint(stdout, "\x1b[H\x1b[2J")
+		}
+		return true, false
+	}
+	if RunCommand(cmds, line) {
+		return true, false
+	}
+	if msg, ok := UnknownCommand(cmds, line); ok {
+		fmt.Fprintln(stderr, msg)
+		return true, false
+	}
+	return false, false
+}
+
 // builtinCommands are the dot commands Run itself answers.
 var builtinCommands = []string{".help", ".exit", ".quit", ".clear"}
 
@@ -217,26 +247,12 @@ func Run(ctx context.Context, cfg Config) (err error) {
 			return fmt.Errorf("repl: read line: %w", perr)
 		}
 		if !ev.Pending() {
-			switch strings.TrimSpace(line) {
-			case "":
+			if strings.TrimSpace(line) == "" {
 				continue
-			case ".exit", ".quit":
+			}
+			if handled, exit := DotCommand(line, help, cfg.Commands, cfg.Stdout, cfg.Stderr, true); exit {
 				return nil
-			case ".help":
-				fmt.Fprintln(cfg.Stdout, help.Overview())
-				for _, c := range cfg.Commands {
-					fmt.Fprintln(cfg.Stdout, "  "+c.Help)
-				}
-				continue
-			case ".clear":
-				fmt.Fprint(cfg.Stdout, "\x1b[H\x1b[2J")
-				continue
-			}
-			if RunCommand(cfg.Commands, line) {
-				continue
-			}
-			if msg, ok := UnknownCommand(cfg.Commands, line); ok {
-				fmt.Fprintln(cfg.Stderr, msg)
+			} else if handled {
 				continue
 			}
 		}
