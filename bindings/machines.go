@@ -56,7 +56,7 @@ print(m.state, m.config.image)`, Doc: "Get a machine.",
 		Returns: ret("memory", "fly.main.memoryResponse", "{limit_mb, available_mb}"),
 		Ops:     []string{"GET " + machinePath + "/memory"}},
 	{Name: "fly.machines.patch", Example: `local m = fly.machines.patch(m, { config = { image = "registry.fly.io/web:v2", env = { DEBUG = json.null } } })
-fly.machines.wait(m, "started", { version = m.version })`, Doc: "Change part of a machine's config: read it, deep-merge changes (tables merge, arrays replace, json.null deletes), update with current_version, re-read and retry if it changed meanwhile; a machine that is not running stays so.",
+fly.machines.wait(m, "started", { version = m.version })`, Doc: "Change part of a machine's config: read it, deep-merge changes (tables merge, arrays replace, json.null deletes), update with current_version, re-read and retry if it changed meanwhile; a machine that is not running is not started (a suspended one ends up stopped: its snapshot does not survive a new config).",
 		Params: []Param{machineID,
 			{Name: "changes", Type: "fly.UpdateMachineRequest", Doc: "what changes: config = {image = ...}, skip_launch, min_secrets_version, ...", Schema: "UpdateMachineRequest", In: "body"},
 			optsParam("retries, nonce")},
