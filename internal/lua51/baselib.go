@@ -17,6 +17,7 @@ func (o *opener) openLibs() {
 	L.SetGlobal("tostring", L.NewFunction(baseTostring))
 	L.SetGlobal("setmetatable", L.NewFunction(baseSetmetatable))
 	L.SetGlobal("assert", L.NewFunction(baseAssert))
+	L.SetGlobal("unpack", L.NewFunction(baseUnpack))
 	o.openString()
 	o.openTable()
 	o.openMath()
@@ -70,6 +71,29 @@ func baseTostring(L *lua.LState) int {
 	}
 	L.Push(lua.LString(ToString(L, v)))
 	return 1
+}
+
+// maxResults is how many values unpack and string.byte give at most: the
+// value stack would otherwise fill up, which no protected call can catch.
+// C Lua 5.1 stops at about 8,000 (LUAI_MAXCSTACK), Lua 5.2 at 1,000,000.
+const maxResults = 1 << 20
+
+// baseUnpack is unpack(list [, i [, j]]): list[i], ..., list[j], read raw,
+// with Lua 5.1's error when there are too many.
+func baseUnpack(L *lua.LState) int {
+	t := L.CheckTable(1)
+	i := optInt(L, 2, 1)
+	j := optInt(L, 3, int64(t.Len()))
+	if i > j {
+		return 0
+	}
+	if j-i >= maxResults || j-i < 0 {
+		L.RaiseError("too many results to unpack")
+	}
+	for k := i; k <= j; k++ {
+		L.Push(t.RawGetInt(int(k)))
+	}
+	return int(j - i + 1)
 }
 
 // baseAssert is assert(v [, message]): all its arguments when v is true,

@@ -19,6 +19,7 @@ func (o *opener) openString() {
 	}
 	str.RawSetString("format", o.L.NewFunction(strFormat))
 	str.RawSetString("char", o.L.NewFunction(strChar))
+	str.RawSetString("byte", o.L.NewFunction(strByte))
 	if find, ok := str.RawGetString("find").(*lua.LFunction); ok && find.IsG {
 		str.RawSetString("find", o.L.NewFunction(func(L *lua.LState) int {
 			st := clampInit(L)
@@ -58,6 +59,33 @@ func clampInit(L *lua.LState) int {
 		L.Replace(3, lua.LNumber(n+1))
 	}
 	return st
+}
+
+// strByte is string.byte(s [, i [, j]]): the codes of s[i..j] (i default
+// 1, j default i, negative counting from the end), with Lua 5.1's error
+// when there are too many.
+func strByte(L *lua.LState) int {
+	s := L.CheckString(1)
+	n := int64(len(s))
+	i := optInt(L, 2, 1)
+	j := optInt(L, 3, i)
+	if i < 0 {
+		i += n + 1
+	}
+	if j < 0 {
+		j += n + 1
+	}
+	i, j = max(i, 1), min(j, n)
+	if i > j {
+		return 0
+	}
+	if j-i >= maxResults {
+		L.RaiseError("stack overflow (string slice too long)")
+	}
+	for k := i; k <= j; k++ {
+		L.Push(lua.LNumber(s[k-1]))
+	}
+	return int(j - i + 1)
 }
 
 // strChar is string.char(...): every argument a byte's code (gopher-lua's
