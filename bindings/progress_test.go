@@ -114,5 +114,5 @@ func TestParallelBarFromTheStartAndClearedOnInterrupt(t *testing.T) {
 	cancel()
 	msg := <-done
 	assert.NotEmpty(t, msg)
-	assert.Regexp(t, `\r +\r$`, stderr.String(), "the bar's line is blanked")
+	assert.Regexp(t, `\r +\r\r\x1b\[K$`, stderr.String(), "the bar's line is blanked, to its end (a terminal's ^C echo included)")
 }

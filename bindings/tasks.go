@@ -3,6 +3,7 @@ package bindings
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -635,6 +636,11 @@ func (f *Fly) dropBar(bar *progressbar.ProgressBar) {
 func (f *Fly) clearBars() {
 	for _, b := range f.bars {
 		_ = b.Clear()
+	}
+	if len(f.bars) > 0 {
+		// Erase to the end of the line too: the terminal's echo of Ctrl-C
+		// ("^C") stands after the bar's width that Clear blanks.
+		_, _ = io.WriteString(f.stderr, "\r\x1b[K")
 	}
 	f.bars = nil
 }
