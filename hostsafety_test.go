@@ -157,7 +157,9 @@ nest(...)`
 		took := within(t, 30*time.Second, func() { err = vm.RunSource(ctx, "nest.lua", []byte(src), depth) })
 		cancel()
 		require.Error(t, err, depth)
-		assert.Less(t, took, 300*time.Millisecond+500*time.Millisecond, "depth %s", depth)
+		// Room for a loaded machine and -race; unbounded, 16,000 levels
+		// took 14 s (RELIABILITY.md, issue 14 item 4).
+		assert.Less(t, took, 300*time.Millisecond+1500*time.Millisecond, "depth %s", depth)
 		t.Logf("depth %s: %v after %v", depth, err, time.Since(start))
 	}
 }
