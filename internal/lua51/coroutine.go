@@ -19,6 +19,22 @@ func (o *opener) openCoroutine() {
 	if yield, ok := co.RawGetString("yield").(*lua.LFunction); ok {
 		co.RawSetString("yield", o.yielder(yield))
 	}
+	// Lua 5.1's argument errors of create, wrap and status.
+	for name, want := range map[string]string{"create": "Lua function expected", "wrap": "Lua function expected", "status": "coroutine expected"} {
+		fn, ok := co.RawGetString(name).(*lua.LFunction)
+		if !ok || !fn.IsG {
+			continue
+		}
+		co.RawSetString(name, o.L.NewFunction(func(L *lua.LState) int {
+			if _, isThread := L.Get(1).(*lua.LState); want == "coroutine expected" && !isThread {
+				L.ArgError(1, want)
+			}
+			if _, isFn := L.Get(1).(*lua.LFunction); want != "coroutine expected" && !isFn {
+				L.ArgError(1, want)
+			}
+			return fn.GFunction(L)
+		}))
+	}
 	resume, ok := co.RawGetString("resume").(*lua.LFunction)
 	if !ok {
 		return

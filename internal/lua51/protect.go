@@ -317,13 +317,18 @@ func Pcall(L *lua.LState) int {
 }
 
 // Xpcall is Lua's xpcall(f, handler) over PCall: the handler runs at
-// the point of the error, before the stack unwinds.
+// the point of the error, before the stack unwinds. A handler that is not
+// a function makes every error "error in error handling", as in Lua 5.1.
 func Xpcall(L *lua.LState) int {
-	L.CheckAny(1)
-	handler := L.CheckFunction(2)
+	L.CheckAny(2)
+	handler, isFn := L.Get(2).(*lua.LFunction)
 	L.SetTop(1)
 	guarded := L.NewFunction(func(L *lua.LState) int {
 		if isUncatchable(L.Get(1)) {
+			return 1
+		}
+		if !isFn { // C Lua cannot call it either
+			L.Push(lua.LString("error in error handling"))
 			return 1
 		}
 		L.Push(handler)
