@@ -139,6 +139,9 @@ func libraryError(L *lua.LState, msg string) string {
 	}
 	n, _ := strconv.Atoi(m[1])
 	what := m[3]
+	if what == "file is closed" { // gopher-lua's file methods
+		return loc + "attempt to use a closed file"
+	}
 	if rest, found := strings.CutSuffix(what, "got nil"); found {
 		if nargs := luadiag.FrameArgs(L, 1); nargs >= 0 && n > nargs {
 			what = rest + "got no value"

@@ -101,6 +101,7 @@ func Open(L *lua.LState, cfg Config) (basePath string, err error) {
 		o.restrict()
 	} else {
 		o.redirectIO()
+		o.openFileErrors()
 	}
 	return basePath, nil
 }
