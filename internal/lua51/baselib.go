@@ -18,6 +18,9 @@ func (o *opener) openLibs() {
 	L.SetGlobal("setmetatable", L.NewFunction(baseSetmetatable))
 	L.SetGlobal("assert", L.NewFunction(baseAssert))
 	L.SetGlobal("unpack", L.NewFunction(baseUnpack))
+	if next, ok := L.GetGlobal("next").(*lua.LFunction); ok && next.IsG {
+		L.SetGlobal("next", L.NewFunction(nextChecked(next.GFunction)))
+	}
 	o.openString()
 	o.openTable()
 	o.openMath()

@@ -71,3 +71,9 @@ m[1][2] = 20
 local ref = m[2]
 ref[1] = 30
 print(m[1][2], m[2][1], #m)
+-- next with a key that is not in the table, and with keys removed while traversing.
+print(pcall(next, {x = 1}, "zzz"), pcall(next, {1, 2}, 5), pcall(next, {}, 1))
+local drained = {1, 2, 3, a = 1, b = 2}
+local count, key = 0, next(drained)
+while key ~= nil do count = count + 1 drained[key] = nil key = next(drained, key) end
+print(count, next(drained))
