@@ -253,9 +253,11 @@ func (vm *VM) boundAllocations() {
 		if rep, ok := str.RawGetString("rep").(*lua.LFunction); ok {
 			str.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
 				s, n := L.CheckString(1), L.CheckNumber(2)
-				sep := L.OptString(3, "")
+				// Lua 5.1's string.rep(s, n) has no separator (5.2's third
+				// argument): what follows n is ignored, as C Lua 5.1 does.
+				L.SetTop(2)
 				if n > 0 {
-					vm.checkAlloc(L, "string.rep", float64(len(s))*float64(n)+float64(len(sep))*float64(n-1))
+					vm.checkAlloc(L, "string.rep", float64(len(s))*float64(n))
 				}
 				return callInFrame(L, rep)
 			}))

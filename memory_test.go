@@ -18,7 +18,7 @@ func TestMemoryLimitRefusesLargeAllocations(t *testing.T) {
 	vm, _, _ := newVM(t, WithMemoryLimit(64<<20))
 	cases := map[string]string{
 		`string.rep("x", 1e10)`: "string.rep: the result would take 9.3 GiB, more than the",
-		`("ab"):rep(1e9, ",")`:  "string.rep: the result would take 2.8 GiB",
+		`("ab"):rep(1e9, ",")`:  "string.rep: the result would take 1.9 GiB", // Lua 5.1 has no separator
 		`local s, t = ("x"):rep(1e6), {} for i = 1, 100 do t[i] = s end return table.concat(t, ",")`: "table.concat: the result would take 95.4 MiB",
 		// Each of these built its result in one allocation past any budget
 		// (a host with little memory died with Go's fatal out of memory).

@@ -92,3 +92,4 @@ print(string.find("abc", "", 10), string.find("abc", "", 4), string.find("abc", 
 print(string.find("abc", "", 10, true), string.match("abc", "", 10), string.match("abc", "()", 10), string.match("abc", "x"))
 print(select("#", string.match("abc", "x")), select("#", string.find("abc", "x")), #{string.match("a", "b")})
 print(pcall(string.byte, ("x"):rep(2^21), 1, -1)) print(string.byte("abc", -2, 10)) print(string.byte("abc", 0), string.byte("abc", 2.7), select("#", string.byte("abc", 3, 2)))
+print(("x"):rep(3, 4), string.rep("ab", 2, "-"), string.rep("ab", 0, "-"), pcall(string.rep, "x"))
