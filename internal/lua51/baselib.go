@@ -155,7 +155,7 @@ func (o *opener) openCompat() {
 	t.RawSetString("foreach", L.NewFunction(func(L *lua.LState) int {
 		tb, fn := L.CheckTable(1), L.CheckFunction(2)
 		for k, v := tb.Next(lua.LNil); k != lua.LNil; k, v = tb.Next(k) {
-			if r := callEach(L, fn, k, v); r != lua.LNil {
+			if r := call2(L, fn, k, v); r != lua.LNil {
 				L.Push(r)
 				return 1
 			}
@@ -165,7 +165,7 @@ func (o *opener) openCompat() {
 	t.RawSetString("foreachi", L.NewFunction(func(L *lua.LState) int {
 		tb, fn := L.CheckTable(1), L.CheckFunction(2)
 		for i := 1; i <= tb.Len(); i++ {
-			if r := callEach(L, fn, lua.LNumber(i), tb.RawGetInt(i)); r != lua.LNil {
+			if r := call2(L, fn, lua.LNumber(i), tb.RawGetInt(i)); r != lua.LNil {
 				L.Push(r)
 				return 1
 			}
@@ -178,8 +178,9 @@ func (o *opener) openCompat() {
 	}))
 }
 
-// callEach calls fn(k, v) for table.foreach and table.foreachi.
-func callEach(L *lua.LState, fn *lua.LFunction, k, v lua.LValue) lua.LValue {
+// call2 calls fn(a, b) and returns its first result: table.foreach's
+// and table.foreachi's function, a __concat metamethod.
+func call2(L *lua.LState, fn lua.LValue, k, v lua.LValue) lua.LValue {
 	L.Push(fn)
 	L.Push(k)
 	L.Push(v)

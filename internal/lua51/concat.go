@@ -166,12 +166,7 @@ func luaConcat(L *lua.LState) int {
 			}
 			L.RaiseError("%s", luadiag.CallArgError(L, 1, from[bad], typ, "concatenate"))
 		}
-		L.Push(mm)
-		L.Push(a)
-		L.Push(b)
-		L.Call(2, 1)
-		r := L.Get(-1)
-		L.Pop(1)
+		r := call2(L, mm, a, b)
 		vals, from = append(vals[:top-2], r), append(from[:top-2], -1)
 	}
 	L.Push(vals[0])
