@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/ast"
@@ -33,8 +34,14 @@ var concatMarker = func() string {
 	return "\x00flyscript concat " + hex.EncodeToString(b)
 }()
 
-// concatFunction is the function every rewritten concatenation calls.
-var concatFunction = &lua.LFunction{IsG: true, GFunction: luaConcat, Env: lua.NewState(lua.Options{SkipOpenLibs: true}).NewTable()}
+// concatFunction is the function every rewritten concatenation calls,
+// made on the first compile (its environment table comes from a state of
+// its own, which a start that runs no Lua need not build).
+var concatFunction = sync.OnceValue(func() *lua.LFunction {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	return &lua.LFunction{IsG: true, GFunction: luaConcat, Env: L.NewTable()}
+})
 
 // rewriteConcat turns the chain of x (a .. b .. c: right-associative, as
 // the compiler joins it) into a call of concatMarker, or a string constant
@@ -92,7 +99,7 @@ func constantConcat(operands []ast.Expr) (string, bool) {
 func linkConcat(p *lua.FunctionProto) {
 	for i, c := range p.Constants {
 		if s, ok := c.(lua.LString); ok && string(s) == concatMarker {
-			p.Constants[i] = concatFunction
+			p.Constants[i] = concatFunction()
 		}
 	}
 	for _, child := range p.FunctionPrototypes {

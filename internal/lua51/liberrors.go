@@ -2,13 +2,13 @@ package lua51
 
 import (
 	"reflect"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lazyre"
 	"github.com/flyscript/flyscript/internal/luadiag"
 )
 
@@ -89,7 +89,7 @@ var libraryMessages = map[string]string{
 
 // reArgError is gopher-lua's argument error (ArgError, TypeError) and
 // this package's, without location.
-var reArgError = regexp.MustCompile(`^bad argument #(\d+) to ([^'\s]\S*) \((.*)\)$`)
+var reArgError = lazyre.New(`^bad argument #(\d+) to ([^'\s]\S*) \((.*)\)$`)
 
 // libraryError rewords msg, raised by the Go function at level 1 of L's
 // stack, as C Lua 5.1 would have raised it. Messages of other functions
@@ -109,7 +109,7 @@ func libraryError(L *lua.LState, msg string) string {
 	if !located || where == "" {
 		reason, located = msg, false
 	}
-	m := reArgError.FindStringSubmatch(reason)
+	m := reArgError().FindStringSubmatch(reason)
 	reworded, isKnown := libraryMessages[reason]
 	caller := callerLevel(L)
 	callerWhere := luadiag.Where(L, caller) // luaL_where(L, 1): the caller's line when the caller is Lua code
@@ -161,7 +161,7 @@ func libraryError(L *lua.LState, msg string) string {
 }
 
 // reLocatedArgError is gopher-lua's argument error with its location.
-var reLocatedArgError = regexp.MustCompile(`^([^\n]*?:\d+: )?bad argument #(\d+) to ([^'\s]\S*) \(`)
+var reLocatedArgError = lazyre.New(`^([^\n]*?:\d+: )?bad argument #(\d+) to ([^'\s]\S*) \(`)
 
 // CoroutineError rewords the error of a coroutine that died, whose stack
 // is gone: gopher-lua's words in C Lua 5.1's where the message alone tells
@@ -170,7 +170,7 @@ var reLocatedArgError = regexp.MustCompile(`^([^\n]*?:\d+: )?bad argument #(\d+)
 // message says can be said: no variable names.
 func CoroutineError(L *lua.LState, msg string) string {
 	msg = luadiag.RuntimeAt(L, 0, msg) // level 0 is the running Go function: the message alone is reworded
-	if m := reLocatedArgError.FindStringSubmatchIndex(msg); m != nil {
+	if m := reLocatedArgError().FindStringSubmatchIndex(msg); m != nil {
 		name := msg[m[6]:m[7]]
 		if name == "(anonymous)" {
 			name = "?"
