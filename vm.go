@@ -180,7 +180,7 @@ func (vm *VM) runChunk(ctx context.Context, name string, src []byte, args []stri
 	}
 	L.SetGlobal("arg", argt)
 	vm.setPackagePath(dir)
-	vm.returned, err = vm.call(ctx, fn, largs, lua.MultRet)
+	vm.returned, err = vm.call(ctx, "script", fn, largs, lua.MultRet)
 	return err
 }
 
@@ -209,7 +209,7 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 		}
 	}
 	vm.setPackagePath("")
-	vals, err := vm.call(ctx, fn, nil, lua.MultRet)
+	vals, err := vm.call(ctx, "chunk", fn, nil, lua.MultRet)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (vm *VM) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) (
 	}
 	defer vm.leave()
 	vm.exit = nil
-	return vm.call(ctx, fn, args, lua.MultRet)
+	return vm.call(ctx, "chunk", fn, args, lua.MultRet)
 }
 
 // enter marks the VM busy; leave marks it free.
@@ -265,8 +265,9 @@ func (vm *VM) load(name string, src []byte) (*lua.LFunction, error) {
 }
 
 // call runs fn(args...) in protected mode under ctx and returns its results
-// (all of them when nret is lua.MultRet).
-func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nret int) ([]lua.LValue, error) {
+// (all of them when nret is lua.MultRet). what names the run in warnings:
+// "script" (Run, RunSource) or "chunk" (Eval, Call: a REPL line).
+func (vm *VM) call(ctx context.Context, what string, fn *lua.LFunction, args []lua.LValue, nret int) ([]lua.LValue, error) {
 	L := vm.state
 	if ctx == nil {
 		ctx = context.Background()
@@ -286,7 +287,7 @@ func (vm *VM) call(ctx context.Context, fn *lua.LFunction, args []lua.LValue, nr
 	if vm.fly != nil {
 		// Tasks nothing waited for stop with the run; a run that succeeded
 		// warns about them.
-		vm.fly.EndRun(err == nil && vm.exit == nil)
+		vm.fly.EndRun(what, err == nil && vm.exit == nil)
 	}
 
 	if vm.exit != nil {

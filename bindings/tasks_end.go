@@ -12,11 +12,12 @@ import (
 // on anyway, and a later run must not resume them. Their leases are
 // released before EndRun returns.
 //
-// When report is set (the run succeeded), it warns on the configured
+// what names the run in the warnings ("script", "chunk"). When report is
+// set (the run succeeded), it warns on the configured
 // stderr, one line each, about the spawned tasks that were still running
 // (a fire-and-forget fly.spawn(fly.machines.destroy, id) that did not
 // happen) and those that failed with an error nothing waited for.
-func (f *Fly) EndRun(report bool) {
+func (f *Fly) EndRun(what string, report bool) {
 	s := f.sched
 	var running, failed []*task
 	for _, t := range s.tasks {
@@ -34,9 +35,9 @@ func (f *Fly) EndRun(report bool) {
 	byID(running)
 	byID(failed)
 	for _, t := range running {
-		s.abandon(t)
+		s.abandon(t, what)
 		if report && t.spawnedAt != "" {
-			f.warn("fly.spawn: the task started at %s was still running when the script ended, and was stopped (wait for it with task:wait())", t.spawnedAt)
+			f.warn("fly.spawn: the task started at %s was still running when the %s ended, and was stopped (wait for it with task:wait())", t.spawnedAt, what)
 		}
 	}
 	if report {
@@ -52,14 +53,14 @@ func (f *Fly) EndRun(report bool) {
 // abandon stops an unfinished task: its context ends (its exchange in
 // flight is cancelled, its leases released by their keepers) and the
 // scheduler forgets it; an answer that arrives later is ignored (complete).
-func (s *scheduler) abandon(t *task) {
+func (s *scheduler) abandon(t *task, what string) {
 	if t.cancel != nil {
 		t.cancel()
 	}
 	delete(s.tasks, t.th)
 	t.state = taskDone
 	if t.errv == nil && t.results == nil {
-		t.errv = lua.LString("the task was stopped when the script ended")
+		t.errv = lua.LString("the task was stopped when the " + what + " that started it ended")
 	}
 	s.ready = dropTask(s.ready, t)
 	keep := s.sleepers[:0]

@@ -29,7 +29,7 @@ end, { concurrency = 4, progress = "restarting" })`, Doc: "Call fn(item, i) for 
 		Returns: []Value{{Name: "body", Type: "any", Doc: "the decoded answer"},
 			{Name: "status", Type: "integer", Doc: "the HTTP status"}},
 		impl: requestImpl},
-	{Name: "fly.spawn", Doc: "Run fn(...) as a task: fly calls inside it yield while Go does the request. Tasks run while the script waits (task:wait(), fly.parallel, time.sleep); a task still running when the script ends is stopped (its leases released) and named in a warning on stderr, as is a task that failed with nothing waiting for it.",
+	{Name: "fly.spawn", Doc: "Run fn(...) as a task: fly calls inside it yield while Go does the request. Tasks run while the script waits (task:wait(), fly.parallel, time.sleep); a task still running when the script (at the REPL, the line) ends is stopped (its leases released) and named in a warning on stderr, as is a task that failed with nothing waiting for it.",
 		Params: []Param{
 			{Name: "fn", Type: "function", Doc: "the task's body", In: "lua"},
 			{Name: "...", Type: "any", Optional: true, Doc: "arguments for fn", In: "lua"}},
