@@ -20,6 +20,8 @@ import (
 //   - a generic for with fewer than three expressions gets nils for the
 //     missing ones (gopher-lua issue 514: the hidden state and control
 //     variables kept the previous loop's values);
+//   - an assignment to a field of a constant (`(5).x = 1`) indexes the
+//     constant, not an unrelated register (gopher-lua issues 310, 524);
 //   - `if false then ... end` and `if nil then ... end` (an if whose
 //     condition is the constant false or nil) become their else part: the
 //     compiler's folding of them broke the registers of an enclosing generic
@@ -42,7 +44,7 @@ func rewriteStmt(st ast.Stmt) ast.Stmt {
 	case *ast.AssignStmt:
 		rewriteExprs(s.Lhs)
 		rewriteExprs(s.Rhs)
-		if len(s.Lhs) > 1 {
+		if len(s.Lhs) > 1 || constantObject(s.Lhs[0]) {
 			return multipleAssign(s)
 		}
 	case *ast.LocalAssignStmt:
@@ -100,6 +102,24 @@ func rewriteStmt(st ast.Stmt) ast.Stmt {
 		rewriteExprs(s.Exprs)
 	}
 	return st
+}
+
+// constantObject reports whether target is a field of a constant
+// (`(5).x = v`, `("s").x = v`): gopher-lua's compiler folds the constant
+// into an operand its VM reads as a register, so the assignment indexes an
+// unrelated register (gopher-lua issues 310 and 524). multipleAssign puts
+// the constant in a temporary first.
+func constantObject(target ast.Expr) bool {
+	attr, ok := target.(*ast.AttrGetExpr)
+	if !ok {
+		return false
+	}
+	switch attr.Object.(type) {
+	case *ast.NumberExpr, *ast.StringExpr, *ast.NilExpr, *ast.TrueExpr, *ast.FalseExpr,
+		*ast.ArithmeticOpExpr, *ast.UnaryMinusOpExpr:
+		return true
+	}
+	return false
 }
 
 func rewriteExprs(exprs []ast.Expr) {

@@ -1,6 +1,10 @@
 package luadiag
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // Fields of gopher-lua's instructions, which use Lua 5.1's layout: the
 // opcode in the top 6 bits, A in the next 8, then C and B of 9 bits each
@@ -70,9 +74,13 @@ func jumpsInto(p *lua.FunctionProto, from, to int) bool {
 // upvalue the instruction that last set it read. kind is "" when the value
 // has no name (a constant, the result of an operation or call).
 func objName(fn *lua.LFunction, pc, r int) (kind, name string) {
-	if n, ok := localName(fn.Proto, r, pc); ok {
+	if n, ok := localName(fn.Proto, r, pc); ok && !strings.HasPrefix(n, "(") {
 		return "local", n
 	}
+	// A local whose name starts with "(" is a temporary no script can name
+	// (internal/lua51's rewrites hold a multiple assignment's tables and
+	// values in them): it is named by what set it, as C Lua names the
+	// registers of the expression it stands for.
 	p := fn.Proto
 	w := writer(p, pc, r)
 	if w < 0 {

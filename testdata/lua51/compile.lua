@@ -83,3 +83,16 @@ for pi = 1, 5 do parts[#parts + 1] = "p" .. pi end
 print(parts[1] .. parts[2] .. parts[3] .. parts[4] .. parts[5])
 local nest = {a = {b = {c = {d = "deep"}}}}
 print(nest.a.b.c.d, nest["a"]["b"].c["d"])
+-- a multiple assignment's temporaries are named as the expressions they hold
+print(pcall(function() local t = {}; local a; a, t.x.y = 1, 2 end))
+-- an assignment to a field of a constant indexes the constant (gopher-lua issues 310, 524)
+local fields = {}
+print(pcall(function() (5).field = 1 end))
+print(fields.field)
+print(pcall(function() local q = {}; (123).K = nil end))
+print(pcall(function() local a; a, (5).y = 1, 2 end))
+print(pcall(function() (-(2)).y = 1 end))
+local smt = getmetatable("")
+smt.__newindex = function(s, k, v) print("newindex", s, k, v) end
+("str").key = 42
+smt.__newindex = nil
