@@ -2,6 +2,7 @@ package flyscript
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,26 @@ func TestMemoryLimitRefusesLargeAllocations(t *testing.T) {
 	got, err = vm.Eval(t.Context(), `#string.rep("x", 2^20) + #table.concat({("y"):rep(2^20), "z"}) + #string.format("%s", ("x"):rep(2^20)) + #json.encode({("x"):rep(2^20)}) - 2^20 - 2`)
 	require.NoError(t, err)
 	assert.Equal(t, []any{int64(3<<20 + 3)}, got)
+}
+
+// A chunk too large to compile within the budget is refused before it is
+// compiled (the compiler runs in one go, before the watchdog and outside
+// the run's context): the runner's own script, and a file loaded from Lua.
+func TestMemoryLimitRefusesHugeChunks(t *testing.T) {
+	vm, _, _ := newVM(t, WithMemoryLimit(16<<20))
+	huge := []byte(strings.Repeat("x = 1 ", 100_000)) // 600 KB: about 66 MiB to compile
+	err := vm.RunSource(t.Context(), "huge.lua", huge)
+	require.ErrorIs(t, err, ErrMemoryLimit)
+	assert.Equal(t, "huge.lua: compiling 585.9 KiB of source would take about 65.8 MiB, more than the run's memory budget of 16 MiB", err.Error())
+
+	path := writeFile(t, t.TempDir(), "huge.lua", string(huge))
+	vals, err := vm.Eval(t.Context(), `select(2, pcall(dofile, "`+path+`"))`)
+	require.NoError(t, err)
+	require.Len(t, vals, 1)
+	assert.Contains(t, vals[0], "compiling "+path+": the result would take 65.8 MiB")
+
+	// Within the budget a chunk compiles and runs.
+	require.NoError(t, vm.RunSource(t.Context(), "small.lua", huge[:60_000]))
 }
 
 // A script whose memory grows step by step is ended by the watchdog with

@@ -166,6 +166,12 @@ func (vm *VM) runChunk(ctx context.Context, name string, src []byte, args []stri
 	}
 	defer vm.leave()
 	vm.exit, vm.returned = nil, nil
+	if limit := vm.cfg.memoryLimit(); limit > 0 && float64(len(src))*lua51.CompileCost > float64(limit) {
+		// Compiling runs before the run's watchdog and its context: a
+		// chunk too large for the budget is refused rather than compiled.
+		return &ScriptError{Message: fmt.Sprintf("%s: compiling %s of source would take about %s, more than the run's memory budget of %s",
+			name, formatBytes(uint64(len(src))), formatBytes(uint64(float64(len(src))*lua51.CompileCost)), formatBytes(limit)), Err: ErrMemoryLimit}
+	}
 	fn, err := vm.load(name, src)
 	if err != nil {
 		return err

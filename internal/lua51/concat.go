@@ -232,15 +232,16 @@ func checkAlloc(L *lua.LState, what string, size float64) {
 	}
 }
 
-// compileCost is about how many bytes gopher-lua's parser and compiler
-// allocate per byte of source (BenchmarkCompile: 8.3 MB for 72 KB).
-const compileCost = 115
+// CompileCost is about how many bytes gopher-lua's parser and compiler
+// allocate per byte of source (BenchmarkCompile: 8.3 MB for 72 KB): a
+// host bounding memory weighs a chunk to compile with it.
+const CompileCost = 115
 
 // checkCompile asks the host's budget before what compiles a chunk of
 // size bytes of source: a script's loadstring of a huge string would
 // otherwise take the memory (and the time) of its syntax tree at once.
 func checkCompile(L *lua.LState, what string, size int) {
-	if size*compileCost >= largeConcat {
-		checkAlloc(L, what, float64(size)*compileCost)
+	if size*CompileCost >= largeConcat {
+		checkAlloc(L, what, float64(size)*CompileCost)
 	}
 }

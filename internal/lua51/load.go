@@ -152,12 +152,15 @@ func luaLoad(L *lua.LState) int {
 }
 
 // LoadFile compiles a file of Lua source, skipping a first line that
-// starts with "#" (keeping the line numbers), as lua.c does.
+// starts with "#" (keeping the line numbers), as lua.c does. It is called
+// from Lua (loadfile, dofile, require): a file too large for the run's
+// memory budget to compile raises an error saying so.
 func LoadFile(L *lua.LState, path string) (*lua.LFunction, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &lua.ApiError{Type: lua.ApiErrorFile, Object: lua.LString(fmt.Sprintf("cannot open %s", path)), Cause: err}
 	}
+	checkCompile(L, "compiling "+path, len(src))
 	return Load(L, SkipHashLine(src), path)
 }
 
