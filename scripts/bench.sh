@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every measurement of BENCHMARKS.md (issue 8) side by side and
 # summarises them: the paired benchmarks of internal/bench, the start-up of
-# `flyscript -e ""` against an empty Go program and lua5.1, and two existing
+# `flyscript -e ""` against an empty Go program, lua5.1 and three floors
+# (internal/bench/cmd/floor-*: net/http alone, with a gopher-lua state, and
+# the least program that embeds flyscript), and two existing
 # benchmarks of the bindings (the one-time schema decode that start-up
 # avoids, the cost of opening the fly module).
 #
@@ -52,6 +54,9 @@ mkdir -p "$OUT/empty"
 printf 'module empty\n\ngo 1.26\n' >"$OUT/empty/go.mod"
 printf 'package main\n\nfunc main() {}\n' >"$OUT/empty/main.go"
 (cd "$OUT/empty" && go build -o "$OUT/empty-go" .)
+for floor in nethttp lua embed; do
+  go build -o "$OUT/floor-$floor" "./internal/bench/cmd/floor-$floor"
+done
 
 {
   echo "date: $(date -u +%Y-%m-%d)"
@@ -100,6 +105,10 @@ if [ -z "$ONLY" ] || grep -Eq "$ONLY" <<<"Startup"; then
   "$OUT/startup" -n "$STARTUP_RUNS" -warmup 10 \
     -- go-empty "$OUT/empty-go" \
     -- lua5.1 lua5.1 -e '' \
+    -- 'floor: net/http linked' "$OUT/floor-nethttp" \
+    -- 'floor: net/http + gopher-lua state' "$OUT/floor-lua" \
+    -- 'floor: embedding program' "$OUT/floor-embed" \
+    -- 'flyscript version' "$OUT/flyscript" version \
     -- 'flyscript -e ""' "$OUT/flyscript" -e '' \
     -- 'flyscript --sim -e ""' "$OUT/flyscript" --sim -e '' >"$startup_md"
   hyperfine -N --warmup 10 --runs "$STARTUP_RUNS" --export-markdown "$OUT/hyperfine.md" \

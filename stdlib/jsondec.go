@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -49,7 +50,7 @@ func NullAsNil() DecodeOption {
 // is an error.
 func FromJSON(L *lua.LState, data []byte, opts ...DecodeOption) (lua.LValue, error) {
 	in := get(L)
-	d := decoder{L: L, data: data, null: in.null, arrayMT: in.arrayMT}
+	d := decoder{L: L, data: data, null: in.null, arrayMT: in.arrayMT, ints: smallInts()}
 	for _, o := range opts {
 		o(&d)
 	}
@@ -83,7 +84,8 @@ type decoder struct {
 	pos     int
 	null    lua.LValue
 	arrayMT *lua.LTable
-	count   int // values decoded, for the checks of L's context
+	count   int               // values decoded, for the checks of L's context
+	ints    *[1024]lua.LValue // smallInts
 
 	// Scratch stacks shared by every level: the values of the arrays and the
 	// members of the objects being read, so each table is made at its final
@@ -97,13 +99,15 @@ type decoder struct {
 }
 
 // smallInts are the boxed whole numbers 0..1023, shared to save an
-// allocation per number.
-var smallInts = func() (a [1024]lua.LValue) {
+// allocation per number; made by the first decode rather than at every
+// start of a program that may decode no JSON.
+var smallInts = sync.OnceValue(func() *[1024]lua.LValue {
+	var a [1024]lua.LValue
 	for i := range a {
 		a[i] = lua.LNumber(i)
 	}
-	return
-}()
+	return &a
+})
 
 func (d *decoder) syntaxError(msg string) error {
 	line, col := 1, 1
@@ -486,8 +490,8 @@ func (d *decoder) number() (lua.LValue, error) {
 		}
 	}
 	if simple {
-		if !neg && n < uint64(len(smallInts)) {
-			return smallInts[n], nil
+		if !neg && n < uint64(len(d.ints)) {
+			return d.ints[n], nil
 		}
 		f := float64(n)
 		if neg {

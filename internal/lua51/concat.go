@@ -27,12 +27,17 @@ import (
 // script can write it), and Compile replaces that constant in every proto
 // by concatFunction. Chains of constants are joined at compile time.
 
-// concatMarker is the placeholder constant of the rewrite.
-var concatMarker = func() string {
+// markerPrefix begins concatMarker.
+const markerPrefix = "\x00flyscript concat "
+
+// concatMarker is the placeholder constant of the rewrite, made by the
+// first concatenation compiled: crypto/rand's first read costs 30 to 60 µs,
+// which a start that compiles none need not pay.
+var concatMarker = sync.OnceValue(func() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	return "\x00flyscript concat " + hex.EncodeToString(b)
-}()
+	return markerPrefix + hex.EncodeToString(b)
+})
 
 // concatFunction is the function every rewritten concatenation calls,
 // made on the first compile (its environment table comes from a state of
@@ -65,7 +70,7 @@ func rewriteConcat(x *ast.StringConcatOpExpr) ast.Expr {
 		return folded
 	}
 	oneValue(operands[len(operands)-1]) // an operand is one value, a call's last argument would be all of them
-	fn := &ast.StringExpr{Value: concatMarker}
+	fn := &ast.StringExpr{Value: concatMarker()}
 	fn.SetLine(x.Line())
 	fn.SetLastLine(x.LastLine())
 	call := &ast.FuncCallExpr{Func: fn, Args: operands, AdjustRet: true}
@@ -98,7 +103,7 @@ func constantConcat(operands []ast.Expr) (string, bool) {
 // nested in it by concatFunction.
 func linkConcat(p *lua.FunctionProto) {
 	for i, c := range p.Constants {
-		if s, ok := c.(lua.LString); ok && string(s) == concatMarker {
+		if s, ok := c.(lua.LString); ok && strings.HasPrefix(string(s), markerPrefix) && string(s) == concatMarker() {
 			p.Constants[i] = concatFunction()
 		}
 	}
