@@ -42,8 +42,14 @@ const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 // random bits, monotonic within one millisecond (the random part is
 // incremented), so that ULIDs made in order sort in order even when a fake
 // clock stands still.
+//
+// It draws ten bytes every time, whether it uses them or not: how many
+// identifiers fall in one millisecond depends on the machine's speed, and
+// the identifiers made after must not (the same seed and requests give the
+// same machine and volume ids on a loaded machine as on an idle one).
 func (g *ids) ulid(t time.Time) string {
 	ms := uint64(t.UnixMilli())
+	fresh := g.bytes(10)
 	if ms <= g.lastMS {
 		ms = g.lastMS
 		for i := 9; i >= 0; i-- {
@@ -53,7 +59,7 @@ func (g *ids) ulid(t time.Time) string {
 			}
 		}
 	} else {
-		copy(g.lastRand[:], g.bytes(10))
+		copy(g.lastRand[:], fresh)
 		g.lastMS = ms
 	}
 	var b [16]byte
