@@ -93,6 +93,7 @@ type appJSON struct {
 	MachineCount      int        `json:"machine_count"`
 	VolumeCount       int        `json:"volume_count"`
 	InternalNumericID int64      `json:"internal_numeric_id"`
+	AppRole           string     `json:"app_role,omitempty"`
 }
 
 type appOrgJSON struct {
@@ -123,6 +124,7 @@ func (s *Server) appJSON(a *app) appJSON {
 		Organization: appOrgJSON{Name: o.Name, Slug: o.Slug, InternalNumericID: o.NumericID},
 		Network:      a.Network, NetworkCIDR: fmt.Sprintf("fdaa:0:%x::/48", a.NumericID%0xffff),
 		MachineCount: machines, VolumeCount: volumes, InternalNumericID: a.NumericID,
+		AppRole: a.Role,
 	}
 }
 
@@ -136,6 +138,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
 		Network          string `json:"network"`
 		EnableSubdomains bool   `json:"enable_subdomains"`
 		IdempotencyKey   string `json:"idempotency_key"`
+		AppRoleID        string `json:"app_role_id"` // not in the document; fly-go sends it
 	}
 	if !readBody(w, r, &req, true) {
 		return
@@ -178,6 +181,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
 	}
 	a := s.newApp(req.Name, req.OrgSlug, req.Network, s.clock.Now())
 	a.IdempotencyKey = req.IdempotencyKey
+	a.Role = req.AppRoleID
 	s.w.Apps[a.Name] = a
 	s.touch(kindApp, a.Name)
 	s.commitAnswer(w, http.StatusCreated, map[string]any{"id": a.ID, "created_at": a.CreatedAt.Unix()})
@@ -185,7 +189,7 @@ func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	slug := q.Get("org_slug")
+	slug, role := q.Get("org_slug"), q.Get("app_role")
 	if slug == "" {
 		writeError(w, http.StatusBadRequest, "org_slug is required")
 		return
@@ -197,7 +201,7 @@ func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
 	s.withOrg(w, slug, func(*orgState) {
 		var names []string
 		for _, a := range s.w.Apps {
-			if a.Org == slug {
+			if a.Org == slug && (role == "" || a.Role == role) {
 				names = append(names, a.Name)
 			}
 		}

@@ -33,6 +33,7 @@ type SeedApp struct {
 	Organization SeedOrg `json:"organization"`
 	Network      string  `json:"network"`
 	NumericID    int64   `json:"internal_numeric_id"`
+	AppRole      string  `json:"app_role"`
 }
 
 // SeedEvent is one entry of a machine's `events`.
@@ -198,6 +199,7 @@ func (s *Server) SeedApp(in SeedApp) error {
 	if in.NumericID != 0 {
 		a.NumericID = in.NumericID
 	}
+	a.Role = in.AppRole
 	s.w.Apps[in.Name] = a
 	s.touch(kindApp, in.Name)
 	s.commit()

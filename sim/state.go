@@ -45,6 +45,7 @@ type app struct {
 	CreatedAt         time.Time             `json:"created_at"`
 	Seq               int64                 `json:"seq"`
 	IdempotencyKey    string                `json:"idempotency_key,omitempty"`
+	Role              string                `json:"role,omitempty"` // app_role, e.g. postgres_cluster
 	Secrets           map[string]*secret    `json:"secrets"`
 	SecretsVersion    int64                 `json:"secrets_version"`
 	SecretKeys        map[string]*secretKey `json:"secret_keys"`
