@@ -77,23 +77,6 @@ var lua51Deviations = map[string][]deviation{
 		flyscript: "99",
 		why:       "the # operator runs inside gopher-lua's VM, which honours __len on tables (as Lua 5.2 does)",
 	}},
-	"strings.lua": {{
-		lua:       "the",
-		flyscript: "nil",
-		why:       "no frontier pattern (%f, undocumented in 5.1): stdlib/luapattern reads %f as a literal f",
-	}, {
-		lua:       "true\txaxbxcx\t4",
-		flyscript: "false\tunfinished capture at EOS",
-		why:       "an unclosed capture is an error (C Lua 5.1 lets gsub match it; 5.2 raises too)",
-	}, {
-		lua:       "false\tmalformed pattern (missing ']')",
-		flyscript: "false\tunexpected EOS at 1",
-		why:       "stdlib/luapattern's own wording of malformed patterns",
-	}, {
-		lua:       "false\tmalformed pattern (ends with '%')",
-		flyscript: "true\tnil",
-		why:       "a pattern ending with % matches nothing instead of failing (gopher-lua's, kept by stdlib/luapattern)",
-	}},
 }
 
 // TestLua51Conformance runs every program of testdata/lua51 through

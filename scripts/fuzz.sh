@@ -24,7 +24,7 @@ targets=(
   "./bindings FuzzCallArguments"
   "./stdlib FuzzLuaJSONDecode"
   "./stdlib FuzzFromJSON"
-  "./stdlib/luapattern FuzzAgainstGopherLua"
+  "./stdlib/luapattern FuzzAgainstLua51"
 )
 
 cache="$(go env GOCACHE)/fuzz/$(go list -m)"

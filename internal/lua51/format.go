@@ -9,9 +9,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// openString replaces string.format and string.char, and puts Lua 5.1's
-// start positions and results around string.find and string.match
-// (stdlib/luapattern's keep gopher-lua's).
+// openString replaces string.format, string.char and string.byte
+// (stdlib/luapattern has put Lua 5.1's find, match, gmatch and gsub in).
 func (o *opener) openString() {
 	str, ok := o.L.GetGlobal("string").(*lua.LTable)
 	if !ok {
@@ -20,45 +19,6 @@ func (o *opener) openString() {
 	str.RawSetString("format", o.L.NewFunction(strFormat))
 	str.RawSetString("char", o.L.NewFunction(strChar))
 	str.RawSetString("byte", o.L.NewFunction(strByte))
-	if find, ok := str.RawGetString("find").(*lua.LFunction); ok && find.IsG {
-		str.RawSetString("find", o.L.NewFunction(func(L *lua.LState) int {
-			st := clampInit(L)
-			if L.CheckString(2) == "" {
-				L.Push(lua.LNumber(st + 1)) // the empty pattern is found where the search starts
-				L.Push(lua.LNumber(st))
-				return 2
-			}
-			return find.GFunction(L)
-		}))
-	}
-	if match, ok := str.RawGetString("match").(*lua.LFunction); ok && match.IsG {
-		str.RawSetString("match", o.L.NewFunction(func(L *lua.LState) int {
-			clampInit(L)
-			if n := match.GFunction(L); n > 0 {
-				return n
-			}
-			L.Push(lua.LNil) // nothing matched: nil, not no value
-			return 1
-		}))
-	}
-}
-
-// clampInit is Lua 5.1's start position of string.find and string.match:
-// init (argument 3, default 1) counted from the end when negative, kept
-// within 1 and one past the end of the subject. It replaces argument 3
-// when it was past the end (the matcher called next sees the same
-// position) and returns the 0-based start.
-func clampInit(L *lua.LState) int {
-	n := len(L.CheckString(1))
-	init := int(optNumber(L, 3, 1))
-	if init < 0 {
-		init = max(n+init+1, 0)
-	}
-	st := min(max(init-1, 0), n)
-	if init > n+1 {
-		L.Replace(3, lua.LNumber(n+1))
-	}
-	return st
 }
 
 // strByte is string.byte(s [, i [, j]]): the codes of s[i..j] (i default

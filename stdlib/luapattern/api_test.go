@@ -13,39 +13,51 @@ import (
 	"github.com/flyscript/flyscript/stdlib/luapattern"
 )
 
-func TestCompileErrors(t *testing.T) {
-	cases := map[string]luapattern.Error{
-		"[a":     {Pos: 1, Message: "unexpected EOS"},
-		"[":      {Pos: 0, Message: "unexpected EOS"},
-		"x[%":    {Pos: luapattern.PosEOS, Message: "unexpected EOS"},
-		"ab)":    {Pos: 1, Message: "invalid ')'"},
-		")":      {Pos: 0, Message: "invalid ')'"},
-		"(a":     {Pos: luapattern.PosEOS, Message: "unfinished capture"},
-		"ab%0":   {Pos: 2, Message: "invalid capture index"},
-		"((a)":   {Pos: luapattern.PosEOS, Message: "unfinished capture"},
-		"[^]":    {Pos: 2, Message: "unexpected EOS"},
-		"a(b)c)": {Pos: 4, Message: "invalid ')'"},
+// TestErrors: C Lua 5.1's words, raised when the match reaches the
+// malformed part (so "x%" on a subject without "x" is no error).
+func TestErrors(t *testing.T) {
+	cases := map[string]string{
+		"%":      "malformed pattern (ends with '%')",
+		"[a":     "malformed pattern (missing ']')",
+		"[^]":    "malformed pattern (missing ']')",
+		"(a":     "unfinished capture",
+		"a)":     "invalid pattern capture",
+		"%1":     "invalid capture index",
+		"(a%1)":  "invalid capture index",
+		"%fa":    "missing '[' after '%f' in pattern",
+		"%b":     "unbalanced pattern",
+		"%ba":    "unbalanced pattern",
+		"a?b?c(": "unfinished capture",
 	}
 	for pattern, want := range cases {
-		p, err := luapattern.Compile(pattern)
-		assert.Nil(t, p, pattern)
+		_, _, err := luapattern.Find(context.Background(), pattern, "abc", 0)
 		var got *luapattern.Error
 		if assert.ErrorAs(t, err, &got, pattern) {
-			assert.Equal(t, want, *got, pattern)
+			assert.Equal(t, want, got.Message, pattern)
+			assert.Equal(t, want, err.Error(), pattern)
 		}
 	}
-	assert.Equal(t, "unexpected EOS at 1", (&luapattern.Error{Pos: 1, Message: "unexpected EOS"}).Error())
-	assert.Equal(t, "unfinished capture at EOS", (&luapattern.Error{Pos: luapattern.PosEOS, Message: "unfinished capture"}).Error())
-	assert.Equal(t, "invalid capture index", (&luapattern.Error{Pos: luapattern.PosNone, Message: "invalid capture index"}).Error())
+	_, ok, err := luapattern.Find(context.Background(), "x%", "abc", 0)
+	assert.NoError(t, err)
+	assert.False(t, ok)
+
+	many := strings.Repeat("(a)", 33)
+	_, _, err = luapattern.Find(context.Background(), many, strings.Repeat("a", 40), 0)
+	assert.EqualError(t, err, "too many captures")
+}
+
+// TestTooComplex: a match nested deeper than the limit is an error, not a
+// goroutine stack overflow.
+func TestTooComplex(t *testing.T) {
+	pattern := strings.Repeat("a?", 250000)
+	_, _, err := luapattern.Find(context.Background(), pattern, strings.Repeat("a", 250000), 0)
+	assert.EqualError(t, err, "pattern too complex")
 }
 
 func TestFindAndFindAll(t *testing.T) {
 	ctx := context.Background()
-	p, err := luapattern.Compile("(%w+)=()(%w*)")
-	require.NoError(t, err)
-	assert.Equal(t, 3, p.NumCaptures())
-
-	m, ok, err := p.Find(ctx, "a=1, bc=", 1)
+	const pattern = "(%w+)=()(%w*)"
+	m, ok, err := luapattern.Find(ctx, pattern, "a=1, bc=", 1)
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, luapattern.Match{Start: 5, End: 8, Captures: []luapattern.Capture{
@@ -54,31 +66,35 @@ func TestFindAndFindAll(t *testing.T) {
 		{Start: 8, End: 8},
 	}}, m)
 
-	all, err := p.FindAll(ctx, "a=1, bc=", 0, -1)
+	all, err := luapattern.FindAll(ctx, pattern, "a=1, bc=", 0, -1)
 	require.NoError(t, err)
 	require.Len(t, all, 2)
 	assert.Equal(t, 0, all[0].Start)
 	assert.Equal(t, luapattern.Capture{Start: 2, End: 2, Position: true}, all[0].Captures[1])
 
-	_, ok, err = p.Find(ctx, "no pairs", 0)
+	_, ok, err = luapattern.Find(ctx, pattern, "no pairs", 0)
 	require.NoError(t, err)
 	assert.False(t, ok)
 
-	// A back-reference to a capture that is still open: gopher-lua's
-	// matcher fails with a Go slice error there; this is the Lua error.
-	bad, err := luapattern.Compile("((a)%1)")
+	// The frontier, and an anchored pattern tried at init only.
+	all, err = luapattern.FindAll(ctx, "%f[%a]%a+", "THE (quick) fox", 0, -1)
 	require.NoError(t, err)
-	_, err = bad.FindAll(ctx, "xaa", 0, -1)
-	assert.EqualError(t, err, "invalid capture index")
+	require.Len(t, all, 3)
+	assert.Equal(t, [2]int{5, 10}, [2]int{all[1].Start, all[1].End})
+	all, err = luapattern.FindAll(ctx, "^a", "aaa", 1, -1)
+	require.NoError(t, err)
+	assert.Len(t, all, 1)
+
+	_, err = luapattern.FindAll(ctx, "(a", "xa", 0, -1)
+	assert.EqualError(t, err, "unfinished capture")
 }
 
-// TestLongSubjects: gopher-lua's matcher recurses once per character a
-// greedy item takes and gives up at a million ("pattern/input too
-// complex"); this one loops, so long subjects match.
+// TestLongSubjects: greedy items loop rather than recurse, so long
+// subjects match.
 func TestLongSubjects(t *testing.T) {
 	L := lua.NewState()
 	defer L.Close()
-	luapattern.Install(L)
+	luapattern.Install(L, nil)
 	L.SetGlobal("s", lua.LString(strings.Repeat("a", 1_100_000)))
 	require.NoError(t, L.DoString(`
 		assert(#s:match(".*") == #s)
@@ -91,7 +107,7 @@ func TestLongSubjects(t *testing.T) {
 func ExampleInstall() {
 	L := lua.NewState()
 	defer L.Close()
-	luapattern.Install(L)
+	luapattern.Install(L, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	L.SetContext(ctx)
@@ -101,13 +117,8 @@ func ExampleInstall() {
 	// Output: key	value
 }
 
-func ExamplePattern_FindAll() {
-	p, err := luapattern.Compile("(%a+)()")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	matches, err := p.FindAll(context.Background(), "one two", 0, -1)
+func ExampleFindAll() {
+	matches, err := luapattern.FindAll(context.Background(), "(%a+)()", "one two", 0, -1)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -36,12 +36,10 @@ func TestDeadlineStopsFindAll(t *testing.T) {
 	for _, c := range runaway {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			p, err := luapattern.Compile(c.pattern)
-			require.NoError(t, err)
 			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 			defer cancel()
 			start := time.Now()
-			ms, err := p.FindAll(ctx, c.subject, 0, -1)
+			ms, err := luapattern.FindAll(ctx, c.pattern, c.subject, 0, -1)
 			assert.Less(t, time.Since(start), promptly)
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
 			assert.Nil(t, ms)
@@ -51,11 +49,9 @@ func TestDeadlineStopsFindAll(t *testing.T) {
 
 func TestCancelledContextStopsFind(t *testing.T) {
 	t.Parallel()
-	p, err := luapattern.Compile("(.-)(.-)(.-)(.-)b")
-	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, ok, err := p.Find(ctx, strings.Repeat("a", 5000), 0)
+	_, ok, err := luapattern.Find(ctx, "(.-)(.-)(.-)(.-)b", strings.Repeat("a", 5000), 0)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.False(t, ok)
 }
@@ -78,7 +74,7 @@ func TestDeadlineStopsLuaFunctions(t *testing.T) {
 			t.Parallel()
 			L := lua.NewState()
 			defer L.Close()
-			luapattern.Install(L)
+			luapattern.Install(L, nil)
 			L.SetGlobal("s", lua.LString(strings.Repeat("a", 5000)))
 			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 			defer cancel()
@@ -100,7 +96,7 @@ func TestNoContext(t *testing.T) {
 	t.Parallel()
 	L := lua.NewState()
 	defer L.Close()
-	luapattern.Install(L)
+	luapattern.Install(L, nil)
 	require.NoError(t, L.DoString(`
 		local s = string.rep("ab", 10000)
 		local n = select(2, s:gsub("(a)(b)", "%2%1"))

@@ -1,7 +1,6 @@
 package luapattern
 
 import (
-	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -10,10 +9,13 @@ import (
 // Install replaces string.find, string.match, string.gmatch (and its alias
 // string.gfind) and string.gsub in L's string library with this package's,
 // which end with the error of L's context (L.Context()) when it is
-// cancelled or its deadline passes. Call it after the string library is
-// open; it does nothing when there is none. Methods on strings
-// (s:find(...)) see the new functions too.
-func Install(L *lua.LState) {
+// cancelled or its deadline passes. numberString writes a number that
+// gsub puts into its result (a number replacement, or a number returned by
+// the replacement function or table) as C Lua's lua_tolstring does; nil
+// is gopher-lua's conversion. Call it after the string library is open;
+// it does nothing when there is none. Methods on strings (s:find(...))
+// see the new functions too.
+func Install(L *lua.LState, numberString func(float64) string) {
 	var tables []*lua.LTable
 	if t, ok := L.GetGlobal(lua.StringLibName).(*lua.LTable); ok {
 		tables = append(tables, t)
@@ -26,8 +28,12 @@ func Install(L *lua.LState) {
 	if len(tables) == 0 {
 		return
 	}
-	find, match, gsub := L.NewFunction(strFind), L.NewFunction(strMatch), L.NewFunction(strGsub)
-	gmatch := L.NewClosure(strGmatch, L.NewFunction(gmatchIter))
+	if numberString == nil {
+		numberString = func(f float64) string { return lua.LNumber(f).String() }
+	}
+	lib := &library{numberString: numberString}
+	find, match := L.NewFunction(lib.find), L.NewFunction(lib.match)
+	gmatch, gsub := L.NewFunction(lib.gmatch), L.NewFunction(lib.gsub)
 	for _, t := range tables {
 		t.RawSetString("find", find)
 		t.RawSetString("match", match)
@@ -37,276 +43,256 @@ func Install(L *lua.LState) {
 	}
 }
 
-// search compiles pattern and runs findAll under L's context, raising the
-// error (as gopher-lua does, with the caller's position) when there is one.
-func search(L *lua.LState, pattern, subject string, init, limit int) ([]int, int) {
-	p, err := Compile(pattern)
-	if err != nil {
-		L.RaiseError("%s", err.Error())
-	}
-	slots, count, err := p.findAll(L.Context(), subject, init, limit, nil)
-	if err != nil {
-		L.RaiseError("%s", err.Error())
-	}
-	return slots, count
+// library holds what the installed functions share.
+type library struct {
+	numberString func(float64) string
 }
 
-// pushCapture pushes capture k of a match (k >= 2): its text, or its
-// position as a number.
-func pushCapture(L *lua.LState, subject string, slots []int, k int) {
-	if slots[k]&1 == 1 {
-		L.Push(lua.LNumber(slots[k] >> 1))
+// raise raises err (an *Error or the context's) as a Lua error.
+func raise(L *lua.LState, err error) {
+	L.RaiseError("%s", err.Error())
+}
+
+// try runs a match at s, raising its error in L.
+func (m *machine) try(L *lua.LState, s int) int {
+	e, err := m.protected(s)
+	if err != nil {
+		raise(L, err)
+	}
+	return e
+}
+
+func (m *machine) protected(s int) (e int, err error) {
+	defer m.recover(&err)
+	return m.start(s), nil
+}
+
+// pushCapture pushes capture i of the match s..e (C Lua's
+// push_onecapture): with no captures, capture 0 is the whole match.
+func (m *machine) pushCapture(L *lua.LState, i, s, e int) {
+	if i >= m.level {
+		if i != 0 {
+			L.RaiseError("invalid capture index")
+		}
+		L.Push(lua.LString(m.src[s:e]))
 		return
 	}
-	L.Push(lua.LString(subject[slots[k]>>1 : slots[k+1]>>1]))
+	switch c := m.caps[i]; c.len {
+	case capUnfinished:
+		L.RaiseError("unfinished capture")
+	case capPosition:
+		L.Push(lua.LNumber(c.init + 1))
+	default:
+		L.Push(lua.LString(m.src[c.init : c.init+c.len]))
+	}
 }
 
-// pushCaptures pushes a match's captures, or the whole match when it has
-// none, and returns how many values it pushed.
-func pushCaptures(L *lua.LState, subject string, slots []int) int {
-	if len(slots) == 2 {
-		L.Push(lua.LString(subject[slots[0]>>1 : slots[1]>>1]))
-		return 1
+// pushCaptures pushes every capture, or the whole match s..e when there
+// are none and whole is set, and returns how many values it pushed.
+func (m *machine) pushCaptures(L *lua.LState, s, e int, whole bool) int {
+	n := m.level
+	if n == 0 && whole {
+		n = 1
 	}
-	for k := 2; k < len(slots); k += 2 {
-		pushCapture(L, subject, slots, k)
+	for i := range n {
+		m.pushCapture(L, i, s, e)
 	}
-	return len(slots)/2 - 1
+	return n
 }
 
-// strFind is string.find(s, pattern [, init [, plain]]).
-func strFind(L *lua.LState) int {
-	str := L.CheckString(1)
-	pattern := L.CheckString(2)
-	if pattern == "" {
-		L.Push(lua.LNumber(1))
-		L.Push(lua.LNumber(0))
-		return 2
+// startOffset is C Lua 5.1's start position (argument 3, default 1) as a
+// 0-based offset: negative counts from the end, and it is kept between
+// the start and the end of the subject.
+func startOffset(L *lua.LState, l int) int {
+	init := L.OptInt(3, 1)
+	if init < 0 {
+		init += l + 1
 	}
-	init := startIndex(len(str), L.OptInt(3, 1))
-	if L.GetTop() == 4 && lua.LVAsBool(L.Get(4)) {
-		pos := -1
-		if init <= len(str) {
-			pos = strings.Index(str[init:], pattern)
+	return min(max(init-1, 0), l)
+}
+
+// find is string.find(s, pattern [, init [, plain]]).
+func (lib *library) find(L *lua.LState) int { return findAux(L, true) }
+
+// match is string.match(s, pattern [, init]).
+func (lib *library) match(L *lua.LState) int { return findAux(L, false) }
+
+// findAux is C Lua's str_find_aux: find returns the positions and the
+// captures, match the captures or the whole match; nil when nothing
+// matches.
+func findAux(L *lua.LState, find bool) int {
+	s := L.CheckString(1)
+	p := L.CheckString(2)
+	init := startOffset(L, len(s))
+	if find {
+		cp := p
+		if i := strings.IndexByte(cp, 0); i >= 0 {
+			cp = cp[:i]
 		}
-		if pos < 0 {
+		if lua.LVAsBool(L.Get(4)) || !strings.ContainsAny(cp, specials) {
+			if i := strings.Index(s[init:], p); i >= 0 {
+				L.Push(lua.LNumber(init + i + 1))
+				L.Push(lua.LNumber(init + i + len(p)))
+				return 2
+			}
 			L.Push(lua.LNil)
 			return 1
 		}
-		L.Push(lua.LNumber(init + pos + 1))
-		L.Push(lua.LNumber(init + pos + len(pattern)))
-		return 2
 	}
-	slots, count := search(L, pattern, str, init, 1)
-	if count == 0 {
-		L.Push(lua.LNil)
-		return 1
+	m := newMachine(L.Context(), p, s)
+	anchor := m.anchor()
+	for s1 := init; ; s1++ {
+		if e := m.try(L, s1); e >= 0 {
+			if find {
+				L.Push(lua.LNumber(s1 + 1))
+				L.Push(lua.LNumber(e))
+				return m.pushCaptures(L, 0, 0, false) + 2
+			}
+			return m.pushCaptures(L, s1, e, true)
+		}
+		if s1 >= len(s) || anchor {
+			break
+		}
 	}
-	L.Push(lua.LNumber(slots[0]>>1 + 1))
-	L.Push(lua.LNumber(slots[1] >> 1))
-	for k := 2; k < len(slots); k += 2 {
-		pushCapture(L, str, slots, k)
-	}
-	return len(slots)/2 + 1
+	L.Push(lua.LNil)
+	return 1
 }
 
-// startIndex is string.find's init as a 0-based offset: negative counts
-// from the end, and before the start is the start.
-func startIndex(l, i int) int {
-	if i != 0 {
-		i--
-	}
-	if i < 0 {
-		i = l + i + 1
-	}
-	return max(i, 0)
-}
-
-// strMatch is string.match(s, pattern [, init]); like gopher-lua's, it
-// returns no value when nothing matches.
-func strMatch(L *lua.LState) int {
-	str := L.CheckString(1)
-	pattern := L.CheckString(2)
-	offset := L.OptInt(3, 1)
-	if offset < 0 {
-		offset = len(str) + offset + 1
-	}
-	offset = max(offset-1, 0)
-	slots, count := search(L, pattern, str, offset, 1)
-	if count == 0 {
+// gmatch is string.gmatch(s, pattern): an iterator over the matches,
+// which a leading "^" does not anchor (it matches the character "^").
+func (lib *library) gmatch(L *lua.LState) int {
+	s := L.CheckString(1)
+	p := L.CheckString(2)
+	pos := 0
+	m := newMachine(L.Context(), p, s)
+	L.Push(L.NewFunction(func(L *lua.LState) int {
+		m.setContext(L.Context())
+		for src := pos; src <= len(s); src++ {
+			if e := m.try(L, src); e >= 0 {
+				pos = e
+				if e == src {
+					pos++
+				}
+				return m.pushCaptures(L, src, e, true)
+			}
+		}
 		return 0
-	}
-	return pushCaptures(L, str, slots)
+	}))
+	return 1
 }
 
-// gmatchState is what gmatch's iterator walks: every match, found when
-// gmatch is called.
-type gmatchState struct {
-	str    string
-	slots  []int
-	stride int
-	count  int
-	next   int
-}
-
-// strGmatch is string.gmatch(s, pattern): it returns the iterator (its
-// upvalue) and the state.
-func strGmatch(L *lua.LState) int {
-	str := L.CheckString(1)
-	pattern := L.CheckString(2)
-	slots, count := search(L, pattern, str, 0, -1)
-	st := &gmatchState{str: str, slots: slots, count: count}
-	if count > 0 {
-		st.stride = len(slots) / count
+// gsub is string.gsub(s, pattern, repl [, n]).
+func (lib *library) gsub(L *lua.LState) int {
+	src := L.CheckString(1)
+	p := L.CheckString(2)
+	repl := L.Get(3)
+	limit := L.OptInt(4, len(src)+1)
+	switch repl.Type() {
+	case lua.LTNumber, lua.LTString, lua.LTTable, lua.LTFunction:
+	default:
+		L.ArgError(3, "string/function/table expected")
 	}
-	L.Push(L.Get(lua.UpvalueIndex(1)))
-	ud := L.NewUserData()
-	ud.Value = st
-	L.Push(ud)
+	var rs string
+	if repl.Type() != lua.LTTable && repl.Type() != lua.LTFunction {
+		rs = lib.toString(repl)
+	}
+	m := newMachine(L.Context(), p, src)
+	anchor := m.anchor()
+	var b strings.Builder
+	n, s := 0, 0
+	for n < limit {
+		e := m.try(L, s)
+		if e >= 0 {
+			n++
+			lib.addValue(L, m, &b, repl, rs, s, e)
+		}
+		if e > s {
+			s = e
+		} else if s < len(src) {
+			b.WriteByte(src[s])
+			s++
+		} else {
+			break
+		}
+		if anchor {
+			break
+		}
+	}
+	b.WriteString(src[s:])
+	L.Push(lua.LString(b.String()))
+	L.Push(lua.LNumber(n))
 	return 2
 }
 
-// gmatchIter returns the next match's captures (or the whole match), and
-// nothing after the last.
-func gmatchIter(L *lua.LState) int {
-	st, ok := L.CheckUserData(1).Value.(*gmatchState)
-	if !ok {
-		L.ArgError(1, "string.gmatch state expected")
+// toString is lua_tolstring of a string or a number.
+func (lib *library) toString(v lua.LValue) string {
+	if f, ok := v.(lua.LNumber); ok {
+		return lib.numberString(float64(f))
 	}
-	if st.next >= st.count {
-		return 0
-	}
-	i := st.next
-	st.next++
-	return pushCaptures(L, st.str, st.slots[i*st.stride:(i+1)*st.stride])
+	return lua.LVAsString(v)
 }
 
-// strGsub is string.gsub(s, pattern, repl [, n]).
-func strGsub(L *lua.LState) int {
-	str := L.CheckString(1)
-	pattern := L.CheckString(2)
-	L.CheckTypes(3, lua.LTString, lua.LTTable, lua.LTFunction)
-	repl := L.CheckAny(3)
-	limit := L.OptInt(4, -1)
-	slots, count := search(L, pattern, str, 0, limit)
-	if count == 0 {
-		L.SetTop(1)
-		L.Push(lua.LNumber(0))
-		return 2
+// addValue appends the replacement of the match s..e (C Lua's add_value):
+// the string with its %0-%9 put in, or what the table or the function
+// gives for the match, or the match itself when that is false or nil.
+func (lib *library) addValue(L *lua.LState, m *machine, b *strings.Builder, repl lua.LValue, rs string, s, e int) {
+	var v lua.LValue
+	switch r := repl.(type) {
+	case *lua.LTable:
+		m.pushCapture(L, 0, s, e)
+		k := L.Get(-1)
+		L.Pop(1)
+		v = L.GetTable(r, k)
+	case *lua.LFunction:
+		L.Push(r)
+		L.Call(m.pushCaptures(L, s, e, true), 1)
+		v = L.Get(-1)
+		L.Pop(1)
+	default:
+		lib.addString(L, m, b, rs, s, e)
+		return
 	}
-	stride := len(slots) / count
-	var b strings.Builder
-	b.Grow(len(str))
-	last := 0
-	var pieces []replPiece
-	if s, ok := repl.(lua.LString); ok {
-		pieces = parseRepl(string(s))
+	switch v.Type() {
+	case lua.LTNil:
+		b.WriteString(m.src[s:e])
+	case lua.LTBool:
+		if v == lua.LFalse {
+			b.WriteString(m.src[s:e])
+		} else {
+			L.RaiseError("invalid replacement value (a boolean)")
+		}
+	case lua.LTString, lua.LTNumber:
+		b.WriteString(lib.toString(v))
+	default:
+		L.RaiseError("invalid replacement value (a %s)", v.Type().String())
 	}
-	for i := 0; i < count; i++ {
-		ms := slots[i*stride : (i+1)*stride]
-		start, end := ms[0]>>1, ms[1]>>1
-		var with string
-		replace := true
-		switch r := repl.(type) {
-		case lua.LString:
-			with = expand(L, str, ms, pieces)
-		case *lua.LTable:
-			k := 0
-			if len(ms) > 2 {
-				k = 2
-			}
-			var v lua.LValue
-			if ms[k]&1 == 1 {
-				v = L.GetTable(r, lua.LNumber(ms[k]>>1))
-			} else {
-				v = L.GetField(r, str[ms[k]>>1:ms[k+1]>>1])
-			}
-			replace, with = lua.LVAsBool(v), lua.LVAsString(v)
-		case *lua.LFunction:
-			L.Push(r)
-			n := pushCaptures(L, str, ms)
-			L.Call(n, 1)
+}
+
+// addString appends the replacement string rs for the match s..e: "%d" is
+// capture d ("%0" the whole match), "%x" for any other x is x (a "%" at
+// the end, followed by C's terminator, is a NUL byte).
+func (lib *library) addString(L *lua.LState, m *machine, b *strings.Builder, rs string, s, e int) {
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		var d byte
+		if i < len(rs) {
+			d = rs[i]
+		}
+		switch {
+		case d < '0' || d > '9':
+			b.WriteByte(d)
+		case d == '0':
+			b.WriteString(m.src[s:e])
+		default:
+			m.pushCapture(L, int(d-'1'), s, e)
 			v := L.Get(-1)
 			L.Pop(1)
-			replace, with = lua.LVAsBool(v), lua.LVAsString(v)
-		}
-		if replace {
-			b.WriteString(str[last:start])
-			b.WriteString(with)
-			last = end
+			b.WriteString(lib.toString(v))
 		}
 	}
-	b.WriteString(str[last:])
-	L.Push(lua.LString(b.String()))
-	L.Push(lua.LNumber(count))
-	return 2
-}
-
-// replPiece is a piece of a gsub replacement string: text, or capture
-// n (0 the whole match) when ref.
-type replPiece struct {
-	text string
-	n    int
-	ref  bool
-}
-
-// parseRepl splits a replacement string as gopher-lua reads it: "%%" is
-// "%", "%d" a capture, a "%" before anything else or at the end stays.
-func parseRepl(s string) []replPiece {
-	var pieces []replPiece
-	var text []byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '%' || i == len(s)-1 {
-			text = append(text, c)
-			continue
-		}
-		d := s[i+1]
-		i++
-		switch {
-		case d == '%':
-			text = append(text, '%')
-		case '0' <= d && d <= '9':
-			if len(text) > 0 {
-				pieces = append(pieces, replPiece{text: string(text)})
-				text = text[:0]
-			}
-			pieces = append(pieces, replPiece{n: int(d - '0'), ref: true})
-		default:
-			text = append(text, '%', d)
-		}
-	}
-	if len(text) > 0 {
-		pieces = append(pieces, replPiece{text: string(text)})
-	}
-	return pieces
-}
-
-// expand builds a replacement from pieces for one match (slots ms). %1
-// with no captures is the whole match; a capture the pattern does not
-// have is an error.
-func expand(L *lua.LState, str string, ms []int, pieces []replPiece) string {
-	if len(pieces) == 1 && !pieces[0].ref {
-		return pieces[0].text
-	}
-	var b strings.Builder
-	for _, p := range pieces {
-		if !p.ref {
-			b.WriteString(p.text)
-			continue
-		}
-		k := 2 * p.n
-		if k > 2 && k >= len(ms) {
-			L.RaiseError("invalid capture index")
-		}
-		if k >= len(ms) {
-			k = 0
-		}
-		if ms[k]&1 == 1 {
-			b.WriteString(strconv.Itoa(ms[k] >> 1))
-		} else {
-			b.WriteString(str[ms[k]>>1 : ms[k+1]>>1])
-		}
-	}
-	return b.String()
 }

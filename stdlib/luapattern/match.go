@@ -9,43 +9,163 @@ import (
 // takes between two looks at the context: a few microseconds of work.
 const checkEvery = 4096
 
-// Capture is one capture of a Match: the bytes subject[Start:End] or, for
-// a position capture "()", the position Start+1 (Start == End).
-type Capture struct {
-	// Start and End are 0-based byte offsets in the subject.
-	Start, End int
-	// Position marks a position capture.
-	Position bool
+// maxCaptures is C Lua 5.1's LUA_MAXCAPTURES.
+const maxCaptures = 32
+
+// maxDepth bounds the recursion of a match (one level per optional,
+// repeated or captured item being tried), far below what would exhaust a
+// goroutine's stack.
+const maxDepth = 200000
+
+// The length of a capture still open, and of a position capture.
+const (
+	capUnfinished = -1
+	capPosition   = -2
+)
+
+// specials are the characters that make string.find search for a pattern
+// rather than for the plain string.
+const specials = "^$*+?.([%-"
+
+// Character classes of the C locale, as bits of ctype.
+const (
+	cAlpha = 1 << iota
+	cCntrl
+	cDigit
+	cLower
+	cPunct
+	cSpace
+	cUpper
+	cXdigit
+)
+
+var ctype = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		var b uint8
+		switch {
+		case 'a' <= c && c <= 'z':
+			b = cAlpha | cLower
+		case 'A' <= c && c <= 'Z':
+			b = cAlpha | cUpper
+		case '0' <= c && c <= '9':
+			b = cDigit
+		case c == ' ':
+			b = cSpace
+		case '\t' <= c && c <= '\r':
+			b = cSpace | cCntrl
+		case c < 0x20 || c == 0x7f:
+			b = cCntrl
+		case c < 0x7f:
+			b = cPunct
+		}
+		if '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' {
+			b |= cXdigit
+		}
+		t[c] = b
+	}
+	return t
+}()
+
+// matchClass reports whether c is in the class %cl (an upper-case letter
+// the complement; any other character stands for itself).
+func matchClass(c, cl byte) bool {
+	var in bool
+	switch cl | 0x20 {
+	case 'a':
+		in = ctype[c]&cAlpha != 0
+	case 'c':
+		in = ctype[c]&cCntrl != 0
+	case 'd':
+		in = ctype[c]&cDigit != 0
+	case 'l':
+		in = ctype[c]&cLower != 0
+	case 'p':
+		in = ctype[c]&cPunct != 0
+	case 's':
+		in = ctype[c]&cSpace != 0
+	case 'u':
+		in = ctype[c]&cUpper != 0
+	case 'w':
+		in = ctype[c]&(cAlpha|cDigit) != 0
+	case 'x':
+		in = ctype[c]&cXdigit != 0
+	case 'z':
+		in = c == 0
+	default:
+		return cl == c
+	}
+	if ctype[cl]&cUpper != 0 {
+		return !in
+	}
+	return in
 }
 
-// Match is where a pattern matched: subject[Start:End], and its captures
-// in the order of their "(".
-type Match struct {
-	// Start and End are 0-based byte offsets in the subject.
-	Start, End int
-	// Captures has one element per capture of the pattern.
-	Captures []Capture
+// capture is an open or closed capture: its start and length, or
+// capUnfinished or capPosition.
+type capture struct {
+	init, len int
 }
 
 // canceled unwinds a match whose context ended.
 type canceled struct{ err error }
 
-// machine is one search of a pattern in a subject.
+// machine matches one pattern in one subject. The pattern is read as it
+// is matched, as C Lua reads it: it ends at its first NUL byte, and a
+// malformed part is an error only when a match reaches it.
 type machine struct {
-	p   *Pattern
-	src string
-	// slots holds, per capture k, slot 2k (start) and 2k+1 (end) as
-	// offset<<1, or for a position capture the 1-based position<<1|1;
-	// slots 0 and 1 are the whole match. A slot not set on the current
-	// path is 0, except a position capture's, which keeps its last value.
-	slots []int
-	// high is the highest slot set since the search started at the
-	// current position: a back-reference %n needs a slot above 2n.
-	high int
+	src   string
+	pat   string
+	level int
+	caps  [maxCaptures]capture
+	depth int
 
 	budget int
 	done   <-chan struct{}
 	ctx    context.Context
+}
+
+func newMachine(ctx context.Context, pattern, subject string) *machine {
+	if i := strings.IndexByte(pattern, 0); i >= 0 {
+		pattern = pattern[:i]
+	}
+	m := &machine{src: subject, pat: pattern, budget: checkEvery}
+	m.setContext(ctx)
+	return m
+}
+
+// setContext makes the matcher stop when ctx ends (never, for nil).
+func (m *machine) setContext(ctx context.Context) {
+	m.ctx, m.done = ctx, nil
+	if ctx != nil {
+		m.done = ctx.Done()
+	}
+}
+
+// anchor drops a leading "^" of the pattern and reports whether there
+// was one.
+func (m *machine) anchor() bool {
+	if strings.HasPrefix(m.pat, "^") {
+		m.pat = m.pat[1:]
+		return true
+	}
+	return false
+}
+
+// fail raises C Lua's error msg.
+func (m *machine) fail(msg string) { panic(&Error{Message: msg}) }
+
+// recover turns the panics of fail and of the context into *err.
+func (m *machine) recover(err *error) {
+	if r := recover(); r != nil {
+		switch e := r.(type) {
+		case canceled:
+			*err = e.err
+		case *Error:
+			*err = e
+		default:
+			panic(r)
+		}
+	}
 }
 
 // tick counts cost steps and, every checkEvery, looks at the context.
@@ -65,258 +185,299 @@ func (m *machine) tick(cost int) {
 	}
 }
 
-func (m *machine) set(k, v int) {
-	m.slots[k] = v
-	if k > m.high {
-		m.high = k
-	}
+// start tries a match at subject offset s with no captures open and
+// returns where it ends, or -1.
+func (m *machine) start(s int) int {
+	m.level, m.depth = 0, 0
+	return m.match(s, 0)
 }
 
-// match matches the items from pi on at subject offset s and returns where
-// the match ends, or -1.
-func (m *machine) match(s, pi int) int {
+// pc is the pattern's character at i, 0 past its end.
+func (m *machine) pc(i int) byte {
+	if i < len(m.pat) {
+		return m.pat[i]
+	}
+	return 0
+}
+
+// sc is the subject's character at i, 0 at its end (C Lua's terminator).
+func (m *machine) sc(i int) byte {
+	if i < len(m.src) {
+		return m.src[i]
+	}
+	return 0
+}
+
+// match matches the pattern from offset p on at subject offset s and
+// returns where the match ends, or -1.
+func (m *machine) match(s, p int) int {
+	if m.depth++; m.depth > maxDepth {
+		m.fail("pattern too complex")
+	}
 	m.tick(1)
-	items, src := m.p.items, m.src
-	n := len(src)
+	r := m.items(s, p)
+	m.depth--
+	return r
+}
+
+// items is match's loop: single characters go on in place, the rest
+// recurse.
+func (m *machine) items(s, p int) int {
+	src, pat := m.src, m.pat
 	for {
-		if pi == len(items) {
-			if m.p.tail && s != n {
-				return -1
-			}
+		m.budget--
+		if p >= len(pat) {
 			return s
 		}
-		it := &items[pi]
-		switch it.op {
-		case opSingle:
-			switch it.q {
-			case qOne:
-				if s < n && it.set.has(src[s]) {
-					s++
-					pi++
-					continue
-				}
-				return -1
-			case qOpt:
-				if s < n && it.set.has(src[s]) {
-					if e := m.match(s+1, pi+1); e >= 0 {
-						return e
-					}
-				}
-				pi++
-				continue
-			case qStar:
-				return m.greedy(s, pi)
-			case qPlus:
-				if s < n && it.set.has(src[s]) {
-					return m.greedy(s+1, pi)
-				}
-				return -1
-			default: // qMin
-				for {
-					if e := m.match(s, pi+1); e >= 0 {
-						return e
-					}
-					if s < n && it.set.has(src[s]) {
-						s++
-						continue
-					}
+		switch pat[p] {
+		case '(':
+			if m.pc(p+1) == ')' {
+				return m.startCapture(s, p+2, capPosition)
+			}
+			return m.startCapture(s, p+1, capUnfinished)
+		case ')':
+			return m.endCapture(s, p+1)
+		case '%':
+			switch c := m.pc(p + 1); {
+			case c == 'b':
+				if s = m.balance(s, p+2); s < 0 {
 					return -1
 				}
-			}
-		case opOpen, opClose:
-			old := m.slots[it.k]
-			m.set(it.k, s<<1)
-			if e := m.match(s, pi+1); e >= 0 {
-				return e
-			}
-			m.slots[it.k] = old
-			return -1
-		case opPosition:
-			v := (s+1)<<1 | 1
-			m.slots[it.k] = v
-			m.set(it.k+1, v)
-			pi++
-		case opBackref:
-			if m.high <= it.k {
-				panic(&Error{Pos: PosNone, Message: "invalid capture index"})
-			}
-			lo, hi := m.slots[it.k]>>1, m.slots[it.k+1]>>1
-			if lo > hi || hi > n {
-				// gopher-lua fails here with a Go slice error: the
-				// capture is still open, or a position capture at the
-				// end of the subject.
-				panic(&Error{Pos: PosNone, Message: "invalid capture index"})
-			}
-			l := hi - lo
-			m.tick(l)
-			if l > n-s || src[s:s+l] != src[lo:hi] {
-				return -1
-			}
-			s += l
-			pi++
-		case opBalance:
-			if s >= n || int(src[s]) != it.k {
-				return -1
-			}
-			depth, j := 1, s+1
-			for ; j < n; j++ {
-				c := int(src[j])
-				if c == it.close {
-					if depth--; depth == 0 {
-						break
-					}
+				p += 4
+				continue
+			case c == 'f':
+				p += 2
+				if m.pc(p) != '[' {
+					m.fail("missing '[' after '%f' in pattern")
 				}
-				if c == it.k {
-					depth++
+				ep := m.classEnd(p)
+				var prev byte
+				if s > 0 {
+					prev = src[s-1]
+				}
+				if m.inSet(prev, p, ep-1) || !m.inSet(m.sc(s), p, ep-1) {
+					return -1
+				}
+				p = ep
+				continue
+			case '0' <= c && c <= '9':
+				if s = m.backref(s, c); s < 0 {
+					return -1
+				}
+				p += 2
+				continue
+			}
+		case '$':
+			if p+1 == len(pat) {
+				if s == len(src) {
+					return s
+				}
+				return -1
+			}
+		}
+		ep := m.classEnd(p)
+		matched := s < len(src) && m.single(src[s], p, ep)
+		switch m.pc(ep) {
+		case '?':
+			if matched {
+				if r := m.match(s+1, ep+1); r >= 0 {
+					return r
 				}
 			}
-			m.tick(j - s)
-			if j >= n {
+			p = ep + 1
+		case '*':
+			return m.maxExpand(s, p, ep)
+		case '+':
+			if !matched {
 				return -1
 			}
-			s = j + 1
-			pi++
+			return m.maxExpand(s+1, p, ep)
+		case '-':
+			return m.minExpand(s, p, ep)
+		default:
+			if !matched {
+				return -1
+			}
+			s++
+			p = ep
 		}
 	}
 }
 
-// greedy matches item pi as many times as it can from s, then gives back
-// one character at a time until the rest of the pattern matches.
-func (m *machine) greedy(s, pi int) int {
-	set, src := &m.p.items[pi].set, m.src
+// classEnd returns the end of the single-character class at p: "%x", a
+// set "[...]" or one character.
+func (m *machine) classEnd(p int) int {
+	pat := m.pat
+	c := pat[p]
+	p++
+	switch c {
+	case '%':
+		if p >= len(pat) {
+			m.fail("malformed pattern (ends with '%')")
+		}
+		return p + 1
+	case '[':
+		if m.pc(p) == '^' {
+			p++
+		}
+		for {
+			// The first character, "]" included, is a member.
+			if p >= len(pat) {
+				m.fail("malformed pattern (missing ']')")
+			}
+			c := pat[p]
+			p++
+			if c == '%' && p < len(pat) {
+				p++
+			}
+			if m.pc(p) == ']' {
+				return p + 1
+			}
+		}
+	}
+	return p
+}
+
+// single reports whether c is in the class from p to ep.
+func (m *machine) single(c byte, p, ep int) bool {
+	switch m.pat[p] {
+	case '.':
+		return true
+	case '%':
+		return matchClass(c, m.pat[p+1])
+	case '[':
+		return m.inSet(c, p, ep-1)
+	}
+	return m.pat[p] == c
+}
+
+// inSet reports whether c is in the set from "[" at p to "]" at ec.
+func (m *machine) inSet(c byte, p, ec int) bool {
+	pat := m.pat
+	in := true
+	if pat[p+1] == '^' {
+		in = false
+		p++
+	}
+	for p++; p < ec; p++ {
+		switch {
+		case pat[p] == '%':
+			p++
+			if matchClass(c, pat[p]) {
+				return in
+			}
+		case pat[p+1] == '-' && p+2 < ec:
+			p += 2
+			if pat[p-2] <= c && c <= pat[p] {
+				return in
+			}
+		case pat[p] == c:
+			return in
+		}
+	}
+	return !in
+}
+
+// maxExpand matches the class p..ep as many times as it can from s, then
+// gives back one character at a time until the rest matches.
+func (m *machine) maxExpand(s, p, ep int) int {
 	i := 0
-	for s+i < len(src) && set.has(src[s+i]) {
+	for s+i < len(m.src) && m.single(m.src[s+i], p, ep) {
 		i++
 	}
 	m.tick(i)
-	if pi+1 == len(m.p.items) && !m.p.tail {
-		return s + i
-	}
 	for ; i >= 0; i-- {
-		if e := m.match(s+i, pi+1); e >= 0 {
-			return e
+		if r := m.match(s+i, ep+1); r >= 0 {
+			return r
 		}
 	}
 	return -1
 }
 
-// next returns the first offset from sp at which a match can start.
-func (m *machine) next(sp int) int {
-	f := m.p.first
-	if f == nil || sp >= len(m.src) {
-		return sp
-	}
-	if c, ok := f.single(); ok {
-		i := strings.IndexByte(m.src[sp:], c)
-		if i < 0 {
-			return len(m.src) + 1
+// minExpand matches the class p..ep as few times as the rest allows.
+func (m *machine) minExpand(s, p, ep int) int {
+	for {
+		if r := m.match(s, ep+1); r >= 0 {
+			return r
 		}
-		return sp + i
-	}
-	for i := sp; i < len(m.src); i++ {
-		if f.has(m.src[i]) {
-			return i
+		if s < len(m.src) && m.single(m.src[s], p, ep) {
+			s++
+			continue
 		}
+		return -1
 	}
-	return len(m.src) + 1
 }
 
-// findAll is the search of gopher-lua's pm.Find: from each start position
-// from init to the end of the subject (only init when the pattern is
-// anchored), the first match there; after a match, the next start is its
-// end or, for an empty match, the next position. It stops after a try
-// leaves limit matches (so limit 0 stops only when the first try fails,
-// and a negative limit never). It appends each match's slots (the whole
-// match, then the captures, in the slot encoding) to out.
-func (p *Pattern) findAll(ctx context.Context, subject string, init, limit int, out []int) (res []int, count int, err error) {
-	stride := 2 * (p.ncap + 1)
-	m := &machine{p: p, src: subject, slots: make([]int, stride), budget: checkEvery}
-	if ctx != nil {
-		m.ctx, m.done = ctx, ctx.Done()
+func (m *machine) startCapture(s, p, what int) int {
+	if m.level >= maxCaptures {
+		m.fail("too many captures")
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			switch e := r.(type) {
-			case canceled:
-				res, err = out, e.err
-			case *Error:
-				res, err = out, e
-			default:
-				panic(r)
-			}
-		}
-	}()
-	for sp, first := init, true; sp <= len(subject); first = false {
-		if !first && !p.anchored {
-			// A start where the first item cannot match fails at once;
-			// skipping it changes nothing (limit counts matches).
-			if sp = m.next(sp); sp > len(subject) {
-				break
-			}
-		}
-		m.tick(1)
-		for i := 2; i <= m.high; i++ {
-			m.slots[i] = 0
-		}
-		m.high = 0
-		m.slots[0] = sp << 1
-		e := m.match(sp, 0)
-		sp++
-		if e >= 0 {
-			sp = max(sp, e)
-			m.slots[1] = e << 1
-			out = append(out, m.slots...)
-			count++
-		}
-		if count == limit || p.anchored {
+	m.caps[m.level] = capture{init: s, len: what}
+	m.level++
+	r := m.match(s, p)
+	if r < 0 {
+		m.level--
+	}
+	return r
+}
+
+func (m *machine) endCapture(s, p int) int {
+	l := -1
+	for i := m.level - 1; i >= 0; i-- {
+		if m.caps[i].len == capUnfinished {
+			l = i
 			break
 		}
 	}
-	return out, count, nil
+	if l < 0 {
+		m.fail("invalid pattern capture")
+	}
+	m.caps[l].len = s - m.caps[l].init
+	r := m.match(s, p)
+	if r < 0 {
+		m.caps[l].len = capUnfinished
+	}
+	return r
 }
 
-// decode turns one match's slots into a Match.
-func decode(slots []int) Match {
-	mt := Match{Start: slots[0] >> 1, End: slots[1] >> 1}
-	for k := 2; k < len(slots); k += 2 {
-		c := Capture{Start: slots[k] >> 1, End: slots[k+1] >> 1, Position: slots[k]&1 == 1}
-		if c.Position {
-			c.Start--
-			c.End = c.Start
+// backref matches the text of capture %c (a digit) at s.
+func (m *machine) backref(s int, c byte) int {
+	l := int(c) - '1'
+	if l < 0 || l >= m.level || m.caps[l].len == capUnfinished {
+		m.fail("invalid capture index")
+	}
+	cp := m.caps[l]
+	if cp.len == capPosition {
+		return -1 // C Lua compares a length of (size_t)-2: never enough subject
+	}
+	m.tick(cp.len)
+	if len(m.src)-s >= cp.len && m.src[cp.init:cp.init+cp.len] == m.src[s:s+cp.len] {
+		return s + cp.len
+	}
+	return -1
+}
+
+// balance matches %bxy (x and y at p) at s.
+func (m *machine) balance(s, p int) int {
+	if p+1 >= len(m.pat) {
+		m.fail("unbalanced pattern")
+	}
+	open, close := m.pat[p], m.pat[p+1]
+	if m.sc(s) != open {
+		return -1
+	}
+	depth := 1
+	for i := s + 1; i < len(m.src); i++ {
+		switch m.src[i] {
+		case close:
+			if depth--; depth == 0 {
+				m.tick(i - s)
+				return i + 1
+			}
+		case open:
+			depth++
 		}
-		mt.Captures = append(mt.Captures, c)
 	}
-	return mt
-}
-
-// FindAll returns the matches of p in subject from the 0-based offset init
-// on, as gsub and gmatch see them: after a match the search goes on at its
-// end (one further for an empty match); an anchored pattern is tried at
-// init only. It stops after limit matches when limit > 0; limit 0 stops
-// at once when there is no match at init and otherwise has no limit,
-// and a negative limit none. The error is an *Error for a malformed
-// pattern or a back-reference the match cannot use, or the context's
-// error when ctx ended during the search.
-func (p *Pattern) FindAll(ctx context.Context, subject string, init, limit int) ([]Match, error) {
-	slots, count, err := p.findAll(ctx, subject, init, limit, nil)
-	if err != nil {
-		return nil, err
-	}
-	stride := len(slots) / max(count, 1)
-	ms := make([]Match, 0, count)
-	for i := 0; i < count; i++ {
-		ms = append(ms, decode(slots[i*stride:(i+1)*stride]))
-	}
-	return ms, nil
-}
-
-// Find returns the first match of p in subject at or after the 0-based
-// offset init (string.find's search), and whether there is one. Errors are
-// those of FindAll.
-func (p *Pattern) Find(ctx context.Context, subject string, init int) (Match, bool, error) {
-	slots, count, err := p.findAll(ctx, subject, init, 1, nil)
-	if err != nil || count == 0 {
-		return Match{}, false, err
-	}
-	return decode(slots), true, nil
+	m.tick(len(m.src) - s)
+	return -1
 }
