@@ -12,7 +12,8 @@
 // Where the real API and its document differ, the simulator does what the
 // real API does (shared/notes/machines-api.md lists the differences). Where
 // the real behaviour is unknown, the simulator makes a choice, listed below
-// under "Choices".
+// under "Choices". docs/sim-fidelity.md records runs of fly-go's flaps
+// client against it and what they found.
 //
 // # Options and defaults
 //
