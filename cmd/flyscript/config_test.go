@@ -177,7 +177,10 @@ func TestParseFlags(t *testing.T) {
 	assert.Contains(t, err.Error(), "30s")
 
 	_, err = parseFlags([]string{"--nope"})
-	require.EqualError(t, err, "flag provided but not defined: -nope")
+	require.EqualError(t, err, "unknown flag --nope")
+
+	_, err = parseFlags([]string{"--simm"})
+	require.EqualError(t, err, "unknown flag --simm (did you mean --sim?)")
 
 	f, err = parseFlags([]string{"-h"})
 	require.NoError(t, err)

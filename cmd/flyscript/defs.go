@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,26 +25,18 @@ flags:
 // [--docs FILE]`. Exit codes: 0 written, 1 when a file cannot be written,
 // 2 on bad flags.
 func defsCommand(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("flyscript defs", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newSubcommandFlags("defs")
 	out := fs.String("out", ".", "write .luarc.json and types/fly.d.lua into this `dir` (the editor's workspace)")
 	docs := fs.String("docs", "", "also write the Markdown API reference to this `file` (as docs/lua-api.md)")
-	fs.Usage = func() {
-		_, _ = io.WriteString(stderr, defsUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseSubcommandFlags(fs, args, defsUsage, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
-		_, _ = fmt.Fprintf(stderr, "flyscript defs: unexpected argument %q\nrun 'flyscript defs -h' for the flags\n", fs.Arg(0))
+		_, _ = fmt.Fprintf(stderr, "flyscript defs: unexpected argument %q\nrun 'flyscript help defs' for the flags\n", fs.Arg(0))
 		return exitUsage
 	}
 	if *out == "" {
-		_, _ = fmt.Fprintln(stderr, "flyscript defs: --out must name a directory\nrun 'flyscript defs -h' for the flags")
+		_, _ = fmt.Fprintln(stderr, "flyscript defs: --out must name a directory\nrun 'flyscript help defs' for the flags")
 		return exitUsage
 	}
 

@@ -69,11 +69,10 @@ func TestDefsCommandUsage(t *testing.T) {
 		code int
 		err  string
 	}{
-		"unknown flag":   {[]string{"--bogus"}, exitUsage, "flag provided but not defined"},
+		"unknown flag":   {[]string{"--bogus"}, exitUsage, "unknown flag --bogus"},
 		"argument":       {[]string{"extra"}, exitUsage, `unexpected argument "extra"`},
 		"empty out":      {[]string{"--out="}, exitUsage, "--out must name a directory"},
 		"missing value":  {[]string{"--out"}, exitUsage, "flag needs an argument"},
-		"help":           {[]string{"-h"}, exitOK, "usage: flyscript defs"},
 		"unwritable dir": {[]string{"--out", "/dev/null/x"}, exitFailure, "flyscript defs:"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -128,12 +128,12 @@ func runnerFlagSet(f *flags, evals, envNames *multiFlag) *flag.FlagSet {
 }
 
 // cleanFlagError words the flag package's errors the way the rest of the
-// command speaks: "--timeout" rather than "-timeout".
+// command speaks: "--timeout" rather than "-timeout", an unknown flag with
+// the nearest one.
 func cleanFlagError(err error) string {
-	msg := err.Error()
-	for _, long := range []string{"app", "token", "api-url", "sim-state", "sim", "timeout", "trace", "log-level", "sandbox", "env", "max-memory", "version", "help", "json", "rate-limits"} {
-		msg = strings.ReplaceAll(msg, " -"+long, " --"+long)
-	}
+	var f flags
+	var evals, envNames multiFlag
+	msg := flagErrorText(runnerFlagSet(&f, &evals, &envNames), err)
 	if strings.HasPrefix(msg, "invalid value") && strings.Contains(msg, "--timeout") {
 		msg += " (use a duration such as 30s or 5m)"
 	}

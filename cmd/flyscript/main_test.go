@@ -118,7 +118,7 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		"unknown flag":     {[]string{"--nope", "x.lua"}, "flyscript: flag provided but not defined: -nope\n"},
+		"unknown flag":     {[]string{"--nope", "x.lua"}, "flyscript: unknown flag --nope\n"},
 		"bad timeout":      {[]string{"--timeout", "soon", "x.lua"}, "--timeout"},
 		"bad log level":    {[]string{"--log-level", "loud", "x.lua"}, `--log-level "loud"`},
 		"sim with api-url": {[]string{"--sim", "--api-url", "http://localhost:1", "x.lua"}, "--sim and --api-url cannot be used together"},

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -38,6 +37,29 @@ func (b *onOff) Set(v string) error {
 	return nil
 }
 
+// optDuration is a duration flag that may be left unset (--jitter, whose
+// default depends on --latency).
+type optDuration struct {
+	d   time.Duration
+	set bool
+}
+
+func (o *optDuration) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return o.d.String()
+}
+
+func (o *optDuration) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (use e.g. 20ms or 1s)", v)
+	}
+	o.d, o.set = d, true
+	return nil
+}
+
 const simUsage = `usage: flyscript sim [flags]
 
 Serves a simulator of the Fly.io Machines API, for scripts, curl, fly-go
@@ -50,35 +72,28 @@ flags:
 // Exit codes: 0 after a clean stop, 1 when it cannot serve or its state
 // could not be written, 2 on bad flags or a state file that does not load.
 func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("flyscript sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newSubcommandFlags("sim")
 	listen := fs.String("listen", "127.0.0.1:4280", "address to serve on (host:port; loopback unless you say otherwise)")
 	state := fs.String("sim-state", "", "persist the simulator's state in this JSON `file` (loaded on start)")
 	fs.StringVar(state, "state", "", "old spelling of --sim-state")
 	latency := fs.Duration("latency", 0, "add this mean latency to every response (e.g. 50ms)")
-	jitter := fs.Duration("jitter", -1, "latency jitter, ± uniformly (default: half of --latency)")
+	var jitter optDuration
+	fs.Var(&jitter, "jitter", "latency jitter, ± uniformly: a `duration` (default: half of --latency)")
 	faults := fs.String("faults", "", "inject faults: comma-separated kind=share, kinds 500, 502, 503, 429, reset,\nreset-before, reset-after (e.g. 503=0.1,429=0.05,reset=0.05)")
 	rateLimits := onOff(true)
-	fs.Var(&rateLimits, "rate-limits", "enforce the documented rate limits: on or off")
+	fs.Var(&rateLimits, "rate-limits", "enforce the documented rate limits: `on|off`")
 	token := fs.String("token", "", "require this API `token` (default: any token is accepted)")
 	seed := fs.Int64("seed", 1, "seed of identifiers and injected faults")
 	instant := fs.Bool("instant", false, "make machine transitions instant instead of a few hundred ms")
 	var allowHosts multiFlag
 	fs.Var(&allowHosts, "allow-host", "also answer requests whose Host header is this `name` (repeatable; * for any):\nby default only loopback hosts and the --listen host are answered, against DNS rebinding")
 	admin := fs.Bool("admin", false, "serve test controls under /_sim/: move the clock, inject failures, read\nthe requests answered (see the README's \"Testing your scripts\")")
-	fs.Usage = func() {
-		_, _ = io.WriteString(stderr, simUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseSubcommandFlags(fs, args, simUsage, stdout, stderr); !ok {
+		return code
 	}
 	usageErr := func(format string, a ...any) int {
 		_, _ = fmt.Fprintf(stderr, "flyscript sim: "+format+"\n", a...)
-		_, _ = fmt.Fprintln(stderr, "run 'flyscript sim -h' for the flags")
+		_, _ = fmt.Fprintln(stderr, "run 'flyscript help sim' for the flags")
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -94,8 +109,11 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *latency < 0 {
 		return usageErr("invalid --latency %s: must not be negative", *latency)
 	}
-	if *jitter < 0 {
-		*jitter = *latency / 2
+	if !jitter.set {
+		jitter.d = *latency / 2
+	}
+	if jitter.d < 0 {
+		return usageErr("invalid --jitter %s: must not be negative", jitter.d)
 	}
 	f, err := sim.ParseFaults(*faults)
 	if err != nil {
@@ -104,7 +122,7 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	opts := []sim.Option{
 		sim.WithRateLimits(bool(rateLimits)),
 		sim.WithFaults(f),
-		sim.WithLatency(*latency, *jitter),
+		sim.WithLatency(*latency, jitter.d),
 		sim.WithSeed(*seed),
 		sim.WithAllowedHosts(allowHosts...),
 	}
@@ -144,7 +162,7 @@ func simCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		desc = append(desc, "admin endpoint "+sim.AdminPrefix)
 	}
 	if *latency > 0 {
-		desc = append(desc, fmt.Sprintf("latency %s±%s", *latency, *jitter))
+		desc = append(desc, fmt.Sprintf("latency %s±%s", *latency, jitter.d))
 	}
 	if s := f.String(); s != "" {
 		desc = append(desc, "faults "+s)

@@ -178,7 +178,9 @@ func TestSimCommandBadFlags(t *testing.T) {
 		{[]string{"--rate-limits=maybe"}, "want on or off"},
 		{[]string{"--latency", "fast"}, "invalid value"},
 		{[]string{"--latency", "-5ms"}, "must not be negative"},
-		{[]string{"--nope"}, "flag provided but not defined"},
+		{[]string{"--nope"}, "unknown flag --nope"},
+		{[]string{"--listn", "x"}, "unknown flag --listn (did you mean --listen?)"},
+		{[]string{"--jitter", "-1ms"}, "invalid --jitter -1ms: must not be negative"},
 		{[]string{"extra"}, "unexpected argument"},
 	} {
 		var stdout, stderr bytes.Buffer

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,27 +38,19 @@ func testCommand(ctx context.Context, args []string, stdout, stderr io.Writer, e
 	red := newRedactor(getenv("FLY_API_TOKEN"), getenv("FLY_ACCESS_TOKEN"))
 	stdout, stderr = red.Writer(stdout), red.Writer(stderr)
 	env = withoutTokens(env)
-	fs := flag.NewFlagSet("flyscript test", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newSubcommandFlags("test")
 	runPattern := fs.String("run", "", "run only the tests whose name matches this `regexp`")
 	verbose := fs.Bool("v", false, "print every test, not only failures")
 	junit := fs.String("junit", "", "write JUnit XML to this `file`")
 	jsonOut := fs.Bool("json", false, "write one JSON object per test on stdout instead of text")
 	parallel := fs.Int("parallel", runtime.NumCPU(), "run this many test files at once")
 	timeout := fs.Duration("timeout", time.Minute, "fail a test that runs longer than this in real time (0: no limit)")
-	fs.Usage = func() {
-		_, _ = io.WriteString(stderr, testUsage)
-		fs.PrintDefaults()
-	}
 	// Flags may come after paths too (flyscript test . --run X, as go
 	// test takes them); "--" ends the flags.
 	var paths []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitUsage
+		if code, ok := parseSubcommandFlags(fs, args, testUsage, stdout, stderr); !ok {
+			return code
 		}
 		rest := fs.Args()
 		if len(rest) == 0 || (len(args) > len(rest) && args[len(args)-len(rest)-1] == "--") {
