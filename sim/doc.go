@@ -255,8 +255,8 @@
 //     App ids are the app names; CreateAppResponse.created_at is in Unix
 //     seconds. The same idempotency_key returns the first answer.
 //     `app_role_id` on create (not in the document; fly-go sends it, flyctl
-//     with `postgres_cluster`) is the app's `app_role`, shown by GET when
-//     set and matched by the `app_role` filter of the app list.
+//     with `postgres_cluster`) is the app's `app_role`, shown (when set) by
+//     GET and in the app list, and matched by the list's `app_role` filter.
 //   - Volumes are gone (404) once destroyed; DELETE answers the volume with
 //     state `destroyed`. A mount must name a volume id of the app in the
 //     machine's region (400) that no other machine uses (409).
