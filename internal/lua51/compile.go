@@ -24,7 +24,7 @@ func Compile(src []byte, name string) (*lua.FunctionProto, error) {
 	if bytes.HasPrefix(src, []byte("\x1b")) {
 		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(ErrBytecode)}
 	}
-	chunk, err := parse.Parse(bytes.NewReader(src), name)
+	chunk, err := parse.Parse(bytes.NewReader(prepareSource(src)), name)
 	if err != nil {
 		return nil, syntaxError(name, src, err)
 	}

@@ -106,14 +106,10 @@ func ParseNumber(s string) (float64, bool) {
 		return 0, false
 	}
 	if len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') && !strings.ContainsAny(body, "pP") {
-		if !strings.ContainsRune(body, '.') {
-			n, ok := ParseInteger(body[2:], 16)
-			if sign == "-" {
-				n = -n
-			}
-			return n, ok
-		}
-		s = sign + body + "p0" // a hexadecimal fraction without exponent: strtod reads it
+		// strtod reads a hexadecimal numeral without exponent, rounding
+		// one past 2^64 (0xffffffffffffffffff) as a float; Go's
+		// ParseFloat wants the exponent.
+		s = sign + body + "p0"
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {

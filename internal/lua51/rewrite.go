@@ -2,6 +2,7 @@ package lua51
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/yuin/gopher-lua/ast"
@@ -166,8 +167,17 @@ func rewriteExpr(e ast.Expr) ast.Expr {
 	case *ast.FunctionExpr:
 		rewriteBlock(x.Stmts)
 	case *ast.NumberExpr:
-		if _, ok := ParseNumber(x.Value); !ok {
+		f, ok := ParseNumber(x.Value)
+		if !ok {
 			panic(malformedNumber{x.Value, x.Line()})
+		}
+		if g := gopherNumber(x.Value); g != f && !(math.IsNaN(f) && math.IsNaN(g)) {
+			// 1e999 (C's strtod: infinity), 0xffffffffffffffffff (a
+			// float): gopher-lua's compiler would make them NaN.
+			x.Value = "Inf"
+			if !math.IsInf(f, 1) {
+				x.Value = strconv.FormatFloat(f, 'g', -1, 64)
+			}
 		}
 	}
 	return e

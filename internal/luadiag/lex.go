@@ -2,7 +2,6 @@ package luadiag
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -88,6 +87,7 @@ type errSyntax struct {
 type lexer struct {
 	src      []byte
 	pos      int
+	start    int // where the last token read starts
 	line     int
 	cur      token
 	ahead    token
@@ -157,6 +157,7 @@ func isAlnum(c int) bool { return isAlpha(c) || isDigit(c) }
 // scan reads one token.
 func (lx *lexer) scan() token {
 	for {
+		lx.start = lx.pos
 		c := lx.peek(0)
 		switch {
 		case c < 0:
@@ -359,18 +360,77 @@ func (lx *lexer) number() token {
 	return token{t: tkNumber, text: text}
 }
 
-// validNumber reports whether C Lua 5.1 reads text as a number: a decimal
-// numeral strtod accepts, or a hexadecimal integer.
+// validNumber reports whether C Lua 5.1 reads text as a number: all of it
+// is what C's strtod reads (a decimal numeral, or a hexadecimal one with
+// an optional binary exponent, as glibc reads them: 0x10, 0x1p4).
 func validNumber(text string) bool {
-	if len(text) > 2 && text[0] == '0' && text[1]|0x20 == 'x' {
-		_, err := strconv.ParseUint(text[2:], 16, 64)
-		return err == nil || err.(*strconv.NumError).Err == strconv.ErrRange
+	return strtodLen(text) == len(text)
+}
+
+// strtodLen is how much of text (a numeral: digits, dots, letters) glibc's
+// strtod reads.
+func strtodLen(text string) int {
+	digits := func(i int, ok func(c int) bool) int {
+		for i < len(text) && ok(int(text[i])) {
+			i++
+		}
+		return i
 	}
-	for _, c := range text {
-		if !(isDigit(int(c)) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-			return false
+	isHex := func(c int) bool { return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
+	digit, expo := isDigit, byte('e')
+	i := 0
+	if len(text) > 2 && text[0] == '0' && text[1]|0x20 == 'x' &&
+		(isHex(int(text[2])) || text[2] == '.' && len(text) > 3 && isHex(int(text[3]))) {
+		digit, expo, i = isHex, 'p', 2
+	}
+	j := digits(i, digit)
+	k := j
+	if k < len(text) && text[k] == '.' {
+		k = digits(k+1, digit)
+	}
+	if k == i || k == i+1 && j == i {
+		return 0 // no digit: strtod reads nothing (or only the "0" of "0x")
+	}
+	if k < len(text) && text[k]|0x20 == expo {
+		e := k + 1
+		if e < len(text) && (text[e] == '+' || text[e] == '-') {
+			e++
+		}
+		if f := digits(e, isDigit); f > e {
+			k = f
 		}
 	}
-	_, err := strconv.ParseFloat(text, 64)
-	return err == nil || err.(*strconv.NumError).Err == strconv.ErrRange
+	return k
+}
+
+// Lexeme is a name or a numeral of a chunk, as C Lua 5.1's lexer reads
+// it: src[Start:End].
+type Lexeme struct {
+	// Start and End are byte offsets in the chunk.
+	Start, End int
+	// Numeral marks a number; a Lexeme is a name otherwise.
+	Numeral bool
+}
+
+// Lexemes calls fn with every name (reserved words aside: goto is a name
+// in Lua 5.1) and every numeral of src in order, and reports whether src
+// has no lexical error; it stops at the first.
+func Lexemes(src []byte, fn func(Lexeme)) (ok bool) {
+	lx := &lexer{src: src, line: 1}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, lexical := r.(errSyntax); !lexical {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	for {
+		switch tk := lx.scan(); tk.t {
+		case tkEOS:
+			return true
+		case tkName, tkNumber:
+			fn(Lexeme{Start: lx.start, End: lx.pos, Numeral: tk.t == tkNumber})
+		}
+	}
 }

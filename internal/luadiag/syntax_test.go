@@ -3,12 +3,14 @@ package luadiag
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -198,4 +200,23 @@ func FuzzSyntax(f *testing.F) {
 			t.Fatalf("bad message %q for %q", se.Error(), src)
 		}
 	})
+}
+
+// TestLexemes: names (goto among them) and numerals (hexadecimal ones with
+// an exponent too) with their offsets, nothing from strings or comments;
+// a lexical error stops the scan.
+func TestLexemes(t *testing.T) {
+	src := []byte("goto = 0x1p4 -- goto 1\nlocal s = \"goto\" .. t.goto(1e5)")
+	var got []string
+	ok := Lexemes(src, func(lx Lexeme) {
+		kind := "name"
+		if lx.Numeral {
+			kind = "numeral"
+		}
+		got = append(got, fmt.Sprintf("%s %s@%d", kind, src[lx.Start:lx.End], lx.Start))
+	})
+	assert.True(t, ok)
+	assert.Equal(t, []string{"name goto@0", "numeral 0x1p4@7", "name s@29", "name t@43", "name goto@45", "numeral 1e5@50"}, got)
+
+	assert.False(t, Lexemes([]byte("x = 1e + goto"), func(Lexeme) {}))
 }
