@@ -94,9 +94,13 @@
 //
 // # Goroutines
 //
-// A VM belongs to one goroutine at a time; a call made while another is
-// running on the same VM returns ErrBusy. Run scripts concurrently with one
-// VM per goroutine, or a pool of VMs (see the Server example). A VM keeps
+// A VM runs one call at a time; a call made while another is running on
+// the same VM returns ErrBusy. Its methods may be called from any
+// goroutine: Close during a call stops the script and releases the VM as
+// the call returns (with an error matching ErrClosed), and App, Exited,
+// Returned and MemoryPeak report the last call that finished. Run scripts
+// concurrently with one VM per goroutine, or a pool of VMs (see the Server
+// example). A VM keeps
 // its globals, loaded modules and the app chosen by fly.use from one call to
 // the next; scripts served from a pool should keep their state in locals.
 package flyscript

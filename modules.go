@@ -70,8 +70,19 @@ func (vm *VM) openModules() error {
 }
 
 // App returns the default app of the `fly` module: WithApp's, or the one a
-// script chose with fly.use. "" when none is set.
+// script chose with fly.use. "" when none is set. During a call it is the
+// app as the call began.
 func (vm *VM) App() string {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	if vm.busy {
+		return vm.last.app
+	}
+	return vm.liveApp()
+}
+
+// liveApp is the `fly` module's default app now.
+func (vm *VM) liveApp() string {
 	if vm.fly == nil {
 		return ""
 	}

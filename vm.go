@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -18,12 +18,15 @@ import (
 
 // VM is one Lua state with the `fly` module and the host modules loaded.
 //
-// A VM belongs to one goroutine at a time: Run, RunSource, Eval, Expose and
-// Close must not be called concurrently (a second concurrent call returns
-// ErrBusy rather than corrupting the state). To run scripts in parallel,
-// give each goroutine its own VM, or keep a pool of them (see the package
-// example). Globals and the default app chosen by fly.use persist from one
-// call to the next on the same VM.
+// A VM runs one call at a time: Run, RunSource, Eval, Call or Expose made
+// while another is running (from another goroutine, or from a Go function
+// the script called) returns ErrBusy rather than corrupting the state.
+// Every method may be called from any goroutine: Close during a call stops
+// it (see Close), and App, Exited, Returned and MemoryPeak during a call
+// report the last call that finished. To run scripts in parallel, give each
+// goroutine its own VM, or keep a pool of them (see the package example).
+// Globals and the default app chosen by fly.use persist from one call to
+// the next on the same VM.
 //
 // A VM is a trust boundary: whatever a script leaves in it (globals, the
 // metatables of basic types, package.loaded, the default app) is there
@@ -40,10 +43,14 @@ type VM struct {
 	getenv func(string) (string, bool)
 	fly    *bindings.Fly
 
-	busy   atomic.Bool
+	// mu guards busy, closed, stop and last, which other goroutines read.
+	mu     sync.Mutex
+	busy   bool
 	closed bool
+	stop   context.CancelCauseFunc // cancels the call in progress, for Close
+	last   lastCall
 
-	// Set during a call.
+	// Set during a call, by the goroutine making it.
 	fail   *failure
 	cancel context.CancelCauseFunc
 	exit   *ExitError
@@ -52,6 +59,15 @@ type VM struct {
 	memPeak uint64 // the heap growth the last call's watchdog saw
 
 	returned []lua.LValue // what the last Run or RunSource returned
+}
+
+// lastCall is what the accessors report: the outcome of the last call that
+// finished, and the default app as it was when the call in progress began.
+type lastCall struct {
+	exit     *ExitError
+	returned []lua.LValue
+	memPeak  uint64
+	app      string
 }
 
 // New builds a VM. Without options it has the standard Lua libraries, the
@@ -87,12 +103,31 @@ func New(opts ...Option) (*VM, error) {
 	return vm, nil
 }
 
-// Close releases the VM. Calls after Close return ErrClosed.
+// Close releases the VM. Calls after Close return ErrClosed; closing twice
+// does nothing.
+//
+// Close may be called from any goroutine, also while a call is running:
+// it then stops the script at its next Lua instruction (and any HTTP call
+// in flight), that call returns a *ScriptError matching ErrClosed, and the
+// VM's resources are released as it returns. Close does not wait for it:
+// a Go function of the host the script is in keeps running until it
+// returns by itself.
 func (vm *VM) Close() {
+	vm.mu.Lock()
 	if vm.closed {
+		vm.mu.Unlock()
 		return
 	}
 	vm.closed = true
+	busy, stop := vm.busy, vm.stop
+	vm.mu.Unlock()
+	if busy {
+		// The call releases the state as it leaves (see leave).
+		if stop != nil {
+			stop(ErrClosed)
+		}
+		return
+	}
 	vm.state.Close()
 }
 
@@ -124,10 +159,13 @@ func (vm *VM) Expose(name string, value any) error {
 // script called os.exit, and with which code. It tells os.exit(0), which
 // returns a nil error, from a script that ran to its end.
 func (vm *VM) Exited() (code int, exited bool) {
-	if vm.exit == nil {
+	vm.mu.Lock()
+	exit := vm.last.exit
+	vm.mu.Unlock()
+	if exit == nil {
 		return 0, false
 	}
-	return vm.exit.Code, true
+	return exit.Code, true
 }
 
 // Run runs the Lua script in file with the given arguments, as the lua
@@ -141,7 +179,10 @@ func (vm *VM) Exited() (code int, exited bool) {
 // on os.exit(0), an *ExitError for os.exit with another code, a
 // *ScriptError otherwise.
 func (vm *VM) Run(ctx context.Context, file string, args ...string) error {
-	if vm.closed {
+	vm.mu.Lock()
+	closed := vm.closed
+	vm.mu.Unlock()
+	if closed {
 		return ErrClosed
 	}
 	src, err := os.ReadFile(file)
@@ -193,7 +234,11 @@ func (vm *VM) runChunk(ctx context.Context, name string, src []byte, args []stri
 // Returned gives the values the last Run or RunSource returned (the
 // script's `return ...`), as Lua values: nil when it returned nothing,
 // failed or exited. The command's --json prints them.
-func (vm *VM) Returned() []lua.LValue { return vm.returned }
+func (vm *VM) Returned() []lua.LValue {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	return vm.last.returned
+}
 
 // Eval runs a chunk of Lua and returns the values it produces, converted to
 // Go: nil, bool, int64 for whole numbers, float64 for others, string,
@@ -241,18 +286,32 @@ func (vm *VM) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) (
 	return vm.call(ctx, "chunk", fn, args, lua.MultRet)
 }
 
-// enter marks the VM busy; leave marks it free.
+// enter marks the VM busy; leave marks it free, records what the
+// accessors report, and releases the state when Close came meanwhile.
 func (vm *VM) enter() error {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
 	if vm.closed {
 		return ErrClosed
 	}
-	if !vm.busy.CompareAndSwap(false, true) {
+	if vm.busy {
 		return ErrBusy
 	}
+	vm.busy = true
+	vm.last.app = vm.liveApp()
 	return nil
 }
 
-func (vm *VM) leave() { vm.busy.Store(false) }
+func (vm *VM) leave() {
+	vm.mu.Lock()
+	vm.busy = false
+	vm.last = lastCall{exit: vm.exit, returned: vm.returned, memPeak: vm.memPeak, app: vm.liveApp()}
+	closed := vm.closed
+	vm.mu.Unlock()
+	if closed {
+		vm.state.Close()
+	}
+}
 
 // load compiles a chunk (see lua51.Load), skipping a first "#" line
 // (keeping line numbers).
@@ -282,6 +341,17 @@ func (vm *VM) call(ctx context.Context, what string, fn *lua.LFunction, args []l
 	defer cancel(nil)
 	vm.cancel, vm.fail, vm.exit = cancel, nil, nil
 	defer func() { vm.cancel = nil }()
+	vm.mu.Lock()
+	vm.stop = cancel
+	if vm.closed { // Close came while the chunk compiled
+		cancel(ErrClosed)
+	}
+	vm.mu.Unlock()
+	defer func() {
+		vm.mu.Lock()
+		vm.stop = nil
+		vm.mu.Unlock()
+	}()
 
 	// The context stays on the state until the error value has been
 	// rendered: a __tostring of the script runs under it, never after it.
@@ -310,12 +380,23 @@ func (vm *VM) call(ctx context.Context, what string, fn *lua.LFunction, args []l
 		}
 		serr := vm.scriptError(ctx, err)
 		var me *memoryError
-		if se, ok := serr.(*ScriptError); ok && errors.As(context.Cause(cctx), &me) {
-			// The watchdog ended the run: say so rather than "context canceled".
-			se.Err, se.Message, se.Value = me, me.Error(), me.Error()
+		if se, ok := serr.(*ScriptError); ok {
+			// The watchdog or Close ended the run: say so rather than
+			// "context canceled".
+			switch cause := context.Cause(cctx); {
+			case errors.As(cause, &me):
+				se.Err, se.Message, se.Value = me, me.Error(), me.Error()
+			case errors.Is(cause, ErrClosed):
+				msg := "script stopped: the VM was closed while it ran"
+				se.Err, se.Message, se.Value = ErrClosed, msg, msg
+			default:
+				return nil, serr
+			}
 			if se.Where != "" {
 				se.Message = se.Where + ": " + se.Message
 			}
+			se.File, se.Line = "", 0
+			se.locate()
 		}
 		return nil, serr
 	}
@@ -325,7 +406,11 @@ func (vm *VM) call(ctx context.Context, what string, fn *lua.LFunction, args []l
 // MemoryPeak is how much the heap grew, at most, during the last Run,
 // RunSource, Eval or Call, as the memory watchdog saw it (read every few
 // milliseconds); 0 without a memory budget (WithMemoryLimit).
-func (vm *VM) MemoryPeak() uint64 { return vm.memPeak }
+func (vm *VM) MemoryPeak() uint64 {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	return vm.last.memPeak
+}
 
 // scriptError turns what PCall returned into a *ScriptError.
 func (vm *VM) scriptError(ctx context.Context, err error) error {
