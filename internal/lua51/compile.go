@@ -12,8 +12,9 @@ import (
 	"github.com/flyscript/flyscript/internal/luadiag"
 )
 
-// Compile turns Lua source into a gopher-lua function prototype: parse,
-// the rewrites of rewrite.go, then gopher-lua's compiler. Every chunk the
+// Compile turns Lua source into a gopher-lua function prototype: the
+// source pass of source.go, parse, the rewrites of rewrite.go, then
+// gopher-lua's compiler. Every chunk the
 // project runs (scripts, -e, Eval, REPL lines, load, loadstring, loadfile,
 // dofile, require, the embedded modules) is compiled here.
 //
@@ -24,9 +25,13 @@ func Compile(src []byte, name string) (*lua.FunctionProto, error) {
 	if bytes.HasPrefix(src, []byte("\x1b")) {
 		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(ErrBytecode)}
 	}
-	chunk, err := parse.Parse(bytes.NewReader(prepareSource(src)), name)
+	prepared, gotoName := prepareSource(src)
+	chunk, err := parse.Parse(bytes.NewReader(prepared), name)
 	if err != nil {
 		return nil, syntaxError(name, src, err)
+	}
+	if gotoName != "" {
+		restoreGoto(chunk, gotoName)
 	}
 	stmts, err := rewrite(chunk)
 	if err != nil {
@@ -40,15 +45,19 @@ func Compile(src []byte, name string) (*lua.FunctionProto, error) {
 	return proto, nil
 }
 
-// rewrite is rewriteBlock, with a malformed number literal as an error.
+// rewrite is rewriteBlock, with a malformed number literal, a goto
+// statement and a label as errors.
 func rewrite(chunk []ast.Stmt) (stmts []ast.Stmt, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			m, ok := r.(malformedNumber)
-			if !ok {
+			switch e := r.(type) {
+			case malformedNumber:
+				err = e
+			case notLua51:
+				err = e
+			default:
 				panic(r)
 			}
-			err = m
 		}
 	}()
 	return rewriteBlock(chunk), nil

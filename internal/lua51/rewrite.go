@@ -101,8 +101,26 @@ func rewriteStmt(st ast.Stmt) ast.Stmt {
 		rewriteExpr(s.Func)
 	case *ast.ReturnStmt:
 		rewriteExprs(s.Exprs)
+	case *ast.LabelStmt:
+		panic(notLua51{"label '" + s.Name + "'", s.Line()})
+	case *ast.GotoStmt:
+		panic(notLua51{"goto statement", s.Line()})
 	}
 	return st
+}
+
+// notLua51 is a statement of Lua 5.2 that gopher-lua's parser takes and
+// Lua 5.1's refuses: a label (::name::), or a goto statement in a chunk
+// the source pass could not read (goto is a name otherwise). Compile
+// makes it the chunk's syntax error, which luadiag finds in the source as
+// C Lua does ("unexpected symbol near ':'").
+type notLua51 struct {
+	what string
+	line int
+}
+
+func (n notLua51) Error() string {
+	return fmt.Sprintf("line:%d(column:1) near '%s':   syntax error (not Lua 5.1)", n.line, n.what)
 }
 
 // constantObject reports whether target is a field of a constant

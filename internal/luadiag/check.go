@@ -216,23 +216,9 @@ func (c *checker) statement() bool {
 			c.fail("no loop to break")
 		}
 		return true
-	case ':':
-		// "::name::", a label: not Lua 5.1, but gopher-lua takes it.
-		if c.lookahead() != ':' {
-			c.fail("unexpected symbol")
-		}
-		c.next()
-		c.next()
-		c.name()
-		c.checkNext(':')
-		c.checkNext(':')
 	default:
-		if c.cur.t == tkName && c.cur.text == "goto" && c.lookahead() == tkName {
-			// "goto name": not Lua 5.1, but gopher-lua takes it.
-			c.next()
-			c.next()
-			break
-		}
+		// A label ("::name::") and "goto name" are Lua 5.2: here, as in
+		// C Lua 5.1, ':' is an unexpected symbol and goto a name.
 		c.exprStat()
 	}
 	return false
