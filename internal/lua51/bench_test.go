@@ -160,3 +160,47 @@ func benchLoop(b *testing.B, L *lua.LState, chunk *lua.LFunction, args ...lua.LV
 	L.Call(1, 1)
 	L.Pop(1)
 }
+
+// lenLoops are loops of the length operator on a plain table: alone, and
+// in the append idiom t[#t + 1] = v. %s is the length of t: "#t" (gopher-
+// lua's OP_LEN) or "len51(t)", the call a rewrite of # would compile to.
+const lenLoops = `local len51 = ...
+return function(n)
+  local t, s = { 1, 2, 3, 4, 5 }, 0
+  for i = 1, n do s = s + %s end
+  return s
+end`
+
+const appendLoops = `local len51 = ...
+return function(n)
+  local t = {}
+  for i = 1, n do t[%s + 1] = i end
+  return #t
+end`
+
+// BenchmarkLen measures what honouring Lua 5.1's # (no __len for tables)
+// would cost if # became a call of a Go function, as .. does: the
+// operator against the call, on a table without a metatable. One op is
+// one length.
+func BenchmarkLen(b *testing.B) {
+	len51 := func(L *lua.LState) int {
+		if t, ok := L.Get(1).(*lua.LTable); ok {
+			L.Push(lua.LNumber(t.Len()))
+			return 1
+		}
+		L.Push(lua.LNumber(L.ObjLen(L.Get(1))))
+		return 1
+	}
+	for _, loop := range []struct{ name, src string }{{"alone", lenLoops}, {"append", appendLoops}} {
+		for _, form := range []struct{ name, expr string }{{"operator", "#t"}, {"call", "len51(t)"}} {
+			b.Run(loop.name+"/"+form.name, func(b *testing.B) {
+				L, _ := newState(b)
+				fn, err := Load(L, []byte(fmt.Sprintf(loop.src, form.expr)), "bench")
+				if err != nil {
+					b.Fatal(err)
+				}
+				benchLoop(b, L, fn, L.NewFunction(len51))
+			})
+		}
+	}
+}
