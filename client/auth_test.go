@@ -66,7 +66,7 @@ func TestFromEnv(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, tc.wantAuth, c.authHeader)
+			assert.Equal(t, tc.wantAuth, c.authHeader())
 			assert.Equal(t, tc.wantBase, c.BaseURL())
 		})
 	}
@@ -75,7 +75,7 @@ func TestFromEnv(t *testing.T) {
 	c, err := FromEnvLookup(func(k string) string { return map[string]string{"FLY_API_TOKEN": "envtoken", "HOME": empty}[k] },
 		WithToken("fm2_option"), WithBaseURL("http://127.0.0.1:1"))
 	require.NoError(t, err)
-	assert.Equal(t, "FlyV1 fm2_option", c.authHeader)
+	assert.Equal(t, "FlyV1 fm2_option", c.authHeader())
 	assert.Equal(t, "http://127.0.0.1:1", c.BaseURL())
 }
 

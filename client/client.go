@@ -27,9 +27,11 @@ const DefaultMaxResponseBytes int64 = 32 << 20
 // Client talks to the Fly.io Machines API. It is safe for concurrent use by
 // several goroutines. Create one with New or FromEnv.
 type Client struct {
-	baseURL    *url.URL
-	token      string
-	authHeader string
+	baseURL *url.URL
+	// auth is the Authorization header, behind a pointer (as secrets is)
+	// so that fmt never prints it: not through Format, which prints a
+	// client, nor through the structs holding a client (the services).
+	auth       *string
 	secrets    *secret.Scrubber // the token, scrubbed from every error
 	httpClient *http.Client
 	userAgent  string
@@ -137,15 +139,40 @@ func New(opts ...Option) (*Client, error) {
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
 // HasToken reports whether the client sends an Authorization header.
-func (c *Client) HasToken() bool { return c.authHeader != "" }
+func (c *Client) HasToken() bool { return c.authHeader() != "" }
+
+// authHeader is the Authorization header value, "" without a token.
+func (c *Client) authHeader() string {
+	if c.auth == nil {
+		return ""
+	}
+	return *c.auth
+}
+
+// Format prints the client, whatever the verb (%v, %+v, %#v, %s, %d...),
+// as its endpoint and whether it has a token, never the token itself:
+// "client.Client{base_url: https://api.machines.dev, token: set}". A log
+// line or a panic that prints a client, or a struct holding one, does not
+// give the token away.
+func (c Client) Format(f fmt.State, _ rune) {
+	base, token := "", "none"
+	if c.baseURL != nil {
+		base = c.baseURL.Redacted()
+	}
+	if c.authHeader() != "" {
+		token = "set"
+	}
+	fmt.Fprintf(f, "client.Client{base_url: %s, token: %s}", base, token)
+}
 
 // WithToken sets the API token. Macaroon tokens ("FlyV1 ...", "fm1_...",
 // "fm2_...") are sent with the FlyV1 scheme, any other token as Bearer.
 func WithToken(token string) Option {
 	return func(c *Client) error {
-		c.token = strings.TrimSpace(token)
-		c.authHeader = AuthorizationHeader(c.token)
-		c.secrets = secret.New(secretsOf(c.token)...)
+		token = strings.TrimSpace(token)
+		header := AuthorizationHeader(token)
+		c.auth = &header
+		c.secrets = secret.New(secretsOf(token)...)
 		return nil
 	}
 }

@@ -275,8 +275,8 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 		}
 	}
 	hreq.Header.Del("Authorization")
-	if c.authHeader != "" {
-		hreq.Header.Set("Authorization", c.authHeader)
+	if auth := c.authHeader(); auth != "" {
+		hreq.Header.Set("Authorization", auth)
 	}
 	hreq.Header.Set("User-Agent", c.userAgent)
 	if hreq.Header.Get("Accept") == "" {

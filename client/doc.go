@@ -53,7 +53,8 @@
 // Bodies are read through a size limit (WithMaxResponseBytes). The token
 // never appears in an error or a CallInfo, even when a transport error or a
 // URL would carry it; nor does any run of 16 or more of its characters (a
-// prefix, one macaroon of a FlyV1 list). Redirects are never followed (the
+// prefix, one macaroon of a FlyV1 list), nor where fmt prints a client (its
+// endpoint and "token: set") or a service. Redirects are never followed (the
 // Machines API does not redirect; following would send the token to the
 // Location): a 3xx answer fails with Code "redirect", naming the Location.
 //

@@ -1,0 +1,41 @@
+package client
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Printing a client, with any verb, or a struct holding one, never shows
+// its token (the fields used to print as they are: %v gave the token twice).
+func TestFormatHidesTheToken(t *testing.T) {
+	const token = "FlyV1 fm2_secret-token-value"
+	c, err := New(WithToken(token), WithBaseURL("http://127.0.0.1:4280"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder := struct {
+		Name   string
+		Client Client
+		Ptr    *Client
+	}{"x", *c, c}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%T %v"} {
+		for _, v := range []any{c, *c, holder, &holder, []*Client{c}, c.Apps, c.Machines} {
+			out := fmt.Sprintf(verb, v)
+			if strings.Contains(out, "secret-token") || strings.Contains(out, "fm2_") {
+				t.Errorf("fmt.Sprintf(%q, %T) shows the token: %s", verb, v, out)
+			}
+		}
+	}
+	if got, want := fmt.Sprint(c), "client.Client{base_url: http://127.0.0.1:4280, token: set}"; got != want {
+		t.Errorf("fmt.Sprint(c) = %q, want %q", got, want)
+	}
+	anon, _ := New()
+	if got, want := fmt.Sprintf("%+v", anon), "client.Client{base_url: https://api.machines.dev, token: none}"; got != want {
+		t.Errorf("without a token: %q, want %q", got, want)
+	}
+	var nilClient *Client
+	if got := fmt.Sprint(nilClient); got != "<nil>" {
+		t.Errorf("a nil client prints %q", got)
+	}
+}
