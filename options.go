@@ -41,13 +41,15 @@ func WithClient(c *client.Client) Option { return func(cfg *config) { cfg.client
 // as the --app flag does. Scripts may still change it with fly.use.
 func WithApp(name string) Option { return func(cfg *config) { cfg.app = name } }
 
-// WithStdout sets where print, io.write and io.stdout write (default:
-// io.Discard, so that an embedded VM never writes to the process's stdout
-// unless asked to).
+// WithStdout sets where print, io.write and io.stdout write (default, and
+// for a nil w: io.Discard, so that an embedded VM never writes to the
+// process's stdout unless asked to). A write that fails makes io.write
+// return nil and the error's message; print ignores it, as C Lua's does.
+// A write that blocks blocks the script, deadline or not.
 func WithStdout(w io.Writer) Option { return func(cfg *config) { cfg.stdout = w } }
 
-// WithStderr sets where log lines, progress and io.stderr write (default:
-// io.Discard).
+// WithStderr sets where log lines, progress and io.stderr write (default,
+// and for a nil w: io.Discard).
 func WithStderr(w io.Writer) Option { return func(cfg *config) { cfg.stderr = w } }
 
 // WithStdin sets what io.read, io.lines() and io.stdin read (default: an

@@ -90,6 +90,13 @@ func New(opts ...Option) (*VM, error) {
 	if cfg.stdin == nil {
 		cfg.stdin = strings.NewReader("")
 	}
+	// A nil writer is the default, never the process's stdout or stderr.
+	if cfg.stdout == nil {
+		cfg.stdout = io.Discard
+	}
+	if cfg.stderr == nil {
+		cfg.stderr = io.Discard
+	}
 	vm := &VM{
 		state: lua.NewState(lua51.Options),
 		cfg:   cfg,

@@ -439,3 +439,21 @@ func TestInspectNamesFlyFunctions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []any{"{ <function fly.machines.list> }"}, got)
 }
+
+// A nil writer is the default (nothing written), never the process's
+// stdout or stderr (print and log wrote there, io.write did not).
+func TestNilWritersWriteNowhere(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	require.NoError(t, err)
+	defer f.Close()
+	stdout, stderr := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = f, f
+	vm, err := New(WithStdout(nil), WithStderr(nil))
+	os.Stdout, os.Stderr = stdout, stderr
+	require.NoError(t, err)
+	defer vm.Close()
+	require.NoError(t, vm.RunSource(t.Context(), "w.lua", []byte(`print("to stdout") log.warn("to stderr") io.write("x") io.stderr:write("y")`)))
+	b, err := os.ReadFile(f.Name())
+	require.NoError(t, err)
+	assert.Empty(t, string(b))
+}
