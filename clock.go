@@ -28,9 +28,15 @@ type Clock interface {
 // test` uses it with a simulator's fake clock, so a test of a ten-minute
 // rollout runs in milliseconds. Give the API client the same clock
 // (client.WithClock) so that its waits and retries follow. It replaces
-// WithClock.
+// WithClock; a nil c is the wall clock.
 func WithVirtualTime(c Clock) Option {
-	return func(cfg *config) { cfg.clock, cfg.now = c, c.Now }
+	return func(cfg *config) {
+		if c == nil {
+			cfg.clock, cfg.now = nil, nil
+			return
+		}
+		cfg.clock, cfg.now = c, c.Now
+	}
 }
 
 // sleepFunc is time.sleep's implementation: nil (the wall clock) unless

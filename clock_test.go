@@ -57,3 +57,13 @@ func TestVirtualTime(t *testing.T) {
 	require.Equal(t, []time.Duration{10 * time.Minute, 5 * time.Second, 15 * time.Second}, clk.slept,
 		"tasks sleeping together: the clock moves to each wake-up once")
 }
+
+// WithVirtualTime(nil) is the wall clock (New crashed on it).
+func TestVirtualTimeNilIsTheWallClock(t *testing.T) {
+	vm, err := flyscript.New(flyscript.WithVirtualTime(nil))
+	require.NoError(t, err)
+	defer vm.Close()
+	out, err := vm.Eval(t.Context(), `time.now()`)
+	require.NoError(t, err)
+	require.InDelta(t, float64(time.Now().Unix()), out[0], 60)
+}
