@@ -30,7 +30,8 @@ const DefaultSandboxMemoryLimit = 256 << 20
 // (string.rep, table.concat) fails with an error saying so, and a watchdog
 // ends a run whose memory grows past the budget, with a *ScriptError whose
 // Err matches ErrMemoryLimit. 0 means no budget (the default, except under
-// WithSandbox, whose default is DefaultSandboxMemoryLimit).
+// WithSandbox, whose default is DefaultSandboxMemoryLimit); New refuses a
+// negative one.
 //
 // The budget is read on the heap of the whole process, as its growth since
 // the run began: VMs running at the same time share it, and memory the
@@ -38,7 +39,12 @@ const DefaultSandboxMemoryLimit = 256 << 20
 // host down; it is not an exact account of one VM.
 func WithMemoryLimit(bytes int64) Option {
 	return func(cfg *config) {
-		cfg.memLimit = max(bytes, 0)
+		if bytes < 0 {
+			// Not "none": under WithSandbox that would lift the sandbox's budget.
+			cfg.fail(fmt.Errorf("flyscript: WithMemoryLimit(%d): a memory budget cannot be negative (0 means none)", bytes))
+			return
+		}
+		cfg.memLimit = bytes
 		cfg.memLimitSet = true
 	}
 }

@@ -125,6 +125,11 @@ func TestSandboxHasDefaultMemoryLimit(t *testing.T) {
 	assert.Zero(t, off.cfg.memoryLimit())
 	free, _, _ := newVM(t)
 	assert.Zero(t, free.cfg.memoryLimit())
+
+	// A negative budget is refused, not taken for none (which lifted the
+	// sandbox's).
+	_, err = New(WithSandbox(), WithMemoryLimit(-1))
+	require.EqualError(t, err, "flyscript: WithMemoryLimit(-1): a memory budget cannot be negative (0 means none)")
 }
 
 func TestFormatBytes(t *testing.T) {

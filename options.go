@@ -30,6 +30,15 @@ type config struct {
 	// from not given.
 	memLimit    int64
 	memLimitSet bool
+	// err is the first option that could not be applied; New returns it.
+	err error
+}
+
+// fail records an option's error; the first one wins.
+func (c *config) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
 }
 
 // WithClient sets the Machines API client the `fly` module calls through.
@@ -57,7 +66,8 @@ func WithStderr(w io.Writer) Option { return func(cfg *config) { cfg.stderr = w 
 func WithStdin(r io.Reader) Option { return func(cfg *config) { cfg.stdin = r } }
 
 // WithLogLevel sets the lowest level the log module prints: "debug",
-// "info" (the default), "warn" or "error".
+// "info" (the default), "warn", "error", or "off" for none; New refuses
+// another.
 func WithLogLevel(level string) Option { return func(cfg *config) { cfg.logLevel = level } }
 
 // WithEnv sets the environment scripts see through env.get, env.require and

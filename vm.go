@@ -80,6 +80,9 @@ func New(opts ...Option) (*VM, error) {
 			opt(&cfg)
 		}
 	}
+	if cfg.err != nil {
+		return nil, cfg.err
+	}
 	if cfg.getenv == nil {
 		if cfg.sandbox {
 			cfg.getenv = noEnv
