@@ -12,6 +12,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/flyscript/flyscript/internal/lua51"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -258,7 +259,7 @@ func (vm *VM) boundAllocations() {
 	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
 		if rep, ok := str.RawGetString("rep").(*lua.LFunction); ok {
 			str.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
-				s, n := L.CheckString(1), L.CheckNumber(2)
+				s, n := L.CheckString(1), lua51.CheckNumber(L, 2)
 				// Lua 5.1's string.rep(s, n) has no separator (5.2's third
 				// argument): what follows n is ignored, as C Lua 5.1 does.
 				L.SetTop(2)
@@ -305,8 +306,8 @@ func callInFrame(L *lua.LState, fn *lua.LFunction) int {
 // the arguments on L's stack (strings and numbers counted as written).
 func concatSize(L *lua.LState, t *lua.LTable) float64 {
 	sep := L.OptString(2, "")
-	i := L.OptInt(3, 1)
-	j := L.OptInt(4, t.Len())
+	i := int(lua51.OptInteger(L, 3, 1))
+	j := int(lua51.OptInteger(L, 4, int64(t.Len())))
 	if j < i {
 		return 0
 	}

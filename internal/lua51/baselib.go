@@ -18,6 +18,7 @@ func (o *opener) openLibs() {
 	L.SetGlobal("setmetatable", L.NewFunction(baseSetmetatable))
 	L.SetGlobal("assert", L.NewFunction(baseAssert))
 	L.SetGlobal("unpack", L.NewFunction(baseUnpack))
+	L.SetGlobal("select", L.NewFunction(baseSelect))
 	if next, ok := L.GetGlobal("next").(*lua.LFunction); ok && next.IsG {
 		L.SetGlobal("next", L.NewFunction(nextChecked(next.GFunction)))
 	}
@@ -34,7 +35,7 @@ func (o *opener) openLibs() {
 
 // baseTonumber is tonumber(e [, base]).
 func baseTonumber(L *lua.LState) int {
-	base := L.OptInt(2, 10)
+	base := int(optInt(L, 2, 10))
 	v := L.CheckAny(1)
 	if base == 10 {
 		switch x := v.(type) {
@@ -60,6 +61,27 @@ func baseTonumber(L *lua.LState) int {
 	}
 	L.Push(lua.LNil)
 	return 1
+}
+
+// baseSelect is select(n, ...): the arguments after the n-th (counted
+// from the end when negative), or their count when n is a string starting
+// with "#". n may be a string holding a number, as in Lua 5.1.
+func baseSelect(L *lua.LState) int {
+	n := int64(L.GetTop())
+	if s, ok := L.Get(1).(lua.LString); ok && len(s) > 0 && s[0] == '#' {
+		L.Push(lua.LNumber(n - 1))
+		return 1
+	}
+	i := int64(int32(checkInt(L, 1))) // luaL_checkint: a C int
+	if i < 0 {
+		i += n
+	} else if i > n {
+		i = n
+	}
+	if i < 1 {
+		L.ArgError(1, "index out of range")
+	}
+	return int(n - i)
 }
 
 // baseTostring is tostring(v): numbers with "%.14g", and when v has a

@@ -9,7 +9,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// openString replaces string.format, string.char and string.byte
+// openString replaces string.format, string.char, string.byte,
+// string.sub and string.rep
 // (stdlib/luapattern has put Lua 5.1's find, match, gmatch and gsub in).
 func (o *opener) openString() {
 	str, ok := o.L.GetGlobal("string").(*lua.LTable)
@@ -19,6 +20,44 @@ func (o *opener) openString() {
 	str.RawSetString("format", o.L.NewFunction(strFormat))
 	str.RawSetString("char", o.L.NewFunction(strChar))
 	str.RawSetString("byte", o.L.NewFunction(strByte))
+	str.RawSetString("sub", o.L.NewFunction(strSub))
+	str.RawSetString("rep", o.L.NewFunction(strRep))
+}
+
+// strSub is string.sub(s, i [, j]): s[i..j] (j default -1, negative
+// counting from the end), i and j numbers or strings holding numbers.
+func strSub(L *lua.LState) int {
+	s := checkFormatString(L, 1)
+	n := int64(len(s))
+	i := checkInt(L, 2)
+	j := optInt(L, 3, -1)
+	if i < 0 {
+		i = max(i+n+1, 0)
+	}
+	if j < 0 {
+		j = max(j+n+1, 0)
+	}
+	i, j = max(i, 1), min(j, n)
+	if i > j {
+		L.Push(lua.LString(""))
+		return 1
+	}
+	L.Push(lua.LString(s[i-1 : j]))
+	return 1
+}
+
+// strRep is string.rep(s, n): n copies of s, n a C int (a number or a
+// string holding one); what follows n is ignored (Lua 5.2's separator is
+// not Lua 5.1's).
+func strRep(L *lua.LState) int {
+	s := checkFormatString(L, 1)
+	n := int32(checkInt(L, 2))
+	if n <= 0 || s == "" {
+		L.Push(lua.LString(""))
+		return 1
+	}
+	L.Push(lua.LString(strings.Repeat(s, int(n))))
+	return 1
 }
 
 // strByte is string.byte(s [, i [, j]]): the codes of s[i..j] (i default
@@ -306,6 +345,15 @@ func absInt(n int64) string {
 	}
 	return strconv.FormatInt(n, 10)
 }
+
+// CheckNumber is luaL_checknumber for Go functions of the Lua library:
+// argument n as a number, which may be a string holding one (string.rep(s,
+// "3")), or Lua 5.1's argument error.
+func CheckNumber(L *lua.LState, n int) float64 { return checkNumber(L, n) }
+
+// OptInteger is luaL_optinteger: argument n as an integer (a number or a
+// string holding one, truncated), def when it is nil or absent.
+func OptInteger(L *lua.LState, n int, def int64) int64 { return optInt(L, n, def) }
 
 // checkNumber is luaL_checknumber: a number, or a string holding one.
 func checkNumber(L *lua.LState, n int) float64 {

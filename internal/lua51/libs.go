@@ -79,7 +79,7 @@ func Open(L *lua.LState, cfg Config) (basePath string, err error) {
 		L.Push(lua.LString(lib.name))
 		L.Call(1, 0)
 	}
-	luapattern.Install(L, FormatNumber) // Lua 5.1's string.find/match/gmatch/gsub, which stop when the context ends
+	luapattern.Install(L, luapattern.Conversions{NumberString: FormatNumber, StringNumber: ParseNumber}) // Lua 5.1's string.find/match/gmatch/gsub, which stop when the context ends
 	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
 		if p, ok := L.GetField(pkg, "path").(lua.LString); ok {
 			basePath = string(p)

@@ -27,6 +27,10 @@ func (o *opener) openMath() {
 	m.RawSetString("huge", lua.LNumber(math.Inf(1)))
 	m.RawSetString("min", o.L.NewFunction(func(L *lua.LState) int { return mathMinMax(L, -1) }))
 	m.RawSetString("max", o.L.NewFunction(func(L *lua.LState) int { return mathMinMax(L, 1) }))
+	m.RawSetString("ldexp", o.L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(math.Ldexp(checkNumber(L, 1), int(checkInt(L, 2)))))
+		return 1
+	}))
 }
 
 // mathMinMax is math.min (sign -1) and math.max (sign 1): at least one

@@ -94,7 +94,7 @@ func TestFindAndFindAll(t *testing.T) {
 func TestLongSubjects(t *testing.T) {
 	L := lua.NewState()
 	defer L.Close()
-	luapattern.Install(L, nil)
+	luapattern.Install(L, luapattern.Conversions{})
 	L.SetGlobal("s", lua.LString(strings.Repeat("a", 1_100_000)))
 	require.NoError(t, L.DoString(`
 		assert(#s:match(".*") == #s)
@@ -107,7 +107,7 @@ func TestLongSubjects(t *testing.T) {
 func ExampleInstall() {
 	L := lua.NewState()
 	defer L.Close()
-	luapattern.Install(L, nil)
+	luapattern.Install(L, luapattern.Conversions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	L.SetContext(ctx)

@@ -37,7 +37,7 @@ func BenchmarkFunctions(b *testing.B) {
 				L := lua.NewState()
 				defer L.Close()
 				if ours {
-					luapattern.Install(L, nil)
+					luapattern.Install(L, luapattern.Conversions{})
 				}
 				L.SetContext(b.Context())
 				L.SetGlobal("line", lua.LString("2024-05-01T10:00:00Z level=info status=200 path=/v1/apps/web/machines took=12ms"))

@@ -74,7 +74,7 @@ func TestDeadlineStopsLuaFunctions(t *testing.T) {
 			t.Parallel()
 			L := lua.NewState()
 			defer L.Close()
-			luapattern.Install(L, nil)
+			luapattern.Install(L, luapattern.Conversions{})
 			L.SetGlobal("s", lua.LString(strings.Repeat("a", 5000)))
 			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 			defer cancel()
@@ -96,7 +96,7 @@ func TestNoContext(t *testing.T) {
 	t.Parallel()
 	L := lua.NewState()
 	defer L.Close()
-	luapattern.Install(L, nil)
+	luapattern.Install(L, luapattern.Conversions{})
 	require.NoError(t, L.DoString(`
 		local s = string.rep("ab", 10000)
 		local n = select(2, s:gsub("(a)(b)", "%2%1"))

@@ -29,7 +29,7 @@ func run(t testing.TB, script string) []string {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	L.SetContext(ctx)
-	luapattern.Install(L, nil)
+	luapattern.Install(L, luapattern.Conversions{})
 	var lines []string
 	L.SetGlobal("emit", L.NewFunction(func(L *lua.LState) int {
 		// Plain gopher-lua puts the Lua caller's position before the
@@ -94,7 +94,7 @@ func TestSameAsLua51(t *testing.T) {
 func TestMethodsAndAliases(t *testing.T) {
 	L := lua.NewState()
 	defer L.Close()
-	luapattern.Install(L, nil)
+	luapattern.Install(L, luapattern.Conversions{})
 	require.NoError(t, L.DoString(`
 		local a, b = ("key=value"):find("=")
 		assert(a == 4 and b == 4)
@@ -116,7 +116,7 @@ func TestMethodsAndAliases(t *testing.T) {
 func TestNumberString(t *testing.T) {
 	L := lua.NewState()
 	defer L.Close()
-	luapattern.Install(L, func(f float64) string { return fmt.Sprintf("<%g>", f) })
+	luapattern.Install(L, luapattern.Conversions{NumberString: func(f float64) string { return fmt.Sprintf("<%g>", f) }})
 	require.NoError(t, L.DoString(`
 		assert(("a"):gsub("a", 0.5) == "<0.5>")
 		assert(("a"):gsub("a", function() return 2 end) == "<2>")
@@ -129,6 +129,6 @@ func TestNumberString(t *testing.T) {
 func TestInstallWithoutStringLibrary(t *testing.T) {
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	defer L.Close()
-	luapattern.Install(L, nil)
+	luapattern.Install(L, luapattern.Conversions{})
 	assert.Equal(t, lua.LNil, L.GetGlobal("string"))
 }

@@ -1,21 +1,33 @@
 package luapattern
 
 import (
+	"math"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
 
+// Conversions are how the installed functions convert numbers to strings
+// and strings to numbers, as C Lua's lua_tolstring and lua_tonumber do.
+// A nil field is gopher-lua's conversion.
+type Conversions struct {
+	// NumberString writes a number that gsub puts into its result (a
+	// number replacement, or a number the replacement function or table
+	// gives).
+	NumberString func(float64) string
+	// StringNumber reads a string given where a number is expected
+	// (find's and match's init, gsub's n): string.find(s, p, "2").
+	StringNumber func(string) (float64, bool)
+}
+
 // Install replaces string.find, string.match, string.gmatch (and its alias
 // string.gfind) and string.gsub in L's string library with this package's,
 // which end with the error of L's context (L.Context()) when it is
-// cancelled or its deadline passes. numberString writes a number that
-// gsub puts into its result (a number replacement, or a number returned by
-// the replacement function or table) as C Lua's lua_tolstring does; nil
-// is gopher-lua's conversion. Call it after the string library is open;
-// it does nothing when there is none. Methods on strings (s:find(...))
-// see the new functions too.
-func Install(L *lua.LState, numberString func(float64) string) {
+// cancelled or its deadline passes. Call it after the string library is
+// open; it does nothing when there is none. Methods on strings
+// (s:find(...)) see the new functions too.
+func Install(L *lua.LState, conv Conversions) {
 	var tables []*lua.LTable
 	if t, ok := L.GetGlobal(lua.StringLibName).(*lua.LTable); ok {
 		tables = append(tables, t)
@@ -28,10 +40,16 @@ func Install(L *lua.LState, numberString func(float64) string) {
 	if len(tables) == 0 {
 		return
 	}
-	if numberString == nil {
-		numberString = func(f float64) string { return lua.LNumber(f).String() }
+	if conv.NumberString == nil {
+		conv.NumberString = func(f float64) string { return lua.LNumber(f).String() }
 	}
-	lib := &library{numberString: numberString}
+	if conv.StringNumber == nil {
+		conv.StringNumber = func(s string) (float64, bool) {
+			f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			return f, err == nil
+		}
+	}
+	lib := &library{conv: conv}
 	find, match := L.NewFunction(lib.find), L.NewFunction(lib.match)
 	gmatch, gsub := L.NewFunction(lib.gmatch), L.NewFunction(lib.gsub)
 	for _, t := range tables {
@@ -45,7 +63,30 @@ func Install(L *lua.LState, numberString func(float64) string) {
 
 // library holds what the installed functions share.
 type library struct {
-	numberString func(float64) string
+	conv Conversions
+}
+
+// optInt is luaL_optinteger: argument n as an integer (a number, or a
+// string holding one, truncated), def when it is nil or absent.
+func (lib *library) optInt(L *lua.LState, n, def int) int {
+	var f float64
+	switch v := L.Get(n).(type) {
+	case *lua.LNilType:
+		return def
+	case lua.LNumber:
+		f = float64(v)
+	case lua.LString:
+		var ok bool
+		if f, ok = lib.conv.StringNumber(string(v)); !ok {
+			L.TypeError(n, lua.LTNumber)
+		}
+	default:
+		L.TypeError(n, lua.LTNumber)
+	}
+	if math.IsNaN(f) || f >= math.MaxInt64 || f <= math.MinInt64 {
+		return math.MinInt64 // what C's conversion gives
+	}
+	return int(f)
 }
 
 // raise raises err (an *Error or the context's) as a Lua error.
@@ -103,8 +144,8 @@ func (m *machine) pushCaptures(L *lua.LState, s, e int, whole bool) int {
 // startOffset is C Lua 5.1's start position (argument 3, default 1) as a
 // 0-based offset: negative counts from the end, and it is kept between
 // the start and the end of the subject.
-func startOffset(L *lua.LState, l int) int {
-	init := L.OptInt(3, 1)
+func (lib *library) startOffset(L *lua.LState, l int) int {
+	init := lib.optInt(L, 3, 1)
 	if init < 0 {
 		init += l + 1
 	}
@@ -112,18 +153,18 @@ func startOffset(L *lua.LState, l int) int {
 }
 
 // find is string.find(s, pattern [, init [, plain]]).
-func (lib *library) find(L *lua.LState) int { return findAux(L, true) }
+func (lib *library) find(L *lua.LState) int { return lib.findAux(L, true) }
 
 // match is string.match(s, pattern [, init]).
-func (lib *library) match(L *lua.LState) int { return findAux(L, false) }
+func (lib *library) match(L *lua.LState) int { return lib.findAux(L, false) }
 
 // findAux is C Lua's str_find_aux: find returns the positions and the
 // captures, match the captures or the whole match; nil when nothing
 // matches.
-func findAux(L *lua.LState, find bool) int {
+func (lib *library) findAux(L *lua.LState, find bool) int {
 	s := L.CheckString(1)
 	p := L.CheckString(2)
-	init := startOffset(L, len(s))
+	init := lib.startOffset(L, len(s))
 	if find {
 		cp := p
 		if i := strings.IndexByte(cp, 0); i >= 0 {
@@ -186,7 +227,7 @@ func (lib *library) gsub(L *lua.LState) int {
 	src := L.CheckString(1)
 	p := L.CheckString(2)
 	repl := L.Get(3)
-	limit := L.OptInt(4, len(src)+1)
+	limit := lib.optInt(L, 4, len(src)+1)
 	switch repl.Type() {
 	case lua.LTNumber, lua.LTString, lua.LTTable, lua.LTFunction:
 	default:
@@ -227,7 +268,7 @@ func (lib *library) gsub(L *lua.LState) int {
 // toString is lua_tolstring of a string or a number.
 func (lib *library) toString(v lua.LValue) string {
 	if f, ok := v.(lua.LNumber); ok {
-		return lib.numberString(float64(f))
+		return lib.conv.NumberString(float64(f))
 	}
 	return lua.LVAsString(v)
 }
