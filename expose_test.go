@@ -73,3 +73,24 @@ func TestNoClientSpeaksToTheEmbedder(t *testing.T) {
 	assert.Contains(t, se.Hint, "pass flyscript.WithClient(c) to flyscript.New")
 	assert.Contains(t, se.Hint, "sim.Start()")
 }
+
+// Expose refuses a name scripts could not use as a global (it set
+// _G["a.b"] and the like), and nil values of every kind are nil in Lua.
+func TestExposeNamesAndNils(t *testing.T) {
+	vm, _, _ := newVM(t)
+	for _, name := range []string{"", "a.b", "1x", "end", "my-name", "x y"} {
+		err := vm.Expose(name, 1)
+		require.Error(t, err, "%q", name)
+		assert.Contains(t, err.Error(), fmt.Sprintf("flyscript: Expose(%q): not a Lua name", name))
+	}
+	var p *deployer
+	var m map[string]int
+	var s []int
+	var f func()
+	for name, v := range map[string]any{"p": p, "m": m, "s": s, "f": f, "n": nil, "_under9": 9} {
+		require.NoError(t, vm.Expose(name, v), name)
+	}
+	got, err := vm.Eval(t.Context(), `p == nil, m == nil, s == nil, f == nil, n == nil, _under9`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{true, true, true, true, true, int64(9)}, got)
+}

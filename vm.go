@@ -14,6 +14,7 @@ import (
 
 	"github.com/flyscript/flyscript/bindings"
 	"github.com/flyscript/flyscript/internal/lua51"
+	"github.com/flyscript/flyscript/stdlib"
 )
 
 // VM is one Lua state with the `fly` module and the host modules loaded.
@@ -151,8 +152,21 @@ func (vm *VM) LState() *lua.LState { return vm.state }
 // functions become callable, maps and slices are indexed in place. An error
 // a method or function returns reaches Lua as its message (a string; nil
 // when there was none): `local id, err = deployer:Deploy(x)`. Values
-// already of a gopher-lua type (lua.LValue) are set as they are.
+// already of a gopher-lua type (lua.LValue) are set as they are; nil, and
+// a nil pointer, map, slice or function, are nil in Lua. name must be a
+// Lua name (letters, digits and underscores, not a reserved word).
+//
+// A panic in a Go function is a Lua error whose message is the panic's
+// value: pcall catches it, else the run fails with a *ScriptError. Go
+// functions do not see the call's context: one that blocks keeps the
+// script from stopping at its deadline or at Close. A Lua function a script passes for a Go func parameter is a Go func that
+// runs on the VM: call it only while that call runs, on its goroutine
+// (kept for later or called from another goroutine, it runs outside every
+// guard: no ErrBusy, context or budget, and its Lua errors panic).
 func (vm *VM) Expose(name string, value any) error {
+	if !stdlib.IsIdentifier(name) {
+		return fmt.Errorf("flyscript: Expose(%q): not a Lua name (letters, digits and underscores, not starting with a digit, not a reserved word), so scripts could not use it", name)
+	}
 	if err := vm.enter(); err != nil {
 		return err
 	}
