@@ -6,7 +6,8 @@
 // # Running scripts
 //
 // New builds a VM from options; Run runs a script file, RunSource a script
-// given as text, Eval a chunk whose values come back as Go values:
+// given as text, RunReader one read from a stream (stdin), Eval a chunk
+// whose values come back as Go values:
 //
 //	c, err := client.FromEnv()                    // or client.New(client.WithToken(...))
 //	vm, err := flyscript.New(

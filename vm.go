@@ -198,8 +198,10 @@ func (vm *VM) Exited() (code int, exited bool) {
 // starting with "#" (a #! line) is skipped, and require also searches the
 // script's folder (unless sandboxed).
 //
-// ctx bounds the whole run: cancelling it aborts the HTTP call in flight and
-// stops Lua code at its next instruction. The error is nil on success and
+// ctx bounds the whole run, the reading of the file included (a FIFO):
+// cancelling it aborts the HTTP call in flight and stops Lua code at its
+// next instruction. A file larger than the run's memory budget can compile
+// is refused before it is read (see MaxSourceWithoutBudget). The error is nil on success and
 // on os.exit(0), an *ExitError for os.exit with another code, a
 // *ScriptError otherwise.
 func (vm *VM) Run(ctx context.Context, file string, args ...string) error {
@@ -209,9 +211,9 @@ func (vm *VM) Run(ctx context.Context, file string, args ...string) error {
 	if closed {
 		return ErrClosed
 	}
-	src, err := os.ReadFile(file)
+	src, err := vm.readScriptFile(ctx, file)
 	if err != nil {
-		return &ScriptError{Message: fmt.Sprintf("cannot open %s: %v", file, errors.Unwrap(err)), Err: err}
+		return err
 	}
 	dir := filepath.Dir(file)
 	return vm.runChunk(ctx, file, src, args, dir)
@@ -231,11 +233,8 @@ func (vm *VM) runChunk(ctx context.Context, name string, src []byte, args []stri
 	}
 	defer vm.leave()
 	vm.exit, vm.returned = nil, nil
-	if limit := vm.cfg.memoryLimit(); limit > 0 && float64(len(src))*lua51.CompileCost > float64(limit) {
-		// Compiling runs before the run's watchdog and its context: a
-		// chunk too large for the budget is refused rather than compiled.
-		return &ScriptError{Message: fmt.Sprintf("%s: compiling %s of source would take about %s, more than the run's memory budget of %s",
-			name, formatBytes(uint64(len(src))), formatBytes(uint64(float64(len(src))*lua51.CompileCost)), formatBytes(limit)), Err: ErrMemoryLimit}
+	if err := vm.checkSourceSize(name, uint64(len(src)), false); err != nil {
+		return err
 	}
 	fn, err := vm.load(name, src)
 	if err != nil {

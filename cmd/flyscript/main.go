@@ -212,13 +212,9 @@ func (c *cli) main(ctx context.Context, args []string) (status int) {
 	if f.script != "" {
 		var err error
 		if f.script == "-" {
-			var src []byte
-			src, err = io.ReadAll(c.stdin)
-			if err != nil {
-				fmt.Fprintf(stderr, "flyscript: cannot read stdin: %v\n", err)
-				return exitFailure
-			}
-			err = vm.RunSource(runCtx, "stdin", src, f.args...)
+			// Read within the run's context and budget: Ctrl-C stops a
+			// pipe that sends nothing, an endless one is cut off.
+			err = vm.RunReader(runCtx, "stdin", c.stdin, f.args...)
 		} else {
 			err = vm.Run(runCtx, f.script, f.args...)
 		}

@@ -119,8 +119,17 @@ type proc struct {
 // empty HOME and env.
 func startProc(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
+	return startProcStdin(t, nil, env, args...)
+}
+
+// startProcStdin is startProc with the process's stdin (nil: /dev/null).
+func startProcStdin(t *testing.T, stdin *os.File, env []string, args ...string) *proc {
+	t.Helper()
 	p := &proc{done: make(chan struct{})}
 	p.cmd = exec.Command(flyscriptBinary(t), args...)
+	if stdin != nil {
+		p.cmd.Stdin = stdin
+	}
 	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	require.NoError(t, p.cmd.Start())

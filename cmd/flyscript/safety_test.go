@@ -1,6 +1,9 @@
 package main
 
 import (
+	"io"
+	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -122,4 +125,30 @@ func TestParseSize(t *testing.T) {
 		_, err := parseSize(bad)
 		assert.Error(t, err, bad)
 	}
+}
+
+// A script read from a pipe that sends nothing (`tail -f log | flyscript -`
+// by mistake) does not hold the process: SIGTERM ends it at once with 143,
+// and an endless pipe is cut off at what the memory budget can compile.
+func TestScriptFromStdinIsBounded(t *testing.T) {
+	t.Parallel()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer w.Close()
+	p := startProcStdin(t, r, nil, "--sim", "-")
+	require.NoError(t, r.Close())
+	_, err = io.WriteString(w, "print('never run')\n")
+	require.NoError(t, err)
+	time.Sleep(300 * time.Millisecond) // reading stdin by now
+	sent := time.Now()
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	code := p.wait(t, 10*time.Second)
+	assert.Equal(t, exitTerminated, code, p.output())
+	assert.Less(t, p.exitedAt.Sub(sent), 5*time.Second)
+	assert.Equal(t, "flyscript: terminated (SIGTERM)\n", p.stderr.String())
+	assert.Empty(t, p.stdout.String())
+
+	res := cmd(t, invocation{stdin: strings.Repeat(" ", 1<<20)}, "--sim", "--max-memory", "64MiB", "-")
+	assert.Equal(t, exitFailure, res.code, res)
+	assert.Equal(t, "flyscript: stdin: compiling more than 569.9 KiB of source would take more than 64 MiB, more than the run's memory budget of 64 MiB\n", res.stderr)
 }
