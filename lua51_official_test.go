@@ -58,6 +58,7 @@ var officialEdits = []officialEdit{
 	{"_glua-tests/issues.lua", `"bad argument #1 to pcall"`, `"bad argument #1 to 'pcall'"`, "C Lua 5.1 quotes the function's name"},
 	{"_glua-tests/math.lua", `string.find(msg, "wrong number of arguments")`, `string.find(msg, "number expected, got no value")`, "math.max() and math.min(): C Lua 5.1's message"},
 	{"_glua-tests/strings.lua", `"GopherLua does not support the string.dump"`, `"unable to dump given function"`, "C Lua 5.1's message for a function it cannot dump (flyscript has no bytecode)"},
+	{"_lua5.1-tests/pm.lua", "for k=i, j do; table.insert(ret, k); end", "for k=i, j do table.insert(ret, k); end", "an empty statement (do;) is Lua 5.2: C Lua 5.1 refuses the file (luac5.1 -p: pm.lua:89: unexpected symbol near ';'), and so does flyscript"},
 	{"_glua-tests/strings.lua", `"hello hello %c world world %c"`, `"hello hello c world world c"`, "in a gsub replacement string, C Lua 5.1 reads %c (c not a digit) as c"},
 	{"_glua-tests/vm.lua", `"__unm undefined"`, `"attempt to perform arithmetic on"`, "C Lua 5.1's message"},
 	{"_glua-tests/vm.lua", `"for statement init must be a number"`, `"'for' initial value must be a number"`, "C Lua 5.1's message"},

@@ -30,6 +30,11 @@ func Compile(src []byte, name string) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, syntaxError(name, src, err)
 	}
+	if se := luadiag.Lua52Syntax(name, src); se != nil {
+		// f\n(g), "\400", [[ [[ ]], do ; end: gopher-lua's parser
+		// takes them, C Lua 5.1's does not.
+		return nil, syntaxErrorOf(se)
+	}
 	if gotoName != "" {
 		restoreGoto(chunk, gotoName)
 	}
@@ -79,7 +84,11 @@ func Load(L *lua.LState, src []byte, name string) (*lua.LFunction, error) {
 // the project is made here; luadiag.Syntax words it as C Lua 5.1 does
 // ("chunk:4: 'end' expected (to close 'if' at line 2) near '<eof>'").
 func syntaxError(name string, src []byte, err error) error {
-	se := luadiag.Syntax(name, src, err)
+	return syntaxErrorOf(luadiag.Syntax(name, src, err))
+}
+
+// syntaxErrorOf is the error of syntaxError for luadiag's description se.
+func syntaxErrorOf(se *luadiag.SyntaxError) error {
 	return &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(oneLine(se.Error())), Cause: se}
 }
 

@@ -125,9 +125,8 @@ func (c *checker) chunk() {
 	defer func() { c.fn.active = active }()
 	last := false
 	for !last && !blockFollow(c.cur.t) {
-		if c.testNext(';') {
-			continue // an empty statement: Lua 5.1 refuses it, gopher-lua does not
-		}
+		// An empty statement (";" alone) is Lua 5.2: here, as in C Lua
+		// 5.1, an unexpected symbol.
 		last = c.statement()
 		c.testNext(';')
 	}
@@ -389,6 +388,10 @@ func (c *checker) args() {
 	line := c.line
 	switch c.cur.t {
 	case '(':
+		if c.line != c.lastLine {
+			// f\n(g): a call, or a new statement? Lua 5.1 refuses to guess.
+			c.fail("ambiguous syntax (function call x new statement)")
+		}
 		c.next()
 		if c.cur.t != ')' {
 			c.exprList()

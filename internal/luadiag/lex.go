@@ -89,6 +89,7 @@ type lexer struct {
 	pos      int
 	start    int // where the last token read starts
 	line     int
+	lastLine int // line when the current token became current (llex.c's lastline)
 	cur      token
 	ahead    token
 	hasAhead bool
@@ -116,6 +117,7 @@ func (lx *lexer) lexFail(msg, text string) {
 
 // next moves to the following token.
 func (lx *lexer) next() {
+	lx.lastLine = lx.line
 	if lx.hasAhead {
 		lx.cur, lx.hasAhead = lx.ahead, false
 		return
@@ -278,6 +280,10 @@ func (lx *lexer) longString(sep int, what string, start int) string {
 			if c == ']' {
 				return b.String()
 			}
+			if sep == 0 {
+				// [[ inside [[...]] (LUA_COMPAT_LSTR 1, 5.1's default)
+				panic(errSyntax{line: lx.line, msg: "nesting of [[...]] is deprecated near '['"})
+			}
 		case isNewline(c):
 			b.WriteByte('\n')
 			lx.newline()
@@ -320,6 +326,9 @@ func (lx *lexer) shortString(quote int) token {
 				for i := 0; i < 3 && isDigit(lx.peek(0)); i++ {
 					n = n*10 + lx.peek(0) - '0'
 					lx.pos++
+				}
+				if n > 255 {
+					lx.lexFail("escape sequence too large", b.String())
 				}
 				b.WriteByte(byte(n))
 				continue

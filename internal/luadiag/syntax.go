@@ -73,3 +73,64 @@ func Syntax(chunkname string, src []byte, err error) *SyntaxError {
 	}
 	return se
 }
+
+// Lua52Syntax returns the syntax error C Lua 5.1 finds in src, a chunk that
+// gopher-lua's parser took, when src may have what gopher-lua takes and
+// Lua 5.1 refuses (see mayBeRefused); nil otherwise. Its Err is nil.
+func Lua52Syntax(chunkname string, src []byte) *SyntaxError {
+	if !mayBeRefused(src) {
+		return nil
+	}
+	if line, reason, found := check(src); found {
+		return &SyntaxError{Chunk: chunkname, Line: line, Reason: reason}
+	}
+	return nil
+}
+
+// mayBeRefused is a quick look at the bytes of a chunk for what gopher-lua's
+// parser takes and C Lua 5.1's refuses, strings and comments included: a
+// ';' (an empty statement, "do ; end"), a '(' first on a line after the
+// first (f\n(g): "ambiguous syntax"), a decimal escape above 255 ("\400")
+// and a "[[" before the "]]" that closes an earlier "[[" (nested long
+// brackets). Most chunks have none of them, and the checker, which costs
+// about a twentieth of gopher-lua's parse, is not run on them.
+func mayBeRefused(src []byte) bool {
+	if bytes.IndexByte(src, ';') >= 0 {
+		return true
+	}
+	open := false
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			j := i + 1
+			for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r' || src[j] == '\f' || src[j] == '\v') {
+				j++
+			}
+			if j < len(src) && src[j] == '(' {
+				return true
+			}
+		case '\\':
+			n, j := 0, i+1
+			for ; j < len(src) && j < i+4 && '0' <= src[j] && src[j] <= '9'; j++ {
+				n = n*10 + int(src[j]-'0')
+			}
+			if n > 255 {
+				return true
+			}
+		case '[':
+			if i+1 < len(src) && src[i+1] == '[' {
+				if open {
+					return true
+				}
+				open = true
+				i++
+			}
+		case ']':
+			if i+1 < len(src) && src[i+1] == ']' {
+				open = false
+				i++
+			}
+		}
+	}
+	return false
+}
