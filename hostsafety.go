@@ -12,8 +12,9 @@ import (
 // redaction), and in the sandbox every collectgarbage option but "count"
 // (each call of the others forces a full collection of the host's heap).
 //
-// It also bounds how deeply coroutines resume one another, as C Lua 5.1
-// does (its "C stack overflow" at about 200 nested resumes): gopher-lua
+// It also makes a resumed coroutine run under the resuming call's context
+// (adoptContext), and bounds how deeply coroutines resume one another, as
+// C Lua 5.1 does (its "C stack overflow" at about 200 nested resumes): gopher-lua
 // nests Go calls for each level, and unwinding an error through thousands
 // of them (a deadline's, typically) takes time quadratic in the depth,
 // 70 s for 16,000 levels, long after the deadline.
@@ -60,6 +61,9 @@ func boundedResume(resume *lua.LFunction) lua.LGFunction {
 			L.Push(lua.LString(errNestedResumes))
 			return 2
 		}
+		if co, ok := L.Get(1).(*lua.LState); ok {
+			adoptContext(L, co)
+		}
 		return callForward(L, resume)
 	}
 }
@@ -77,9 +81,30 @@ func boundedWrap(wrap *lua.LFunction) lua.LGFunction {
 			if resumeDepth(L) >= maxNestedResumes {
 				L.RaiseError("%s", errNestedResumes)
 			}
+			if len(resumer.Upvalues) > 0 {
+				if co, ok := resumer.Upvalues[0].Value().(*lua.LState); ok {
+					adoptContext(L, co)
+				}
+			}
 			return callForward(L, resumer)
 		}))
 		return 1
+	}
+}
+
+// adoptContext makes co, a coroutine L resumes, run under L's context: a
+// coroutine runs in the call that resumes it, not in the one that created
+// it. (gopher-lua gives a coroutine its creator's context for good: one
+// kept in a global from an earlier call failed with "context canceled"
+// when resumed, and one created outside any call ignored the deadline.)
+func adoptContext(L, co *lua.LState) {
+	ctx := L.Context()
+	switch {
+	case co.Context() == ctx:
+	case ctx == nil:
+		co.RemoveContext()
+	default:
+		co.SetContext(ctx)
 	}
 }
 

@@ -180,3 +180,31 @@ func TestSharedVMCarriesStateBetweenScripts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []any{"s3cr3t-of-bob"}, got)
 }
+
+// A coroutine kept from one call to the next runs under the call that
+// resumes it: it resumes (it failed with "context canceled", its creating
+// call's context), and the resuming call's deadline stops it.
+func TestCoroutineRunsUnderTheResumingCall(t *testing.T) {
+	vm, _, _ := newVM(t)
+	_, err := vm.Eval(t.Context(), `(function()
+		gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end while true do end end)
+		co = coroutine.create(function() local n = 0 while true do n = n + 1 coroutine.yield(n) end end)
+		return gen(), coroutine.resume(co)
+	end)()`)
+	require.NoError(t, err)
+	got, err := vm.Eval(t.Context(), `gen(), gen(), coroutine.resume(co)`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(2), int64(3), true, int64(2)}, got)
+
+	for _, src := range []string{`gen()`, `coroutine.resume(coroutine.create(function() while true do end end))`} {
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		start := time.Now()
+		_, err = vm.Eval(ctx, src)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			// coroutine.resume returns the error as a value: false, "...deadline exceeded".
+			require.NoError(t, err, src)
+		}
+		assert.Less(t, time.Since(start), 10*time.Second, src)
+	}
+}
