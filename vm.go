@@ -301,6 +301,9 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 // fn returns as Lua values. It is for hosts that compile chunks themselves
 // on the VM's state (see LState), such as the REPL.
 func (vm *VM) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	if fn == nil {
+		return nil, errors.New("flyscript: Call: the function is nil")
+	}
 	if err := vm.enter(); err != nil {
 		return nil, err
 	}

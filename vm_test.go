@@ -457,3 +457,18 @@ func TestNilWritersWriteNowhere(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, string(b))
 }
+
+// Call runs a function compiled on the VM's state; a nil function is an
+// error naming it, not "attempt to call a non-function object".
+func TestCallRunsAFunctionAndRefusesNil(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	fn, err := vm.LState().LoadString(`return 1 + ...`)
+	require.NoError(t, err)
+	vals, err := vm.Call(t.Context(), fn, lua.LNumber(2))
+	require.NoError(t, err)
+	assert.Equal(t, []lua.LValue{lua.LNumber(3)}, vals)
+
+	_, err = vm.Call(t.Context(), nil)
+	require.EqualError(t, err, "flyscript: Call: the function is nil")
+}
