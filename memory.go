@@ -28,7 +28,9 @@ const DefaultSandboxMemoryLimit = 256 << 20
 // WithMemoryLimit sets the memory budget of each run (Run, RunSource,
 // Eval, Call) in bytes: how much the Go heap may grow while the script
 // runs. A function that would build a larger string or table at once
-// (string.rep, table.concat) fails with an error saying so, and a watchdog
+// (string.rep, table.concat) fails with an error saying so, a chunk
+// (Run's, RunSource's, Eval's, load's) whose compiling would take more is
+// refused before it is compiled, and a watchdog
 // ends a run whose memory grows past the budget, with a *ScriptError whose
 // Err matches ErrMemoryLimit. 0 means no budget (the default, except under
 // WithSandbox, whose default is DefaultSandboxMemoryLimit); New refuses a

@@ -67,8 +67,15 @@ func TestMemoryLimitRefusesHugeChunks(t *testing.T) {
 	require.Len(t, vals, 1)
 	assert.Contains(t, vals[0], "compiling "+path+": the result would take 65.8 MiB")
 
+	// Eval's chunk too (it was compiled whatever its size).
+	_, err = vm.Eval(t.Context(), string(huge))
+	require.ErrorIs(t, err, ErrMemoryLimit)
+	assert.Equal(t, "eval: compiling 585.9 KiB of source would take about 65.8 MiB, more than the run's memory budget of 16 MiB", err.Error())
+
 	// Within the budget a chunk compiles and runs.
 	require.NoError(t, vm.RunSource(t.Context(), "small.lua", huge[:60_000]))
+	_, err = vm.Eval(t.Context(), string(huge[:60_000]))
+	require.NoError(t, err)
 }
 
 // A script whose memory grows step by step is ended by the watchdog with

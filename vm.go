@@ -276,6 +276,11 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 	}
 	defer vm.leave()
 	vm.exit = nil
+	// Compiling is bounded by the budget as Run's is (the chunk may be
+	// compiled twice, as an expression first).
+	if err := vm.checkSourceSize("eval", uint64(len(src)), false); err != nil {
+		return nil, err
+	}
 	fn, err := lua51.Load(vm.state, []byte("return "+src), "eval")
 	if err != nil {
 		if fn, err = vm.load("eval", []byte(src)); err != nil {

@@ -286,6 +286,8 @@ func TestBusyAndClosed(t *testing.T) {
 	vals, err := vm.Eval(t.Context(), "reenter()")
 	require.NoError(t, err)
 	assert.Equal(t, []any{ErrBusy.Error()}, vals)
+	_, err = vm.Call(t.Context(), nil)
+	require.EqualError(t, err, "flyscript: Call: the function is nil")
 	vm.Close()
 	vm.Close()
 	_, err = vm.Eval(t.Context(), "1")
