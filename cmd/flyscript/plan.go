@@ -129,7 +129,14 @@ func (c *cli) runPlan(ctx context.Context, args []string) int {
 		_, _ = io.WriteString(stdout, "\n")
 	}
 	// Colours only on a terminal, and not when NO_COLOR is set (no-color.org).
-	_ = p.WriteText(stdout, isTerminal(c.stdout) && lookupEnv(c.env)("NO_COLOR") == "")
+	if err := p.WriteText(stdout, isTerminal(c.stdout) && lookupEnv(c.env)("NO_COLOR") == ""); err != nil {
+		// The plan is what the command is for: one that did not reach its
+		// reader (a full disk, a closed stdout) is a failure.
+		fmt.Fprintf(c.stderr, "flyscript plan: cannot print the plan: %v\n", err)
+		if code == exitOK {
+			code = exitFailure
+		}
+	}
 	if jsonPath != "" {
 		if err := writePlanJSON(jsonPath, p, red); err != nil {
 			fmt.Fprintf(c.stderr, "flyscript plan: %v\n", err)

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -467,4 +468,19 @@ func TestPlanJSONPathCheckedFirst(t *testing.T) {
 		assert.Contains(t, errOut.String(), want)
 		assert.Empty(t, out.String(), "the script did not run")
 	}
+}
+
+// fullWriter fails every write, as a full disk does.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// A plan that cannot be printed (stdout on a full disk, a closed stdout)
+// fails the command: exit status 0 would tell CI it has read the plan.
+func TestPlanThatCannotBePrintedFails(t *testing.T) {
+	t.Parallel()
+	var errOut bytes.Buffer
+	code := planCommandWith(t, []string{"--sim", "-e", `fly.apps.create{ name = "web" }`}, fullWriter{}, &errOut)
+	assert.Equal(t, exitFailure, code, errOut.String())
+	assert.Equal(t, "flyscript plan: cannot print the plan: no space left on device\n", errOut.String())
 }
