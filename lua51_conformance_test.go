@@ -72,6 +72,15 @@ var lua51Deviations = map[string][]deviation{
 		flyscript: "nil\tnamed:1: unexpected symbol near '='",
 		why:       "gopher-lua keeps one name per chunk, for messages and debug.getinfo alike: a name given to loadstring or load is kept as it is, so that getinfo's source is that name as in C Lua (the official suite's calls.lua checks it); names starting with = or @, and the default, are shown as C Lua shows them",
 	}},
+	"lines.lua": {{
+		lua:       "false\t[string \"local x = nil...\"]:3: attempt to index local 'x' (a nil value)",
+		flyscript: "false\t[string \"local x = nil...\"]:2: attempt to index local 'x' (a nil value)",
+		why:       "an indexing that is the left operand of an operator on the next line (x.a\\n+ 1) gets the operator's line in C Lua; gopher-lua's syntax tree does not say where the operator is, and the layer gives the indexing its key's line",
+	}, {
+		lua:       "false\t[string \"local t = {}...\"]:3: attempt to index field 'a' (a nil value)",
+		flyscript: "false\t[string \"local t = {}...\"]:2: attempt to index field 'a' (a nil value)",
+		why:       "as above, with the = of an assignment on the next line (t.a.b\\n= 1)",
+	}},
 	"metatables.lua": {{
 		lua:       "0",
 		flyscript: "99",

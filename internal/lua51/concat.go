@@ -70,12 +70,15 @@ func rewriteConcat(x *ast.StringConcatOpExpr) ast.Expr {
 		return folded
 	}
 	oneValue(operands[len(operands)-1]) // an operand is one value, a call's last argument would be all of them
+	// The line C Lua gives the concatenation: where its last operand ends
+	// (see endLine).
+	line := endLine(operands[len(operands)-1])
 	fn := &ast.StringExpr{Value: concatMarker()}
-	fn.SetLine(x.Line())
-	fn.SetLastLine(x.LastLine())
+	fn.SetLine(line)
+	fn.SetLastLine(line)
 	call := &ast.FuncCallExpr{Func: fn, Args: operands, AdjustRet: true}
-	call.SetLine(x.Line())
-	call.SetLastLine(x.LastLine())
+	call.SetLine(line)
+	call.SetLastLine(line)
 	return call
 }
 

@@ -75,7 +75,7 @@ func chunkName(L *lua.LState, dflt string) string {
 // name (loadstring's default is the source itself) as [string "..."]
 // holding its first line, shortened with "...".
 func ChunkID(name string) string {
-	const idSize = 80 // LUA_IDSIZE of the reference build (/usr/bin/lua5.1, Debian's; luaconf.h's default is 60)
+	const idSize = 80 // llex.c's MAXSRC, the size of syntax errors' chunk ids (runtime errors use LUA_IDSIZE, 60: docs/lua-compat.md)
 	switch {
 	case strings.HasPrefix(name, "="):
 		name = name[1:]

@@ -152,6 +152,7 @@ func rewriteExpr(e ast.Expr) ast.Expr {
 	case *ast.AttrGetExpr:
 		x.Object = rewriteExpr(x.Object)
 		x.Key = rewriteExpr(x.Key)
+		x.SetLine(endLine(x.Key))
 	case *ast.TableExpr:
 		for _, f := range x.Fields {
 			if f.Key != nil {
@@ -172,16 +173,20 @@ func rewriteExpr(e ast.Expr) ast.Expr {
 		x.Lhs, x.Rhs = rewriteExpr(x.Lhs), rewriteExpr(x.Rhs)
 	case *ast.RelationalOpExpr:
 		x.Lhs, x.Rhs = rewriteExpr(x.Lhs), rewriteExpr(x.Rhs)
+		x.SetLine(endLine(x.Rhs))
 	case *ast.StringConcatOpExpr:
 		return rewriteConcat(x)
 	case *ast.ArithmeticOpExpr:
 		x.Lhs, x.Rhs = rewriteExpr(x.Lhs), rewriteExpr(x.Rhs)
+		x.SetLine(endLine(x.Rhs))
 	case *ast.UnaryMinusOpExpr:
 		x.Expr = rewriteExpr(x.Expr)
+		x.SetLine(endLine(x.Expr))
 	case *ast.UnaryNotOpExpr:
 		x.Expr = rewriteExpr(x.Expr)
 	case *ast.UnaryLenOpExpr:
 		x.Expr = rewriteExpr(x.Expr)
+		x.SetLine(endLine(x.Expr))
 	case *ast.FunctionExpr:
 		rewriteBlock(x.Stmts)
 	case *ast.NumberExpr:
@@ -199,6 +204,41 @@ func rewriteExpr(e ast.Expr) ast.Expr {
 		}
 	}
 	return e
+}
+
+// endLine is the line of the last token of e, as far as the syntax tree
+// tells (a call without arguments: the line it starts at; a bracketed key:
+// the key's). C Lua gives an instruction the line of the last token read
+// when it is emitted, which for an operator or an indexing is the end of
+// its last operand; gopher-lua's compiler gives it the line its expression
+// starts at. rewriteExpr sets the lines of indexing, arithmetic,
+// comparison, length, unary minus and concatenation to C Lua's, so that
+// an error in an expression spread over lines (t.a\n.b, 1 +\nx) names the
+// line C Lua names.
+func endLine(e ast.Expr) int {
+	switch x := e.(type) {
+	case *ast.AttrGetExpr:
+		return endLine(x.Key)
+	case *ast.FuncCallExpr:
+		if n := len(x.Args); n > 0 {
+			return max(endLine(x.Args[n-1]), x.Line())
+		}
+	case *ast.LogicalOpExpr:
+		return endLine(x.Rhs)
+	case *ast.RelationalOpExpr:
+		return endLine(x.Rhs)
+	case *ast.StringConcatOpExpr:
+		return endLine(x.Rhs)
+	case *ast.ArithmeticOpExpr:
+		return endLine(x.Rhs)
+	case *ast.UnaryMinusOpExpr:
+		return endLine(x.Expr)
+	case *ast.UnaryNotOpExpr:
+		return endLine(x.Expr)
+	case *ast.UnaryLenOpExpr:
+		return endLine(x.Expr)
+	}
+	return max(e.Line(), e.LastLine())
 }
 
 // malformedNumber is a number literal gopher-lua's lexer took and Lua 5.1's
