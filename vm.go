@@ -60,6 +60,9 @@ type VM struct {
 	memPeak uint64 // the heap growth the last call's watchdog saw
 
 	returned []lua.LValue // what the last Run or RunSource returned
+
+	files  []*lua.LUserData // files scripts opened, closed with the VM (see trackFiles)
+	ioType *lua.LFunction   // io.type, to tell them open
 }
 
 // lastCall is what the accessors report: the outcome of the last call that
@@ -111,11 +114,14 @@ func New(opts ...Option) (*VM, error) {
 		return nil, err
 	}
 	vm.harden()
+	vm.trackFiles()
 	return vm, nil
 }
 
-// Close releases the VM. Calls after Close return ErrClosed; closing twice
-// does nothing.
+// Close releases the VM, closing the files its scripts left open (of
+// io.open, io.lines, io.input and io.output; not the processes of
+// io.popen, whose closing waits for them to end). Calls after Close return
+// ErrClosed; closing twice does nothing.
 //
 // Close may be called from any goroutine, also while a call is running:
 // it then stops the script at its next Lua instruction (and any HTTP call
@@ -139,6 +145,12 @@ func (vm *VM) Close() {
 		}
 		return
 	}
+	vm.release()
+}
+
+// release closes the files scripts left open and the state.
+func (vm *VM) release() {
+	vm.closeFiles()
 	vm.state.Close()
 }
 
@@ -340,7 +352,7 @@ func (vm *VM) leave() {
 	closed := vm.closed
 	vm.mu.Unlock()
 	if closed {
-		vm.state.Close()
+		vm.release()
 	}
 }
 
