@@ -49,7 +49,30 @@ func pushLoaded(L *lua.LState, fn *lua.LFunction, err error) int {
 func loadString(L *lua.LState) int {
 	src := L.CheckString(1)
 	checkCompile(L, "loadstring", len(src))
-	fn, err := Load(L, []byte(src), chunkName(L, src))
+	return loadNamed(L, src, src)
+}
+
+// loadNamed compiles src under the name chunkName gives it (dflt when no
+// name is given) and pushes what load returns. The chunk's name is the
+// chunk id C Lua's runtime errors and tracebacks show (LUA_IDSIZE, 60
+// bytes); a syntax error shows the longer one of C Lua's lexer (MAXSRC,
+// 80).
+func loadNamed(L *lua.LState, src, dflt string) int {
+	name, shorten := chunkName(L, dflt)
+	runtimeID := name
+	if shorten {
+		runtimeID = chunkID(name, runtimeIDSize)
+	}
+	fn, err := Load(L, []byte(src), runtimeID)
+	if err != nil && shorten {
+		msg := SyntaxMessage(err)
+		if rest, ok := strings.CutPrefix(msg, runtimeID+":"); ok {
+			msg = chunkID(name, syntaxIDSize) + ":" + rest
+		}
+		L.Push(lua.LNil)
+		L.Push(lua.LString(msg))
+		return 2
+	}
 	return pushLoaded(L, fn, err)
 }
 
@@ -58,24 +81,36 @@ func loadString(L *lua.LState) int {
 // name is kept as it is, so that debug.getinfo(f).source is that name, as
 // in C Lua (whose messages would show it as [string "name"]). Without one,
 // dflt as ChunkID shows it: loadstring's [string "first line..."].
-func chunkName(L *lua.LState, dflt string) string {
+// It returns the name to show, and whether C Lua shortens it (chunkID).
+func chunkName(L *lua.LState, dflt string) (string, bool) {
 	name, given := L.Get(2).(lua.LString)
 	if given && !strings.HasPrefix(string(name), "=") && !strings.HasPrefix(string(name), "@") {
-		return string(name)
+		return string(name), false
 	}
 	if given {
-		return ChunkID(string(name))
+		return string(name), true
 	}
-	return ChunkID(dflt)
+	return dflt, true
 }
+
+// The sizes of C Lua 5.1's chunk ids: LUA_IDSIZE in runtime errors and
+// tracebacks, llex.c's MAXSRC in syntax errors.
+const (
+	runtimeIDSize = 60
+	syntaxIDSize  = 80
+)
 
 // ChunkID is how Lua 5.1 shows a chunk name in messages (luaO_chunkid): a
 // name starting with "=" as the rest of it, one starting with "@" (a file)
 // as the file's name, shortened from the left with "...", and any other
 // name (loadstring's default is the source itself) as [string "..."]
 // holding its first line, shortened with "...".
-func ChunkID(name string) string {
-	const idSize = 80 // llex.c's MAXSRC, the size of syntax errors' chunk ids (runtime errors use LUA_IDSIZE, 60: docs/lua-compat.md)
+// This is the form of syntax errors; runtime errors shorten more (see
+// loadNamed).
+func ChunkID(name string) string { return chunkID(name, syntaxIDSize) }
+
+// chunkID is luaO_chunkid with a buffer of idSize bytes.
+func chunkID(name string, idSize int) string {
 	switch {
 	case strings.HasPrefix(name, "="):
 		name = name[1:]
@@ -147,8 +182,7 @@ func luaLoad(L *lua.LState) int {
 		L.ArgError(1, "function or string expected, got "+v.Type().String())
 	}
 	checkCompile(L, "load", len(src))
-	fn, err := Load(L, []byte(src), chunkName(L, name))
-	return pushLoaded(L, fn, err)
+	return loadNamed(L, src, name)
 }
 
 // LoadFile compiles a file of Lua source, skipping a first line that

@@ -19,3 +19,10 @@ print(loadstring("return x", "env")() == nil, setfenv(loadstring("return x"), {x
 print(select("#", loadstring("")()))
 print(pcall(dofile, "testdata/lua51/no such file.lua") == false)
 print(loadstring("x = 1e"), loadstring("local a = 1\nx = 2e+ 1"))
+-- Chunk ids: runtime errors shorten them to 60 bytes, syntax errors to 80.
+print(pcall(loadstring("local t = setmetatable({}, {__index = function() error(1) end}) error(2)")))
+print(loadstring("local t = setmetatable({}, {__index = function() error(1) end}) = 1"))
+print(pcall(loadstring("error(1)", "=" .. ("n"):rep(100))))
+print(loadstring("x = = 1", "=" .. ("n"):rep(100)))
+print(pcall(loadstring("error(1)", "@" .. ("n"):rep(100))))
+print(loadstring("x = = 1", "@" .. ("n"):rep(100)))
