@@ -6,15 +6,65 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript/internal/lazy"
+	"github.com/flyscript/flyscript/stdlib"
 )
 
 // errCycle is returned when a table refers to itself and cannot become a
 // Go value.
-var errCycle = errors.New("flyscript: cannot convert a table that contains itself")
+var errCycle = errors.New("a table that contains itself (a cycle) has no Go value")
+
+// convertError is a conversion's failure at a path in the value: the keys
+// from the value converted down to the table that failed.
+type convertError struct {
+	keys []lua.LValue // outermost first
+	more bool         // keys deeper than these were left out
+	err  error
+}
+
+func (e *convertError) Error() string {
+	if len(e.keys) == 0 {
+		return e.err.Error()
+	}
+	var b strings.Builder
+	for _, k := range e.keys {
+		if s, ok := k.(lua.LString); ok && stdlib.IsIdentifier(string(s)) {
+			b.WriteString("." + string(s))
+		} else if ok {
+			b.WriteString("[" + strconv.Quote(string(s)) + "]")
+		} else {
+			b.WriteString("[" + keyString(k) + "]")
+		}
+	}
+	if e.more {
+		b.WriteString("...")
+	}
+	return "at " + b.String() + ": " + e.err.Error()
+}
+
+func (e *convertError) Unwrap() error { return e.err }
+
+// under adds key in front of the path of err, a failure within the value
+// at key. Only the outermost levels are named: a path through thousands
+// of tables says nothing more.
+func under(key lua.LValue, err error) error {
+	ce, ok := err.(*convertError)
+	if !ok {
+		ce = &convertError{err: err}
+	}
+	ce.keys = append([]lua.LValue{key}, ce.keys...)
+	if len(ce.keys) > maxPathKeys {
+		ce.keys, ce.more = ce.keys[:maxPathKeys], true
+	}
+	return ce
+}
+
+// maxPathKeys bounds the path a conversion error names.
+const maxPathKeys = 16
 
 // maxConvertDepth bounds how deeply nested a table may be to become a Go
 // value. It matches the nesting json.decode accepts, so that anything
@@ -23,7 +73,7 @@ var errCycle = errors.New("flyscript: cannot convert a table that contains itsel
 const maxConvertDepth = 10000
 
 // errTooDeep is returned for a table nested more than maxConvertDepth deep.
-var errTooDeep = fmt.Errorf("flyscript: cannot convert a table nested more than %d levels deep", maxConvertDepth)
+var errTooDeep = fmt.Errorf("a table nested more than %d levels deep has no Go value", maxConvertDepth)
 
 // checkEvery is how many values a walk converts between two looks at its
 // context, so that converting a huge value stops soon after the deadline.
@@ -120,7 +170,7 @@ func (c *converter) table(t *lua.LTable, depth int) (any, error) {
 			}
 			v, err := c.convert(t.RawGetInt(i), depth)
 			if err != nil {
-				return nil, err
+				return nil, under(lua.LNumber(i), err)
 			}
 			out[i-1] = v
 		}
@@ -138,6 +188,8 @@ func (c *converter) table(t *lua.LTable, depth int) (any, error) {
 		var gv any
 		if gv, err = c.convert(v, depth); err == nil {
 			out[keyString(k)] = gv
+		} else {
+			err = under(k, err)
 		}
 	})
 	if err != nil {

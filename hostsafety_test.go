@@ -42,7 +42,7 @@ func TestEvalDeepTableFailsCleanly(t *testing.T) {
 
 	_, err = vm.Eval(t.Context(), deepTable(maxConvertDepth+1)+"return t")
 	require.ErrorIs(t, err, errTooDeep)
-	assert.Contains(t, err.Error(), "nested more than 10000 levels deep")
+	assert.Equal(t, "flyscript: Eval: at [1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1]...: a table nested more than 10000 levels deep has no Go value", err.Error())
 }
 
 func TestErrorWithDeepTableFailsCleanly(t *testing.T) {

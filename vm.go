@@ -281,7 +281,10 @@ func (vm *VM) Returned() []lua.LValue {
 // an empty map), the Go value of gopher-luar userdata, and the lua.LValue
 // itself for functions, coroutines and other userdata. Like a REPL, it
 // first tries the chunk as an expression ("1 + 2" gives [3]), then as
-// statements ("x = 1; return x" gives [1]). Errors are as for Run.
+// statements ("x = 1; return x" gives [1]). Errors are as for Run; a value
+// with no Go form (a table inside itself, or nested more than 10,000
+// levels deep) fails with an error naming where it is in the value:
+// "flyscript: Eval: at .self: a table that contains itself ...".
 func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 	if err := vm.enter(); err != nil {
 		return nil, err
@@ -307,7 +310,10 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 	out := make([]any, len(vals))
 	for i, v := range vals {
 		if out[i], err = toGo(ctx, v); err != nil {
-			return nil, err
+			if len(vals) > 1 {
+				return nil, fmt.Errorf("flyscript: Eval: value %d: %w", i+1, err)
+			}
+			return nil, fmt.Errorf("flyscript: Eval: %w", err)
 		}
 	}
 	return out, nil

@@ -182,6 +182,14 @@ func TestEvalCycle(t *testing.T) {
 	vm, _, _ := newVM(t)
 	_, err := vm.Eval(t.Context(), "local t = {} t.self = t return t")
 	require.ErrorIs(t, err, errCycle)
+	// The error says where the cycle is, and in which value.
+	assert.EqualError(t, err, "flyscript: Eval: at .self: a table that contains itself (a cycle) has no Go value")
+	_, err = vm.Eval(t.Context(), `(function() local t = {n = {1, {["a b"] = {}}}} t.n[2]["a b"][true] = t.n return 1, t end)()`)
+	assert.EqualError(t, err, `flyscript: Eval: value 2: at .n[2]["a b"][true]: a table that contains itself (a cycle) has no Go value`)
+	// A table seen twice but not inside itself converts.
+	got, err := vm.Eval(t.Context(), "(function() local t = {} return {t, t} end)()")
+	require.NoError(t, err)
+	assert.Equal(t, []any{[]any{map[string]any{}, map[string]any{}}}, got)
 }
 
 func TestEvalFunctionsStayLua(t *testing.T) {
