@@ -1,6 +1,7 @@
 package lua51
 
 import (
+	"fmt"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -58,16 +59,24 @@ func stackTraceback(th *lua.LState, level int) string {
 			continue
 		}
 		if !isHidden(fn) {
-			lines = append(lines, "\t"+th.Where(i)+" in "+frameName(dbg))
+			where := th.Where(i)
+			if proto, _ := yielderProto(); !fn.IsG && proto != nil && fn.Proto == proto.FunctionPrototypes[0] {
+				where = "[G]:" // coroutine.yield, a Go function in C Lua (and over one here)
+			}
+			lines = append(lines, "\t"+where+" in "+frameName(dbg))
 		}
 		if tail, ok := luadiag.FrameField(dbg, "TailCall"); ok && !fn.IsG {
 			for ; tail > 0; tail-- {
-				lines = append(lines, "\t(tailcall): ?")
+				lines = append(lines, "\t(tail call): ?")
 				i++
 			}
 		}
 	}
-	lines = append(lines, "\t[G]: ?")
+	if th == th.G.MainThread {
+		// The host's call of the main chunk (lua.c's "[C]: ?"); a
+		// coroutine's stack ends with its body.
+		lines = append(lines, "\t[G]: ?")
+	}
 	lines = lines[max(0, min(level, len(lines))):]
 	if len(lines) > 20 {
 		lines = append(append(lines[:7:7], "\t..."), lines[len(lines)-7:]...)
@@ -75,13 +84,23 @@ func stackTraceback(th *lua.LState, level int) string {
 	return strings.TrimSpace("stack traceback:\n" + strings.Join(lines, "\n"))
 }
 
-// frameName is how gopher-lua's traceback names a frame's function.
+// frameName is how C Lua 5.1's traceback names a frame's function: by the
+// name its caller gives it, else "main chunk" for the main function of a
+// chunk (the script's, or one from load, loadstring or a coroutine's body
+// when it is one), else "function <source:line>".
 func frameName(dbg *lua.Debug) string {
-	switch name := dbg.Name; {
+	name := dbg.Name
+	switch {
+	case dbg.What == "main" && dbg.LineDefined > 0: // a coroutine's body ("corountine" to gopher-lua)
+		return fmt.Sprintf("function <%s:%d>", dbg.Source, dbg.LineDefined)
+	case dbg.What == "main" && name == "corountine": // a chunk as a coroutine's body
+		return "main chunk"
 	case dbg.What == "main":
 		return name
 	case name != "" && name[0] != '(' && name[0] != '<':
 		return "function '" + name + "'"
+	case dbg.What == "Lua" && dbg.LineDefined == 0:
+		return "main chunk"
 	default:
 		return "function " + name
 	}
