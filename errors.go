@@ -117,8 +117,16 @@ func (vm *VM) handleError(L *lua.LState) int {
 // script, skipping the message handler itself and the frames of the
 // embedded Lua modules (the `fly` module's wrappers in lua/fly/...), so
 // that an error raised by a library points at the script's line that
-// called it. When only embedded frames run Lua, the innermost one is used.
-func luaWhere(L *lua.LState) string { return luadiag.Location(L, 1, flylua.IsChunk) }
+// called it. When only embedded frames run Lua (the script's frame is
+// gone: `return fly.apps.get(name)` is a tail call), it is "": a line of
+// the embedded modules says nothing to the script's author.
+func luaWhere(L *lua.LState) string {
+	where := luadiag.Location(L, 1, flylua.IsChunk)
+	if i := strings.LastIndexByte(where, ':'); i > 0 && flylua.IsChunk(where[:i]) {
+		return ""
+	}
+	return where
+}
 
 // traceback renders the stack above the message handler, without the
 // frames of the embedded Lua modules at its top (see luadiag.Traceback).

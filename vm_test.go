@@ -400,6 +400,12 @@ func TestWhereSkipsEmbeddedModules(t *testing.T) {
 	assert.Equal(t, "check.lua:3", se.Where)
 	// The library's own frames at the top are left out of the traceback.
 	assert.Equal(t, "stack traceback:\n\tcheck.lua:3: in main chunk", se.Traceback)
+	// A tail call leaves no frame of the script: no line of the embedded
+	// modules stands in for it (it read "lua/fly/tasks.lua:25: ...").
+	err = vm.RunSource(t.Context(), "tail.lua", []byte("local x = 1\nreturn fly.apps.list()\n"))
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "fly.apps.list: no API client: the program running this script created its VM without one", se.Message)
+	assert.Empty(t, se.Where)
 	assert.True(t, flylua.IsChunk("lua/assert.lua"))
 	assert.False(t, flylua.IsChunk("lua/mine.lua"))
 	assert.False(t, flylua.IsChunk("assert.lua"))
