@@ -118,20 +118,22 @@ func strFormat(L *lua.LState) int {
 			continue
 		}
 		i++
-		if i >= len(format) {
-			L.RaiseError("invalid option '%%' to 'format'")
-		}
-		if format[i] == '%' {
+		if i < len(format) && format[i] == '%' {
 			b.WriteByte('%')
 			continue
 		}
-		spec, next := scanSpec(L, format, i)
-		i = next
+		// As in C Lua: the argument first, then the conversion, which
+		// past the end of the format is C's terminating NUL.
 		arg++
 		if arg > L.GetTop() {
 			L.ArgError(arg, "no value")
 		}
-		conv := format[i]
+		spec, next := scanSpec(L, format, i)
+		i = next
+		var conv byte
+		if i < len(format) {
+			conv = format[i]
+		}
 		if spec.prec >= 0 && strings.IndexByte("diuoxX", conv) >= 0 {
 			spec.zero = false // C ignores the 0 flag of an integer with a precision
 		}
@@ -186,7 +188,11 @@ func strFormat(L *lua.LState) int {
 			sp.zero = false
 			b.WriteString(sp.pad(s))
 		default:
-			L.RaiseError("invalid option '%%%c' to 'format'", conv)
+			option := string([]byte{conv})
+			if conv == 0 {
+				option = "" // %c of C's luaL_error writes a NUL as nothing
+			}
+			L.RaiseError("invalid option '%%%s' to 'format'", option)
 		}
 	}
 	L.Push(lua.LString(b.String()))
@@ -201,7 +207,7 @@ type formatSpec struct {
 
 // scanSpec reads flags, width and precision from format[i:], as Lua 5.1's
 // scanformat does (at most 5 flags, 2 digits each), and returns the index
-// of the conversion letter.
+// of the conversion letter (len(format) when the format ends first).
 func scanSpec(L *lua.LState, format string, i int) (formatSpec, int) {
 	spec := formatSpec{prec: -1}
 	start := i
@@ -239,9 +245,6 @@ func scanSpec(L *lua.LState, format string, i int) (formatSpec, int) {
 	if i < len(format) && format[i] == '.' {
 		i++
 		spec.prec = digits()
-	}
-	if i >= len(format) {
-		L.RaiseError("invalid option '%%' to 'format'")
 	}
 	return spec, i
 }

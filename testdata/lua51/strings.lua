@@ -93,3 +93,9 @@ print(string.find("abc", "", 10, true), string.match("abc", "", 10), string.matc
 print(select("#", string.match("abc", "x")), select("#", string.find("abc", "x")), #{string.match("a", "b")})
 print(pcall(string.byte, ("x"):rep(2^21), 1, -1)) print(string.byte("abc", -2, 10)) print(string.byte("abc", 0), string.byte("abc", 2.7), select("#", string.byte("abc", 3, 2)))
 print(("x"):rep(3, 4), string.rep("ab", 2, "-"), string.rep("ab", 0, "-"), pcall(string.rep, "x"))
+-- string.format: the argument is checked before the conversion, which
+-- past the end of the format is none.
+for _, f in ipairs({"%", "%5", "%-", "%.", "%5.", "%y", "a%", "%%", "%5%", "%ld", "%n", "%a", "%5.2%"}) do
+  print(f, pcall(string.format, f, 1))
+  print(f, pcall(string.format, f))
+end
