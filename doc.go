@@ -32,7 +32,9 @@
 //	c, err := client.New(client.WithBaseURL(srv.URL), client.WithToken("sim"))
 //	vm, err := flyscript.New(flyscript.WithClient(c))
 //
-// Without WithClient every `fly` call fails with an error saying so.
+// Without WithClient every `fly` call fails with an error saying so. A
+// client is safe for concurrent use and keeps a pool of connections: share
+// one between VMs, and call its CloseIdleConnections when done with it.
 //
 // # Context and cancellation
 //

@@ -2,8 +2,12 @@ package client
 
 import (
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Printing a client, with any verb, or a struct holding one, never shows
@@ -37,5 +41,34 @@ func TestFormatHidesTheToken(t *testing.T) {
 	var nilClient *Client
 	if got := fmt.Sprint(nilClient); got != "<nil>" {
 		t.Errorf("a nil client prints %q", got)
+	}
+}
+
+// CloseIdleConnections closes the connections kept for the next requests
+// (a client made per run left them, and their goroutines, for 90 s).
+func TestCloseIdleConnections(t *testing.T) {
+	closed := make(chan struct{}, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"apps": []}`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateClosed {
+			closed <- struct{}{}
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := New(WithBaseURL(srv.URL), WithToken("t"), WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Apps.List(t.Context(), &AppListOptions{OrgSlug: "personal"}); err != nil {
+		t.Fatal(err)
+	}
+	c.CloseIdleConnections()
+	select {
+	case <-closed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the idle connection stayed open")
 	}
 }
