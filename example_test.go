@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/flyscript/flyscript"
 	"github.com/flyscript/flyscript/client"
@@ -274,7 +275,7 @@ func Example_server() {
 // VM is the trust boundary, and what one script leaves in it (here a
 // wrapper planted in the string metatable to catch what later scripts
 // write) must never meet another's data. A VM costs about 0.3 ms and
-// 240 KB to build.
+// 240 KB to build. The sandbox bounds memory; a deadline bounds time.
 func Example_untrusted() {
 	run := func(src string, env ...string) string {
 		vm, err := flyscript.New(flyscript.WithSandbox(), flyscript.WithEnv(env))
@@ -282,7 +283,9 @@ func Example_untrusted() {
 			panic(err)
 		}
 		defer vm.Close()
-		vals, err := vm.Eval(context.Background(), src)
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		vals, err := vm.Eval(ctx, src)
 		if err != nil {
 			return err.Error()
 		}
@@ -297,10 +300,13 @@ func Example_untrusted() {
 	// Another user's request handles its secret with string methods.
 	fmt.Println(run(`return (os.getenv("API_KEY"):upper():len())`, "API_KEY=s3cr3t-of-bob"))
 	fmt.Println(run(`return tostring(caught)`))
+	// A runaway request ends at its deadline.
+	fmt.Println(run(`while true do end`))
 	// Output:
 	// planted
 	// 13
 	// nil
+	// eval:1: context deadline exceeded
 }
 
 // A Go program runs a script against the simulator, started in the

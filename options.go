@@ -61,8 +61,10 @@ func WithStdout(w io.Writer) Option { return func(cfg *config) { cfg.stdout = w 
 // and for a nil w: io.Discard).
 func WithStderr(w io.Writer) Option { return func(cfg *config) { cfg.stderr = w } }
 
-// WithStdin sets what io.read, io.lines() and io.stdin read (default: an
-// empty reader). It has no effect under WithSandbox, which has no io library.
+// WithStdin sets what io.read, io.lines() and io.stdin read (default, and
+// for a nil r: an empty reader). A read that blocks blocks the script,
+// deadline or not. It has no effect under WithSandbox, which has no io
+// library.
 func WithStdin(r io.Reader) Option { return func(cfg *config) { cfg.stdin = r } }
 
 // WithLogLevel sets the lowest level the log module prints: "debug",

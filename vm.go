@@ -156,7 +156,8 @@ func (vm *VM) release() {
 
 // LState returns the underlying gopher-lua state, for hosts that need more
 // than this package offers (the REPL's completion, custom modules). Use it
-// only from the VM's goroutine and never while a call is running.
+// only from the VM's goroutine, never while a call is running, and never
+// after Close (the state is released then).
 func (vm *VM) LState() *lua.LState { return vm.state }
 
 // Expose makes a Go value a Lua global through gopher-luar: structs and
