@@ -51,6 +51,13 @@ func writes(i uint32, r int) bool {
 // can be reached other than by running straight from `from`.
 func jumpsInto(p *lua.FunctionProto, from, to int) bool {
 	for pc, i := range p.Code {
+		if pc >= from && pc < to {
+			// A jump inside the run (a comparison among a call's
+			// arguments) reaches no instruction the run does not: the
+			// run is still entered only through from. (C Lua's symbexec
+			// follows such jumps.)
+			continue
+		}
 		switch opcode(i) {
 		case lua.OP_JMP, lua.OP_FORLOOP, lua.OP_FORPREP:
 			if dest := pc + 1 + argSBx(i); dest > from && dest <= to {

@@ -19,3 +19,6 @@ print(w(nil, nil, nil))
 print(pcall(coroutine.resume, coroutine.running()))
 print(xpcall(function() error("x") end, 42))
 print(xpcall(function() return 1 end, 42))
+-- A call's name when a comparison is among its arguments.
+print(pcall(function() return string.format("%5s", 1 < 2) end))
+print(pcall(function() local f f(1 == 1, 2 < 3) end))
