@@ -54,7 +54,10 @@ func WithApp(name string) Option { return func(cfg *config) { cfg.app = name } }
 // for a nil w: io.Discard, so that an embedded VM never writes to the
 // process's stdout unless asked to). A write that fails makes io.write
 // return nil and the error's message; print ignores it, as C Lua's does.
-// A write that blocks blocks the script, deadline or not.
+// A write that blocks blocks the script, deadline or not. The VM makes one
+// write at a time to w and to WithStderr's writer (it writes from
+// goroutines of its own too: a wait's spinner), so neither need be safe
+// for concurrent use; a panic of a writer is the error of its write.
 func WithStdout(w io.Writer) Option { return func(cfg *config) { cfg.stdout = w } }
 
 // WithStderr sets where log lines, progress and io.stderr write (default,

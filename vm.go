@@ -104,6 +104,7 @@ func New(opts ...Option) (*VM, error) {
 	if cfg.stderr == nil {
 		cfg.stderr = io.Discard
 	}
+	cfg.guardWriters()
 	vm := &VM{
 		state: lua.NewState(lua51.Options),
 		cfg:   cfg,
