@@ -123,24 +123,30 @@ const concatLoopStrings = `return function(n) local a, b, s = "left", "right" fo
 // results) with plain gopher-lua's OP_CONCAT. One op is one concatenation.
 func BenchmarkConcat(b *testing.B) {
 	for _, c := range []struct{ name, src string }{{"numbers", concatLoop}, {"strings", concatLoopStrings}} {
-		b.Run(c.name+"/layer", func(b *testing.B) {
-			L, _ := newState(b)
-			fn, err := Load(L, []byte(c.src), "bench")
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchLoop(b, L, fn)
-		})
-		b.Run(c.name+"/gopher-lua", func(b *testing.B) {
-			L := lua.NewState()
-			defer L.Close()
-			fn, err := L.LoadString(c.src)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchLoop(b, L, fn)
-		})
+		benchBoth(b, c.name, c.src)
 	}
+}
+
+// benchBoth runs the loop src returns under the layer and under plain
+// gopher-lua, as the sub-benchmarks name/layer and name/gopher-lua.
+func benchBoth(b *testing.B, name, src string) {
+	b.Run(name+"/layer", func(b *testing.B) {
+		L, _ := newState(b)
+		fn, err := Load(L, []byte(src), "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchLoop(b, L, fn)
+	})
+	b.Run(name+"/gopher-lua", func(b *testing.B) {
+		L := lua.NewState()
+		defer L.Close()
+		fn, err := L.LoadString(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchLoop(b, L, fn)
+	})
 }
 
 // benchLoop calls the function chunk returns (given args) with b.N.
@@ -203,4 +209,25 @@ func BenchmarkLen(b *testing.B) {
 			})
 		}
 	}
+}
+
+// modLoop is a loop of the % operator; %s is the divisor.
+const modLoop = `return function(n)
+  local s, d = 0, %s
+  for i = 1, n do s = s + i %% d end
+  return s
+end`
+
+const modLoopConst = `return function(n)
+  local s = 0
+  for i = 1, n do s = s + i %% %s end
+  return s
+end`
+
+// BenchmarkMod measures a % b under the layer, a call of its modulo (Lua
+// 5.1's a - floor(a/b)*b), against plain gopher-lua's OP_MOD (math.Mod),
+// with the divisor in a variable and as a constant. One op is one modulo.
+func BenchmarkMod(b *testing.B) {
+	benchBoth(b, "variable", fmt.Sprintf(modLoop, "7"))
+	benchBoth(b, "constant", fmt.Sprintf(modLoopConst, "7"))
 }

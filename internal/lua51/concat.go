@@ -102,12 +102,17 @@ func constantConcat(operands []ast.Expr) (string, bool) {
 	return b.String(), true
 }
 
-// linkConcat replaces concatMarker in the constants of p and the protos
-// nested in it by concatFunction.
+// linkConcat replaces concatMarker and modMarker in the constants of p and
+// the protos nested in it by concatFunction and modFunction.
 func linkConcat(p *lua.FunctionProto) {
 	for i, c := range p.Constants {
-		if s, ok := c.(lua.LString); ok && strings.HasPrefix(string(s), markerPrefix) && string(s) == concatMarker() {
-			p.Constants[i] = concatFunction()
+		if s, ok := c.(lua.LString); ok && strings.HasPrefix(string(s), markerPrefix) {
+			switch string(s) {
+			case concatMarker():
+				p.Constants[i] = concatFunction()
+			case modMarker():
+				p.Constants[i] = modFunction()
+			}
 		}
 	}
 	for _, child := range p.FunctionPrototypes {

@@ -134,7 +134,9 @@ func init() {
 // isHidden reports whether tracebacks leave fn's frames out: the layer's
 // message handlers and its concatenation, which stand for no function of
 // C Lua's.
-func isHidden(fn *lua.LFunction) bool { return isLayerFrame(fn) || fn == concatFunction() }
+func isHidden(fn *lua.LFunction) bool {
+	return isLayerFrame(fn) || fn == concatFunction() || fn == modFunction()
+}
 
 // isLayerFrame reports whether fn is one of the layer's message handlers,
 // which C Lua has no frame for.

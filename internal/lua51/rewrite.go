@@ -179,6 +179,9 @@ func rewriteExpr(e ast.Expr) ast.Expr {
 	case *ast.ArithmeticOpExpr:
 		x.Lhs, x.Rhs = rewriteExpr(x.Lhs), rewriteExpr(x.Rhs)
 		x.SetLine(endLine(x.Rhs))
+		if x.Operator == "%" {
+			return rewriteMod(x)
+		}
 	case *ast.UnaryMinusOpExpr:
 		x.Expr = rewriteExpr(x.Expr)
 		x.SetLine(endLine(x.Expr))
