@@ -206,7 +206,9 @@ func WithBaseURL(base string) Option {
 
 // WithHTTPClient sets the HTTP client used for every request. The client
 // is copied, never modified; a cookie jar is added to the copy when it has
-// none, and the copy never follows redirects (see CodeRedirect).
+// none, and the copy never follows redirects (see CodeRedirect). A panic
+// of its transport fails the call with Code "internal" (not retried)
+// instead of ending the program.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {

@@ -107,6 +107,26 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	return resp, nil
 }
 
+// transportPanic is the error of a request whose HTTP transport (a
+// RoundTripper of the caller's, WithHTTPClient) panicked. The calls of a
+// script's tasks run on goroutines of their own, where the panic would end
+// the process; it fails the call instead, and is not retried.
+type transportPanic struct{ value any }
+
+func (e *transportPanic) Error() string {
+	return fmt.Sprintf("the HTTP transport panicked: %v", e.value)
+}
+
+// send is httpClient.Do, with a panic of the transport as its error.
+func (c *Client) send(hreq *http.Request) (hresp *http.Response, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			hresp, err = nil, &transportPanic{value: r}
+		}
+	}()
+	return c.httpClient.Do(hreq)
+}
+
 // call is one Do in progress.
 type call struct {
 	req                   *Request
@@ -289,7 +309,7 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 		hreq.Header.Set(NonceHeader, k.req.Nonce)
 	}
 
-	hresp, err := c.httpClient.Do(hreq)
+	hresp, err := c.send(hreq)
 	headerTimer.Stop()
 	if err != nil {
 		e := k.newError()
@@ -297,9 +317,13 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 			err = cause
 		}
 		e.Err = err
-		if ctx.Err() != nil {
+		var tp *transportPanic
+		switch {
+		case errors.As(err, &tp):
+			e.Code, e.Message = CodeInternal, err.Error()
+		case ctx.Err() != nil:
 			ctxError(e, ctx.Err())
-		} else {
+		default:
 			e.Code, e.Message = CodeNetwork, transportMessage(err)
 		}
 		return nil, 0, wrote.Load(), e

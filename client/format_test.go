@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -70,5 +71,43 @@ func TestCloseIdleConnections(t *testing.T) {
 	case <-closed:
 	case <-time.After(20 * time.Second):
 		t.Fatal("the idle connection stayed open")
+	}
+}
+
+// panickingTransport panics with the request's Authorization header.
+type panickingTransport struct{ calls *int }
+
+func (p panickingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	*p.calls++
+	panic("transport bug with " + r.Header.Get("Authorization"))
+}
+
+// A RoundTripper that panics fails the call, once, without the token: on
+// the goroutine of a script's task the panic ended the host process.
+func TestTransportPanicIsAnError(t *testing.T) {
+	calls := 0
+	c, err := New(WithBaseURL("http://127.0.0.1:1"), WithToken("fm2_secret-token-value"), WithoutRateLimits(),
+		WithHTTPClient(&http.Client{Transport: panickingTransport{&calls}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { // as a task's call runs
+		_, err := c.Apps.List(t.Context(), nil)
+		done <- err
+	}()
+	err = <-done
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want an *Error", err)
+	}
+	if e.Code != CodeInternal || !strings.Contains(e.Error(), "the HTTP transport panicked: transport bug with") {
+		t.Errorf("err = %q (code %q)", e.Error(), e.Code)
+	}
+	if strings.Contains(e.Error(), "secret-token") {
+		t.Errorf("the error shows the token: %s", e.Error())
+	}
+	if calls != 1 {
+		t.Errorf("%d attempts, want 1 (a panic is not retried)", calls)
 	}
 }

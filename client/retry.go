@@ -154,7 +154,8 @@ func retryable(method string, status int, err error, sent bool) verdict {
 // transientTransport reports whether a transport error may go away: not a
 // cancellation, a certificate problem or a name that does not exist.
 func transientTransport(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	var tp *transportPanic
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &tp) {
 		return false
 	}
 	var certErr *tls.CertificateVerificationError
