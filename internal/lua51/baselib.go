@@ -19,6 +19,10 @@ func (o *opener) openLibs() {
 	L.SetGlobal("assert", L.NewFunction(baseAssert))
 	L.SetGlobal("unpack", L.NewFunction(baseUnpack))
 	L.SetGlobal("select", L.NewFunction(baseSelect))
+	if _, ok := L.GetGlobal("getfenv").(*lua.LFunction); ok {
+		L.SetGlobal("getfenv", L.NewFunction(baseGetfenv))
+		L.SetGlobal("setfenv", L.NewFunction(baseSetfenv))
+	}
 	if next, ok := L.GetGlobal("next").(*lua.LFunction); ok && next.IsG {
 		L.SetGlobal("next", L.NewFunction(nextChecked(next.GFunction)))
 	}
@@ -82,6 +86,71 @@ func baseSelect(L *lua.LState) int {
 		L.ArgError(1, "index out of range")
 	}
 	return int(n - i)
+}
+
+// hostFrame stands for the host's Go function below the main chunk.
+var hostFrame = &lua.LFunction{IsG: true}
+
+// fenvFunction is C Lua 5.1's getfunc: argument 1 as a function, or the
+// function running at that level of the stack (0 is getfenv or setfenv
+// itself, 1 its caller; def when absent, -1 for none: required).
+func fenvFunction(L *lua.LState, def int64) *lua.LFunction {
+	if fn, ok := L.Get(1).(*lua.LFunction); ok {
+		return fn
+	}
+	var level int64
+	if def < 0 {
+		level = checkInt(L, 1)
+	} else {
+		level = optInt(L, 1, def)
+	}
+	if level < 0 {
+		L.ArgError(1, "level must be non-negative")
+	}
+	dbg, ok := L.GetStack(int(level))
+	if !ok {
+		if L == L.G.MainThread && int(level) == StackDepth(L) {
+			// The host's call of the main chunk, which C Lua's stack
+			// has (lua.c's pcall: "[C]: ?").
+			return hostFrame
+		}
+		L.ArgError(1, "invalid level")
+	}
+	fv, err := L.GetInfo("f", dbg, lua.LNil)
+	fn, isFn := fv.(*lua.LFunction)
+	if err != nil || !isFn {
+		L.RaiseError("no function environment for tail call at level %d", level)
+	}
+	return fn
+}
+
+// baseGetfenv is getfenv([f]): the environment of a Lua function, or the
+// running thread's for a Go function (getfenv(0), print).
+func baseGetfenv(L *lua.LState) int {
+	fn := fenvFunction(L, 1)
+	if fn.IsG || fn.Env == nil {
+		L.Push(L.Env)
+		return 1
+	}
+	L.Push(fn.Env)
+	return 1
+}
+
+// baseSetfenv is setfenv(f, table): the environment of a Lua function, or
+// with 0 the running thread's; a Go function's cannot change.
+func baseSetfenv(L *lua.LState) int {
+	env := L.CheckTable(2)
+	fn := fenvFunction(L, -1)
+	if n, ok := L.Get(1).(lua.LNumber); ok && n == 0 {
+		L.Env = env
+		return 0
+	}
+	if fn.IsG {
+		L.RaiseError("'setfenv' cannot change environment of given object")
+	}
+	fn.Env = env
+	L.Push(fn)
+	return 1
 }
 
 // baseTostring is tostring(v): numbers with "%.14g", and when v has a
