@@ -67,7 +67,10 @@
 //	vm.Expose("deployer", &Deployer{...}) // deployer:Deploy("nginx") in Lua
 //
 // An error a method or function returns reaches Lua as its message (a
-// string; nil when there was none): local id, err = deployer:Deploy(x).
+// string; nil when there was none): local id, err = deployer:Deploy(x). A
+// first parameter of type context.Context receives the running call's
+// context (its deadline, Close), and scripts leave it out:
+// deployer:Deploy(x) for Deploy(ctx, x).
 //
 // # Sandbox
 //

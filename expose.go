@@ -1,6 +1,7 @@
 package flyscript
 
 import (
+	"context"
 	"reflect"
 
 	lua "github.com/yuin/gopher-lua"
@@ -15,19 +16,65 @@ import (
 // table of each Go type reachable from the exposed value (through method
 // results and struct fields) gets wrappers that convert error results.
 
+// A Go function or method whose first parameter is a context.Context gets
+// the context of the call running the script (its deadline, Close, the
+// memory watchdog), so that it can stop with the script; scripts call it
+// without that argument. The wrappers below insert it.
+
 // errorsConverted marks a method table already wrapped.
 const errorsConverted = "__flyscript_errors"
 
-var errorType = reflect.TypeOf((*error)(nil)).Elem()
+var (
+	errorType   = reflect.TypeOf((*error)(nil)).Elem()
+	contextType = reflect.TypeOf((*context.Context)(nil)).Elem()
+)
 
 // exposeValue converts value for Lua as Expose does.
 func exposeValue(L *lua.LState, value any) lua.LValue {
 	lv := luar.New(L, value)
-	if fn, ok := lv.(*lua.LFunction); ok && returnsError(reflect.TypeOf(value)) {
-		return convertingErrors(L, fn)
+	if fn, ok := lv.(*lua.LFunction); ok {
+		return wrapGo(L, fn, reflect.TypeOf(value), 0)
 	}
 	convertTypes(L, reflect.TypeOf(value), map[reflect.Type]bool{}, 0)
 	return lv
+}
+
+// wrapGo wraps fn, gopher-luar's function for a Go function or method of
+// type t, as exposing needs: error results become their message, and a
+// first parameter (after recv receivers) of type context.Context gets the
+// running call's context. fn itself when nothing needs doing.
+func wrapGo(L *lua.LState, fn *lua.LFunction, t reflect.Type, recv int) *lua.LFunction {
+	withCtx := takesContext(t, recv)
+	if !withCtx && !returnsError(t) {
+		return fn
+	}
+	return L.NewFunction(func(L *lua.LState) int {
+		if withCtx {
+			ctx := L.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			L.Insert(luar.New(L, ctx), recv+1)
+		}
+		n := L.GetTop()
+		L.Insert(fn, 1)
+		L.Call(n, lua.MultRet)
+		top := L.GetTop()
+		for i := 1; i <= top; i++ {
+			if ud, ok := L.Get(i).(*lua.LUserData); ok {
+				if err, ok := ud.Value.(error); ok {
+					L.Replace(i, lua.LString(err.Error()))
+				}
+			}
+		}
+		return top
+	})
+}
+
+// takesContext reports whether a function type's parameter after recv
+// receivers is a context.Context.
+func takesContext(t reflect.Type, recv int) bool {
+	return t != nil && t.Kind() == reflect.Func && t.NumIn() > recv && t.In(recv) == contextType
 }
 
 // returnsError reports whether a function type has an error result.
@@ -71,9 +118,9 @@ func convertTypes(L *lua.LState, t reflect.Type, seen map[reflect.Type]bool, dep
 				}
 			})
 			for _, name := range names {
-				if m, ok := methodByLuaName(t, name); ok && returnsError(m.Type) {
+				if m, ok := methodByLuaName(t, name); ok {
 					if fn, ok := methods.RawGetString(name).(*lua.LFunction); ok {
-						methods.RawSetString(name, convertingErrors(L, fn))
+						methods.RawSetString(name, wrapGo(L, fn, m.Type, 1))
 					}
 				}
 			}
@@ -114,23 +161,4 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return string(s[0]+'a'-'A') + s[1:]
-}
-
-// convertingErrors wraps fn: its results that are Go errors become their
-// message.
-func convertingErrors(L *lua.LState, fn *lua.LFunction) *lua.LFunction {
-	return L.NewFunction(func(L *lua.LState) int {
-		n := L.GetTop()
-		L.Insert(fn, 1)
-		L.Call(n, lua.MultRet)
-		top := L.GetTop()
-		for i := 1; i <= top; i++ {
-			if ud, ok := L.Get(i).(*lua.LUserData); ok {
-				if err, ok := ud.Value.(error); ok {
-					L.Replace(i, lua.LString(err.Error()))
-				}
-			}
-		}
-		return top
-	})
 }

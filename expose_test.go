@@ -1,9 +1,12 @@
 package flyscript
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,4 +96,77 @@ func TestExposeNamesAndNils(t *testing.T) {
 	got, err := vm.Eval(t.Context(), `p == nil, m == nil, s == nil, f == nil, n == nil, _under9`)
 	require.NoError(t, err)
 	assert.Equal(t, []any{true, true, true, true, true, int64(9)}, got)
+}
+
+type ctxService struct {
+	calls atomic.Int32
+	ended atomic.Value // the error Wait returned last
+}
+
+// Wait blocks until ctx ends, as a Go method watching its context does.
+func (s *ctxService) Wait(ctx context.Context, what string) error {
+	s.calls.Add(1)
+	<-ctx.Done()
+	err := fmt.Errorf("%s: %w", what, context.Cause(ctx))
+	s.ended.Store(err.Error())
+	return err
+}
+
+// Deadline reports whether ctx has one.
+func (s *ctxService) Deadline(ctx context.Context) bool { _, ok := ctx.Deadline(); return ok }
+
+// A Go function or method taking a context.Context first gets the running
+// call's: the deadline and Close reach it, and scripts call it without that
+// argument (gopher-luar wanted it from the script, which had none to give).
+func TestExposedFunctionsGetTheCallsContext(t *testing.T) {
+	vm, _, _ := newVM(t)
+	svc := &ctxService{}
+	require.NoError(t, vm.Expose("svc", svc))
+	require.NoError(t, vm.Expose("sleep", func(ctx context.Context, d float64) (string, error) {
+		select {
+		case <-time.After(time.Duration(d * float64(time.Second))):
+			return "slept", nil
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}))
+	got, err := vm.Eval(t.Context(), `sleep(0.001)`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{"slept", nil}, got)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	got, err = vm.Eval(ctx, `svc:Deadline()`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{true}, got)
+	_, err = vm.Eval(ctx, `local err = svc:Wait("waiting") return err`)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, "waiting: context deadline exceeded", svc.ended.Load())
+	assert.Less(t, time.Since(start), 10*time.Second)
+
+	// In a coroutine and in a fly.spawn task too.
+	ctx, cancel = context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	_, err = vm.Eval(ctx, `local s, err = coroutine.wrap(function() return sleep(60) end)() return err`)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 10*time.Second)
+	got, err = vm.Eval(t.Context(), `fly.spawn(function() return svc:Deadline() end):wait()`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{false}, got)
+
+	// Close stops a run blocked in one.
+	done := make(chan error, 1)
+	go func() { _, err := vm.Eval(context.Background(), `assert(not svc:Wait("closing"))`); done <- err }()
+	for svc.calls.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	vm.Close()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close did not reach the Go method")
+	}
 }

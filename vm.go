@@ -170,10 +170,13 @@ func (vm *VM) LState() *lua.LState { return vm.state }
 // a nil pointer, map, slice or function, are nil in Lua. name must be a
 // Lua name (letters, digits and underscores, not a reserved word).
 //
-// A panic in a Go function is a Lua error whose message is the panic's
-// value: pcall catches it, else the run fails with a *ScriptError. Go
-// functions do not see the call's context: one that blocks keeps the
-// script from stopping at its deadline or at Close. A Lua function a script passes for a Go func parameter is a Go func that
+// A Go function or method whose first parameter is a context.Context
+// receives the context of the call running the script, which ends at its
+// deadline, at Close and when the memory budget is exceeded; scripts call
+// it without that argument (`svc:Fetch(url)` for Fetch(ctx, url)). One
+// that takes none and blocks keeps the script from stopping. A panic in a
+// Go function is a Lua error whose message is the panic's value: pcall
+// catches it, else the run fails with a *ScriptError. A Lua function a script passes for a Go func parameter is a Go func that
 // runs on the VM: call it only while that call runs, on its goroutine
 // (kept for later or called from another goroutine, it runs outside every
 // guard: no ErrBusy, context or budget, and its Lua errors panic).
