@@ -1,12 +1,14 @@
 package flyscript
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/flyscript/flyscript/client"
+	"github.com/flyscript/flyscript/stdlib"
 )
 
 // Option configures a VM in New.
@@ -73,7 +75,15 @@ func WithStdin(r io.Reader) Option { return func(cfg *config) { cfg.stdin = r } 
 // WithLogLevel sets the lowest level the log module prints: "debug",
 // "info" (the default), "warn", "error", or "off" for none; New refuses
 // another.
-func WithLogLevel(level string) Option { return func(cfg *config) { cfg.logLevel = level } }
+func WithLogLevel(level string) Option {
+	return func(cfg *config) {
+		if err := stdlib.CheckLogLevel(level); err != nil {
+			cfg.fail(fmt.Errorf("flyscript: WithLogLevel(%q): %w", level, err))
+			return
+		}
+		cfg.logLevel = level
+	}
+}
 
 // WithEnv sets the environment scripts see through env.get, env.require and
 // os.getenv, as a list of "KEY=value" strings like os.Environ returns.

@@ -488,3 +488,15 @@ func TestCallRunsAFunctionAndRefusesNil(t *testing.T) {
 	_, err = vm.Call(t.Context(), nil)
 	require.EqualError(t, err, "flyscript: Call: the function is nil")
 }
+
+// An option New cannot apply is refused naming it (the log level's error
+// did not say which option or function it came from).
+func TestBadOptionsAreNamed(t *testing.T) {
+	_, err := New(WithLogLevel("verbose"))
+	require.EqualError(t, err, `flyscript: WithLogLevel("verbose"): unknown log level "verbose" (want debug, info, warn, error or off)`)
+	_, err = New(WithMemoryLimit(-5), WithLogLevel("nope"))
+	require.ErrorContains(t, err, "WithMemoryLimit(-5)", "the first wins")
+	vm, err := New(WithLogLevel("WARN"))
+	require.NoError(t, err)
+	vm.Close()
+}
