@@ -2,6 +2,7 @@ package lua51
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"strings"
 
@@ -16,6 +17,23 @@ type stream struct {
 	name string
 	w    io.Writer
 	r    *bufio.Reader
+}
+
+// fileToString is tostring of a file of io.open or io.popen, as C Lua
+// writes it: "file (0x...)", or "file (closed)" (gopher-lua's says
+// "file", "process" and "process (closed)").
+func fileToString(orig *lua.LFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		n := orig.GFunction(L)
+		if s, ok := L.Get(-1).(lua.LString); ok && n == 1 {
+			if strings.HasSuffix(string(s), "(closed)") {
+				L.Replace(-1, lua.LString("file (closed)"))
+			} else {
+				L.Replace(-1, lua.LString(fmt.Sprintf("file (%p)", L.Get(1))))
+			}
+		}
+		return n
+	}
 }
 
 // redirectIO points the io library's standard streams at the VM's writers
@@ -48,6 +66,11 @@ func (o *opener) redirectIO() {
 		L.Push(lua.LString("file (" + s.name + ")"))
 		return 1
 	}))
+	if fileMT, ok := L.GetTypeMetatable("FILE*").(*lua.LTable); ok {
+		if orig, ok := fileMT.RawGetString("__tostring").(*lua.LFunction); ok && orig.IsG {
+			fileMT.RawSetString("__tostring", L.NewFunction(fileToString(orig)))
+		}
+	}
 	newStream := func(s *stream) *lua.LUserData {
 		ud := L.NewUserData()
 		ud.Value = s

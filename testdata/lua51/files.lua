@@ -25,3 +25,8 @@ for l in io.lines(name) do io.write("[", l, "]") end print()
 show(os.remove(name), os.remove(name))
 show(io.open(name, "z"))
 show(os.rename(name, name .. ".2"))
+-- tostring of a file: its address, "file (closed)" once closed.
+local tf = io.open("testdata/lua51/files.lua")
+print((tostring(tf):gsub("0x%x+", "ADDR")))
+tf:close()
+print(tostring(tf))
