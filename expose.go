@@ -2,6 +2,7 @@ package flyscript
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 
 	lua "github.com/yuin/gopher-lua"
@@ -24,10 +25,7 @@ import (
 // errorsConverted marks a method table already wrapped.
 const errorsConverted = "__flyscript_errors"
 
-var (
-	errorType   = reflect.TypeOf((*error)(nil)).Elem()
-	contextType = reflect.TypeOf((*context.Context)(nil)).Elem()
-)
+var contextType = reflect.TypeOf((*context.Context)(nil)).Elem()
 
 // exposeValue converts value for Lua as Expose does.
 func exposeValue(L *lua.LState, value any) lua.LValue {
@@ -40,15 +38,26 @@ func exposeValue(L *lua.LState, value any) lua.LValue {
 }
 
 // wrapGo wraps fn, gopher-luar's function for a Go function or method of
-// type t, as exposing needs: error results become their message, and a
-// first parameter (after recv receivers) of type context.Context gets the
-// running call's context. fn itself when nothing needs doing.
+// type t, as exposing needs: error results become their message, a first
+// parameter (after recv receivers) of type context.Context gets the
+// running call's context, and a panic is a Lua error at the line that
+// called the function ("x.lua:2: the panic's value"), as an error raised
+// by Go is.
 func wrapGo(L *lua.LState, fn *lua.LFunction, t reflect.Type, recv int) *lua.LFunction {
 	withCtx := takesContext(t, recv)
-	if !withCtx && !returnsError(t) {
-		return fn
-	}
 	return L.NewFunction(func(L *lua.LState) int {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, isLua := r.(*lua.ApiError); isLua {
+					panic(r) // an error raised in Lua, passing through
+				}
+				msg := fmt.Sprint(r)
+				if where := luaWhere(L); where != "" {
+					msg = where + ": " + msg
+				}
+				L.Error(lua.LString(msg), 0)
+			}
+		}()
 		if withCtx {
 			ctx := L.Context()
 			if ctx == nil {
@@ -75,19 +84,6 @@ func wrapGo(L *lua.LState, fn *lua.LFunction, t reflect.Type, recv int) *lua.LFu
 // receivers is a context.Context.
 func takesContext(t reflect.Type, recv int) bool {
 	return t != nil && t.Kind() == reflect.Func && t.NumIn() > recv && t.In(recv) == contextType
-}
-
-// returnsError reports whether a function type has an error result.
-func returnsError(t reflect.Type) bool {
-	if t == nil || t.Kind() != reflect.Func {
-		return false
-	}
-	for i := range t.NumOut() {
-		if t.Out(i) == errorType {
-			return true
-		}
-	}
-	return false
 }
 
 // maxTypeDepth bounds the walk from the exposed value's type, so that a

@@ -175,8 +175,9 @@ func (vm *VM) LState() *lua.LState { return vm.state }
 // deadline, at Close and when the memory budget is exceeded; scripts call
 // it without that argument (`svc:Fetch(url)` for Fetch(ctx, url)). One
 // that takes none and blocks keeps the script from stopping. A panic in a
-// Go function is a Lua error whose message is the panic's value: pcall
-// catches it, else the run fails with a *ScriptError. A Lua function a script passes for a Go func parameter is a Go func that
+// Go function is a Lua error, the panic's value at the script's line that
+// called it ("job.lua:3: ..."): pcall catches it, else the run fails with
+// a *ScriptError. A Lua function a script passes for a Go func parameter is a Go func that
 // runs on the VM: call it only while that call runs, on its goroutine
 // (kept for later or called from another goroutine, it runs outside every
 // guard: no ErrBusy, context or budget, and its Lua errors panic).

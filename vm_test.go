@@ -361,10 +361,12 @@ func TestPanicInGoFunctionIsAScriptError(t *testing.T) {
 	t.Parallel()
 	vm, _, _ := newVM(t)
 	require.NoError(t, vm.Expose("explode", func() { panic("binding bug") }))
-	err := vm.RunSource(t.Context(), "panic.lua", []byte("explode()"))
+	err := vm.RunSource(t.Context(), "panic.lua", []byte("local x = 1\nexplode()"))
 	var se *ScriptError
 	require.ErrorAs(t, err, &se)
-	assert.Contains(t, se.Message, "binding bug")
+	// Where it happened, as for an error raised by Go (it was "binding bug").
+	assert.Equal(t, "panic.lua:2: binding bug", se.Message)
+	assert.Equal(t, 2, se.Line)
 	vals, err := vm.Eval(t.Context(), "'still running'")
 	require.NoError(t, err)
 	assert.Equal(t, []any{"still running"}, vals)
