@@ -67,9 +67,11 @@ func WithStdout(w io.Writer) Option { return func(cfg *config) { cfg.stdout = w 
 func WithStderr(w io.Writer) Option { return func(cfg *config) { cfg.stderr = w } }
 
 // WithStdin sets what io.read, io.lines() and io.stdin read (default, and
-// for a nil r: an empty reader). A read that blocks blocks the script,
-// deadline or not. It has no effect under WithSandbox, which has no io
-// library.
+// for a nil r: an empty reader). A read waiting for input gives up when the
+// call's context ends (an *os.File such as os.Stdin is polled, so nothing
+// is read after that; another reader's read goes on in the background and
+// what it gets is kept for the next read). It has no effect under
+// WithSandbox, which has no io library.
 func WithStdin(r io.Reader) Option { return func(cfg *config) { cfg.stdin = r } }
 
 // WithLogLevel sets the lowest level the log module prints: "debug",

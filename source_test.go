@@ -4,7 +4,6 @@ package flyscript
 
 import (
 	"context"
-	"io"
 	"os"
 	"strings"
 	"syscall"
@@ -24,12 +23,6 @@ func (endless) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
-
-// silent is a reader that blocks until it is closed, as a pipe whose
-// writer sends nothing does.
-type silent struct{ closed chan struct{} }
-
-func (s silent) Read([]byte) (int, error) { <-s.closed; return 0, io.EOF }
 
 // An endless stream given as a script is cut off at what the run's budget
 // can compile, with an error saying so, instead of being read until the

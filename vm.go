@@ -109,6 +109,9 @@ func New(opts ...Option) (*VM, error) {
 		state: lua.NewState(lua51.Options),
 		cfg:   cfg,
 	}
+	// io.read gives up when the call's context ends (Ctrl-C at a prompt
+	// the script prints).
+	vm.cfg.stdin = &callReader{r: cfg.stdin, ctx: vm.state.Context}
 	vm.handler = vm.state.NewFunction(vm.handleError)
 	if err := vm.open(); err != nil {
 		vm.state.Close()

@@ -318,3 +318,52 @@ func TestREPLStopSignalAtThePrompt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(history), "40 + 2")
 }
+
+// io.read() at the REPL reads the line typed, with echo (the statement runs
+// in the terminal's own mode, not liner's, where Enter is a carriage
+// return and io.read waited for ever); Ctrl-C while it waits returns to the
+// prompt, and the next line typed goes to the prompt, not to a read left
+// behind.
+func TestREPLReadsALineAndCtrlCStopsTheRead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	env := []string{"TERM=xterm", "HOME=" + t.TempDir(), "XDG_STATE_HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+	term := startTerminal(t, flyscriptBinary(t), env, "--sim")
+	m := term.expect(0, "Type .help", 10*time.Second)
+	m = term.expect(m, "> ", 5*time.Second)
+	term.typeText(`print("got", io.read())` + "\r")
+	m = term.expect(m, "\n", 5*time.Second)
+	time.Sleep(200 * time.Millisecond) // io.read waits
+	term.typeText("hello\r")
+	m = term.expect(m, "hello\n", 5*time.Second) // echoed
+	m = term.expect(m, "got\thello\n", 5*time.Second)
+	m = term.expect(m, "> ", 5*time.Second)
+
+	term.typeText("print(io.read())\r")
+	m = term.expect(m, "\n", 5*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	term.typeText("\x03")
+	m = term.expect(m, "interrupted", 5*time.Second)
+	m = term.expect(m, "> ", 5*time.Second)
+	term.typeText("print(6 * 7)\r")
+	term.expect(m, "42\n", 5*time.Second)
+	term.typeText("\x04")
+	assert.Equal(t, 0, term.wait(5*time.Second), term.output())
+}
+
+// A script waiting in io.read for a line from the terminal stops at the
+// first Ctrl-C, with 130, as C Lua's does (the read went on, and only a
+// second Ctrl-C killed the process, without releasing anything).
+func TestCtrlCStopsAScriptInIoRead(t *testing.T) {
+	env := []string{"TERM=xterm", "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+	term := startTerminal(t, flyscriptBinary(t), env, "--sim", "-e", `print("name?") print("got", io.read())`)
+	m := term.expect(0, "name?\n", 10*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	term.typeText("\x03")
+	term.expect(m, "flyscript: interrupted", 5*time.Second)
+	assert.Equal(t, exitInterrupted, term.wait(5*time.Second), term.output())
+	assert.Less(t, time.Since(start), 3*time.Second)
+	assert.True(t, term.cooked(), "the terminal is back in line mode")
+}

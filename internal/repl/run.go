@@ -164,6 +164,11 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		}
 	}
 
+	// The terminal's own mode, for the statements: liner leaves the
+	// terminal without echo and line editing between prompts, where
+	// io.read() would never see the end of a line (Enter sends a carriage
+	// return) and nothing typed would show.
+	cooked, cookedErr := liner.TerminalMode()
 	ln := liner.NewLiner()
 	defer func() {
 		// Restore the terminal first, on every path out, panics included.
@@ -260,7 +265,8 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		mu.Lock()
 		cancelRunning = cancel
 		mu.Unlock()
-		status := ev.Line(runCtx, line)
+		var status Status
+		withMode(cooked, cookedErr, func() { status = ev.Line(runCtx, line) })
 		mu.Lock()
 		cancelRunning = nil
 		mu.Unlock()
@@ -274,6 +280,23 @@ func Run(ctx context.Context, cfg Config) (err error) {
 			return nil
 		}
 	}
+}
+
+// withMode runs fn with the terminal in mode (when it could be read), then
+// puts back the mode it found.
+func withMode(mode liner.ModeApplier, modeErr error, fn func()) {
+	if modeErr != nil || mode == nil {
+		fn()
+		return
+	}
+	prompt, err := liner.TerminalMode()
+	if err != nil {
+		fn()
+		return
+	}
+	_ = mode.ApplyMode()
+	defer func() { _ = prompt.ApplyMode() }()
+	fn()
 }
 
 // storable returns the entries that may be written to the history file:
