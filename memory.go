@@ -261,7 +261,7 @@ func (vm *VM) boundAllocations() {
 	if str, ok := L.GetGlobal("string").(*lua.LTable); ok {
 		if rep, ok := str.RawGetString("rep").(*lua.LFunction); ok {
 			str.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
-				s, n := L.CheckString(1), lua51.CheckNumber(L, 2)
+				s, n := L.CheckString(1), lua51.OptInteger(L, 2, 0) // rep raises the error of a bad n
 				// Lua 5.1's string.rep(s, n) has no separator (5.2's third
 				// argument): what follows n is ignored, as C Lua 5.1 does.
 				L.SetTop(2)

@@ -39,7 +39,7 @@ func (o *opener) openLibs() {
 
 // baseTonumber is tonumber(e [, base]).
 func baseTonumber(L *lua.LState) int {
-	base := int(optInt(L, 2, 10))
+	base := int(cInt(optInt(L, 2, 10)))
 	v := L.CheckAny(1)
 	if base == 10 {
 		switch x := v.(type) {
@@ -76,7 +76,7 @@ func baseSelect(L *lua.LState) int {
 		L.Push(lua.LNumber(n - 1))
 		return 1
 	}
-	i := int64(int32(checkInt(L, 1))) // luaL_checkint: a C int
+	i := cInt(checkInt(L, 1))
 	if i < 0 {
 		i += n
 	} else if i > n {
@@ -100,9 +100,9 @@ func fenvFunction(L *lua.LState, def int64) *lua.LFunction {
 	}
 	var level int64
 	if def < 0 {
-		level = checkInt(L, 1)
+		level = cInt(checkInt(L, 1))
 	} else {
-		level = optInt(L, 1, def)
+		level = cInt(optInt(L, 1, def))
 	}
 	if level < 0 {
 		L.ArgError(1, "level must be non-negative")
@@ -176,8 +176,8 @@ const maxResults = 1 << 20
 // with Lua 5.1's error when there are too many.
 func baseUnpack(L *lua.LState) int {
 	t := L.CheckTable(1)
-	i := optInt(L, 2, 1)
-	j := optInt(L, 3, int64(t.Len()))
+	i := cInt(optInt(L, 2, 1))
+	j := cInt(optInt(L, 3, int64(t.Len())))
 	if i > j {
 		return 0
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // openString replaces string.format, string.char, string.byte,
-// string.sub and string.rep
+// string.sub, string.rep, string.lower and string.upper
 // (stdlib/luapattern has put Lua 5.1's find, match, gmatch and gsub in).
 func (o *opener) openString() {
 	str, ok := o.L.GetGlobal("string").(*lua.LTable)
@@ -22,6 +22,8 @@ func (o *opener) openString() {
 	str.RawSetString("byte", o.L.NewFunction(strByte))
 	str.RawSetString("sub", o.L.NewFunction(strSub))
 	str.RawSetString("rep", o.L.NewFunction(strRep))
+	str.RawSetString("lower", o.L.NewFunction(func(L *lua.LState) int { return strCase(L, 'A', 'Z', 'a'-'A') }))
+	str.RawSetString("upper", o.L.NewFunction(func(L *lua.LState) int { return strCase(L, 'a', 'z', 'A'-'a') }))
 }
 
 // strSub is string.sub(s, i [, j]): s[i..j] (j default -1, negative
@@ -46,12 +48,26 @@ func strSub(L *lua.LState) int {
 	return 1
 }
 
+// strCase is string.lower and string.upper as C's tolower and toupper in
+// the C locale: the bytes from lo to hi moved by delta, every other byte
+// (those of UTF-8 letters too) as it is. (gopher-lua's are Unicode's.)
+func strCase(L *lua.LState, lo, hi byte, delta int) int {
+	s := []byte(checkFormatString(L, 1))
+	for i, c := range s {
+		if lo <= c && c <= hi {
+			s[i] = byte(int(c) + delta)
+		}
+	}
+	L.Push(lua.LString(s))
+	return 1
+}
+
 // strRep is string.rep(s, n): n copies of s, n a C int (a number or a
 // string holding one); what follows n is ignored (Lua 5.2's separator is
 // not Lua 5.1's).
 func strRep(L *lua.LState) int {
 	s := checkFormatString(L, 1)
-	n := int32(checkInt(L, 2))
+	n := cInt(checkInt(L, 2))
 	if n <= 0 || s == "" {
 		L.Push(lua.LString(""))
 		return 1
@@ -92,7 +108,7 @@ func strByte(L *lua.LState) int {
 func strChar(L *lua.LState) int {
 	b := make([]byte, L.GetTop())
 	for i := range b {
-		c := checkInt(L, i+1)
+		c := cInt(checkInt(L, i+1))
 		if c < 0 || c > 255 {
 			L.ArgError(i+1, "invalid value")
 		}
@@ -328,15 +344,17 @@ func (s formatSpec) float(f float64, conv byte) string {
 	return s.sign(neg) + body
 }
 
-// checkInt is luaL_checknumber cast to a C long, as %d takes it.
+// cInt is a C long cast to a C int (luaL_checkint, luaL_optint): its low
+// 32 bits.
+func cInt(n int64) int64 { return int64(int32(n)) }
+
+// checkInt is luaL_checknumber cast to a C long, as %d and
+// luaL_checkinteger take it: truncated, and on x86-64 (cvttsd2si) the
+// "integer indefinite" 0x8000000000000000 for NaN and for what is out of
+// range (string.format("%d", 1/0) is -9223372036854775808 in C Lua).
 func checkInt(L *lua.LState, n int) int64 {
 	f := checkNumber(L, n)
-	switch {
-	case math.IsNaN(f):
-		return math.MinInt64
-	case f >= math.MaxInt64:
-		return math.MaxInt64
-	case f <= math.MinInt64:
+	if math.IsNaN(f) || f >= math.MaxInt64 || f < math.MinInt64 {
 		return math.MinInt64
 	}
 	return int64(f)
@@ -348,11 +366,6 @@ func absInt(n int64) string {
 	}
 	return strconv.FormatInt(n, 10)
 }
-
-// CheckNumber is luaL_checknumber for Go functions of the Lua library:
-// argument n as a number, which may be a string holding one (string.rep(s,
-// "3")), or Lua 5.1's argument error.
-func CheckNumber(L *lua.LState, n int) float64 { return checkNumber(L, n) }
 
 // OptInteger is luaL_optinteger: argument n as an integer (a number or a
 // string holding one, truncated), def when it is nil or absent.

@@ -28,7 +28,7 @@ func (o *opener) openMath() {
 	m.RawSetString("min", o.L.NewFunction(func(L *lua.LState) int { return mathMinMax(L, -1) }))
 	m.RawSetString("max", o.L.NewFunction(func(L *lua.LState) int { return mathMinMax(L, 1) }))
 	m.RawSetString("ldexp", o.L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LNumber(math.Ldexp(checkNumber(L, 1), int(checkInt(L, 2)))))
+		L.Push(lua.LNumber(math.Ldexp(checkNumber(L, 1), int(cInt(checkInt(L, 2))))))
 		return 1
 	}))
 }
@@ -52,13 +52,13 @@ func mathRandom(L *lua.LState, r *rand.Rand) int {
 	case 0:
 		L.Push(lua.LNumber(r.Float64()))
 	case 1:
-		u := checkInt(L, 1)
+		u := cInt(checkInt(L, 1))
 		if u < 1 {
 			L.ArgError(1, "interval is empty")
 		}
 		L.Push(lua.LNumber(1 + r.Int64N(u)))
 	case 2:
-		l, u := checkInt(L, 1), checkInt(L, 2)
+		l, u := cInt(checkInt(L, 1)), cInt(checkInt(L, 2))
 		if l > u {
 			L.ArgError(2, "interval is empty")
 		}

@@ -28,8 +28,8 @@ func tabConcat(L *lua.LState) int {
 	if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
 		sep = checkFormatString(L, 2)
 	}
-	i := optInt(L, 3, 1)
-	j := optInt(L, 4, int64(t.Len()))
+	i := cInt(optInt(L, 3, 1))
+	j := cInt(optInt(L, 4, int64(t.Len())))
 	var b strings.Builder
 	for k := i; k <= j; k++ {
 		switch v := t.RawGetInt(int(k)).(type) {
@@ -66,7 +66,7 @@ func tabInsert(L *lua.LState) int {
 	case 2:
 		pos = e
 	case 3:
-		pos = checkInt(L, 2)
+		pos = cInt(checkInt(L, 2))
 		if pos > e {
 			e = pos
 		}
@@ -85,7 +85,7 @@ func tabInsert(L *lua.LState) int {
 func tabRemove(L *lua.LState) int {
 	t := L.CheckTable(1)
 	e := int64(t.Len())
-	pos := optInt(L, 2, e)
+	pos := cInt(optInt(L, 2, e))
 	if e == 0 || pos < 1 || pos > e {
 		return 0
 	}

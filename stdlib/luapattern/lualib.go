@@ -227,7 +227,7 @@ func (lib *library) gsub(L *lua.LState) int {
 	src := L.CheckString(1)
 	p := L.CheckString(2)
 	repl := L.Get(3)
-	limit := lib.optInt(L, 4, len(src)+1)
+	limit := int(int32(lib.optInt(L, 4, len(src)+1))) // luaL_optint: a C int
 	switch repl.Type() {
 	case lua.LTNumber, lua.LTString, lua.LTTable, lua.LTFunction:
 	default:
