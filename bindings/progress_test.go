@@ -60,9 +60,9 @@ func TestWaitSpinnerOnATerminal(t *testing.T) {
 	require.Equal(t, "", runErr(L, `fly.machines.wait("m1", "started")`))
 	out := stderr.String()
 	assert.Contains(t, out, "waiting for m1 to be started")
-	// Cleared when done: the last thing written is a carriage return over
-	// a blanked line.
-	assert.Regexp(t, `\r\s*\r$`, out)
+	// Cleared when done: the last thing written erases the whole line, to
+	// its end (a terminal's echo of Ctrl-C, "^C", stands after the spinner).
+	assert.Regexp(t, `\r\x1b\[K$`, out)
 }
 
 func TestNoSpinnerWhenNotATerminal(t *testing.T) {

@@ -118,8 +118,8 @@ func (f *Fly) withSpinner(label string, run func(context.Context) (any, error)) 
 // spinnerFrames are drawn in turn, one every interval.
 var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
-// spin draws "<frame> label (Ns)" on w until done is closed, then blanks the
-// line. The first frame waits one interval, so that quick waits draw
+// spin draws "<frame> label (Ns)" on w (a terminal) until done is closed,
+// then erases the line. The first frame waits one interval, so that quick waits draw
 // nothing at all.
 func spin(w io.Writer, label string, interval time.Duration, done <-chan struct{}) {
 	tick := time.NewTicker(interval)
@@ -130,7 +130,10 @@ func spin(w io.Writer, label string, interval time.Duration, done <-chan struct{
 		select {
 		case <-done:
 			if width > 0 {
-				fmt.Fprintf(w, "\r%s\r", strings.Repeat(" ", width))
+				// Erase the whole line: the terminal's echo of Ctrl-C
+				// ("^C") stands after the spinner and would stay on the
+				// error line that follows.
+				_, _ = io.WriteString(w, "\r\x1b[K")
 			}
 			return
 		case <-tick.C:
