@@ -17,9 +17,10 @@ import (
 // ErrClosed is returned by the methods of a VM after Close.
 var ErrClosed = errors.New("flyscript: VM is closed")
 
-// ErrBusy is returned when a VM is used by a second goroutine while a call
-// is running: a VM belongs to one goroutine at a time.
-var ErrBusy = errors.New("flyscript: VM is busy (a VM must not be used by two goroutines at once)")
+// ErrBusy is returned by a call made while another is running on the same
+// VM, from another goroutine or from a Go function the running script
+// called: a VM runs one call at a time.
+var ErrBusy = errors.New("flyscript: VM is busy: another call is running on it (a VM runs one call at a time)")
 
 // ScriptError is a script's failure: an error raised in Lua (by error(),
 // by a `fly` call, by the VM) or a syntax error. Run, RunSource and Eval
