@@ -331,7 +331,9 @@ func (vm *VM) Eval(ctx context.Context, src string) ([]any, error) {
 // Call calls fn with args under ctx, with the same protection, error
 // values, os.exit handling and cancellation as Run, and returns every value
 // fn returns as Lua values. It is for hosts that compile chunks themselves
-// on the VM's state (see LState), such as the REPL.
+// on the VM's state (see LState), such as the REPL. fn must be this VM's
+// (compiled on its state, or a value its scripts made): a function of
+// another VM would run on that VM's globals, outside its guards.
 func (vm *VM) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
 	if fn == nil {
 		return nil, errors.New("flyscript: Call: the function is nil")
