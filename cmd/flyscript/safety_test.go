@@ -121,7 +121,9 @@ func TestParseSize(t *testing.T) {
 		assert.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
-	for _, bad := range []string{"", "-1M", "lots", "1TB"} {
+	// NaN passed (every comparison with it is false) and became a negative
+	// budget that New refused as "flyscript: flyscript: WithMemoryLimit(...)".
+	for _, bad := range []string{"", "-1M", "lots", "1TB", "NaN", "nanMiB", "inf", "-inf", "+Inf"} {
 		_, err := parseSize(bad)
 		assert.Error(t, err, bad)
 	}

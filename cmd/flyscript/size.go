@@ -44,7 +44,7 @@ func parseSize(v string) (int64, error) {
 		}
 	}
 	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 || f*float64(mult) > 1<<62 {
+	if err != nil || !(f >= 0 && f*float64(mult) <= 1<<62) { // NaN fails both
 		return 0, fmt.Errorf("%q is not a size (use e.g. 512MiB, 2GiB, or 0 for no limit)", v)
 	}
 	return int64(f * float64(mult)), nil
