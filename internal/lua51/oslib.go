@@ -2,6 +2,7 @@ package lua51
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -76,6 +77,10 @@ func (e *Env) Setenv(name, value string) {
 	e.mu.Unlock()
 }
 
+// gmt is the zone of os.date("!..."): glibc's gmtime calls it GMT (the
+// local zone of TZ=UTC is UTC).
+var gmt = time.FixedZone("GMT", 0)
+
 // osDate is os.date([format [, time]]) with C's strftime conversions (C89
 // and the common POSIX ones), "!" for UTC and "*t" for a table with year,
 // month, day, hour, min, sec, wday, yday and isdst.
@@ -87,9 +92,15 @@ func osDate(L *lua.LState) int {
 	}
 	if strings.HasPrefix(format, "!") {
 		format = format[1:]
-		t = t.UTC()
+		t = t.In(gmt)
 	} else {
 		t = t.Local()
+	}
+	if y := int64(t.Year()) - 1900; y > math.MaxInt32 || y < math.MinInt32 {
+		// C's gmtime and localtime fail when the year does not fit
+		// struct tm's int: os.date gives nil.
+		L.Push(lua.LNil)
+		return 1
 	}
 	if strings.HasPrefix(format, "*t") {
 		tb := L.CreateTable(0, 9)
@@ -224,9 +235,6 @@ func conversion(c byte, t time.Time) string {
 		return t.Format("-0700")
 	case 'Z':
 		name, _ := t.Zone()
-		if name == "UTC" {
-			return "GMT" // glibc's name for gmtime's zone
-		}
 		return name
 	case '%':
 		return "%"
@@ -259,7 +267,22 @@ func osTime(L *lua.LState) int {
 	}
 	sec, min, hour := field("sec", 0), field("min", 0), field("hour", 12)
 	day, month, year := field("day", -1), field("month", -1), field("year", -1)
-	L.Push(lua.LNumber(time.Date(year, time.Month(month), day, hour, min, sec, 0, time.Local).Unix()))
+	local := time.Date(year, time.Month(month), day, hour, min, sec, 0, time.Local)
+	u := local.Unix()
+	if v := t.RawGetString("isdst"); v != lua.LNil {
+		// glibc's mktime takes the table's isdst over the zone's rules,
+		// an hour apart (in a zone without summer time too).
+		if dst := lua.LVAsBool(v); dst && !local.IsDST() {
+			u -= 3600
+		} else if !dst && local.IsDST() {
+			u += 3600
+		}
+	}
+	if u == -1 {
+		L.Push(lua.LNil) // mktime's error value, which Lua 5.1 takes for an error
+		return 1
+	}
+	L.Push(lua.LNumber(u))
 	return 1
 }
 

@@ -26,3 +26,8 @@ print(type(os.time()), type(os.clock()), os.clock() >= 0, type(os.date()))
 print(os.difftime(10, 4), os.difftime(5))
 print(os.getenv("FLYSCRIPT_SURELY_UNSET_VARIABLE"))
 print(type(os.tmpname), type(os.remove), type(os.rename), type(os.exit))
+-- glibc's answers: the zone names of local (TZ=UTC) and ! dates, nil for a
+-- time out of struct tm's range and for mktime's -1, isdst against the rules.
+print(os.date("%Z", 0), os.date("!%Z", 0), os.date("%Y", 2^60), os.date("!*t", 1e30))
+print(os.time{year = 1969, month = 12, day = 31, hour = 23, min = 59, sec = 59}, os.time{year = 1970, month = 1, day = 1, hour = 0})
+print(os.time{year = 2024, month = 6, day = 1, isdst = true} - os.time{year = 2024, month = 6, day = 1, isdst = false})
