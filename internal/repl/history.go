@@ -3,6 +3,7 @@ package repl
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,16 +38,39 @@ var secretLike = lazyre.New(`(?i)(FlyV1\s|fm[12][a-z]?_|fo1_|bearer\s+\S|(token|
 // looks like it holds a secret.
 func Sensitive(entry string) bool { return secretLike().MatchString(entry) }
 
-// ReadHistoryFile returns the entries stored at path; a missing file is an
-// empty history. A multi-line chunk is stored as one line with its newlines
+// maxHistoryRead is how much of the end of a history file is read: the
+// file never grows past MaxHistory entries, but one written by something
+// else (or damaged) may be of any size.
+const maxHistoryRead = 4 << 20
+
+// ReadHistoryFile returns the entries stored at path, at most the last
+// MaxHistory of them (from its last 4 MiB); a missing file is an empty
+// history. A multi-line chunk is stored as one line with its newlines
 // escaped, and comes back as one entry.
 func ReadHistoryFile(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	skipFirst := false
+	if info, err := f.Stat(); err == nil && info.Size() > maxHistoryRead {
+		if _, err := f.Seek(info.Size()-maxHistoryRead, io.SeekStart); err != nil {
+			return nil, err
+		}
+		skipFirst = true // it starts in the middle of a line
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxHistoryRead))
+	if err != nil {
+		return nil, err
+	}
+	if skipFirst {
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			data = data[i+1:]
+		}
 	}
 	var out []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -55,6 +79,9 @@ func ReadHistoryFile(path string) ([]string, error) {
 		if line := sc.Text(); line != "" {
 			out = append(out, unescapeEntry(line))
 		}
+	}
+	if len(out) > MaxHistory {
+		out = out[len(out)-MaxHistory:]
 	}
 	return out, sc.Err()
 }

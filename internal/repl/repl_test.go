@@ -3,6 +3,7 @@ package repl
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -330,4 +331,22 @@ func TestEqualsShorthand(t *testing.T) {
 	assert.Equal(t, More, e.Line(t.Context(), "x ="))
 	assert.Equal(t, Done, e.Line(t.Context(), "= 1"))
 	assert.Contains(t, errOut.String(), "unexpected symbol near '='", "inside a chunk, = is Lua's")
+}
+
+// A history file written by something else, or damaged, may be of any
+// size: only its end is read and only the last MaxHistory entries are kept
+// (a 50 MB file took the REPL 20 s to leave, checking every line).
+func TestHistoryFileOfAnySize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history")
+	var b strings.Builder
+	for i := range 400_000 {
+		fmt.Fprintf(&b, "print(%d) -- %s\n", i, strings.Repeat("x", i%20))
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+	require.Greater(t, b.Len(), 8<<20)
+	got, err := ReadHistoryFile(path)
+	require.NoError(t, err)
+	require.Len(t, got, MaxHistory)
+	assert.Equal(t, fmt.Sprintf("print(%d) -- %s", 399_999, strings.Repeat("x", 399_999%20)), got[len(got)-1])
+	assert.True(t, strings.HasPrefix(got[0], "print("), "the first entry kept is whole: %q", got[0])
 }
