@@ -45,7 +45,11 @@ func exposeValue(L *lua.LState, value any) lua.LValue {
 // by Go is.
 func wrapGo(L *lua.LState, fn *lua.LFunction, t reflect.Type, recv int) *lua.LFunction {
 	withCtx := takesContext(t, recv)
+	check := convertsTables(t)
 	return L.NewFunction(func(L *lua.LState) int {
+		if check {
+			checkDepths(L, 1)
+		}
 		defer func() {
 			if r := recover(); r != nil {
 				if _, isLua := r.(*lua.ApiError); isLua {
@@ -80,6 +84,75 @@ func wrapGo(L *lua.LState, fn *lua.LFunction, t reflect.Type, recv int) *lua.LFu
 	})
 }
 
+// convertsTables reports whether gopher-luar converts table arguments of
+// a function of type t to Go values: a parameter that is not a Lua type.
+func convertsTables(t reflect.Type) bool {
+	if t == nil || t.Kind() != reflect.Func {
+		return true
+	}
+	for i := range t.NumIn() {
+		if !t.In(i).Implements(luaValueType) {
+			return true
+		}
+	}
+	return false
+}
+
+var luaValueType = reflect.TypeOf((*lua.LValue)(nil)).Elem()
+
+// checkDepths raises a Lua error for a table argument, from index first,
+// nested deeper than a Go value may be (maxConvertDepth): gopher-luar
+// converts tables recursively, and a table nested a few million levels
+// deep exhausted the Go stack, a fatal error that ended the host.
+func checkDepths(L *lua.LState, first int) {
+	for i := first; i <= L.GetTop(); i++ {
+		if t, ok := L.Get(i).(*lua.LTable); ok && tooDeep(t) {
+			L.ArgError(i, errTooDeep.Error())
+		}
+	}
+}
+
+// tooDeep reports whether t nests tables more than maxConvertDepth deep,
+// walking each table once (cycles are gopher-luar's to handle).
+func tooDeep(t *lua.LTable) bool {
+	type level struct {
+		t     *lua.LTable
+		depth int
+	}
+	seen := map[*lua.LTable]bool{t: true}
+	stack := []level{{t, 1}}
+	for len(stack) > 0 {
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if top.depth > maxConvertDepth {
+			return true
+		}
+		top.t.ForEach(func(k, v lua.LValue) {
+			for _, x := range [2]lua.LValue{k, v} {
+				if sub, ok := x.(*lua.LTable); ok && !seen[sub] {
+					seen[sub] = true
+					stack = append(stack, level{sub, top.depth + 1})
+				}
+			}
+		})
+	}
+	return false
+}
+
+// guardConversions wraps the metamethods of a gopher-luar metatable that
+// convert a Lua value to Go (assigning a field or an element, appending,
+// setting a pointer's target) with checkDepths.
+func guardConversions(L *lua.LState, mt *lua.LTable) {
+	for _, name := range []string{"__newindex", "__add", "__pow"} {
+		if fn, ok := mt.RawGetString(name).(*lua.LFunction); ok {
+			mt.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+				checkDepths(L, 2)
+				return callInFrame(L, fn)
+			}))
+		}
+	}
+}
+
 // takesContext reports whether a function type's parameter after recv
 // receivers is a context.Context.
 func takesContext(t reflect.Type, recv int) bool {
@@ -107,6 +180,7 @@ func convertTypes(L *lua.LState, t reflect.Type, seen map[reflect.Type]bool, dep
 	if mt != nil {
 		if methods, ok := mt.RawGetString("methods").(*lua.LTable); ok && methods.RawGetString(errorsConverted) == lua.LNil {
 			methods.RawSetString(errorsConverted, lua.LTrue)
+			guardConversions(L, mt.LTable)
 			var names []string
 			methods.ForEach(func(k, v lua.LValue) {
 				if s, ok := k.(lua.LString); ok && s != errorsConverted {

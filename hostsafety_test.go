@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	lua "github.com/yuin/gopher-lua"
 )
 
 // deepTable is a chunk building a table nested n levels deep in t.
@@ -207,4 +208,38 @@ func TestCoroutineRunsUnderTheResumingCall(t *testing.T) {
 		}
 		assert.Less(t, time.Since(start), 10*time.Second, src)
 	}
+}
+
+type deepHolder struct {
+	Any  any
+	List []any
+}
+
+func (*deepHolder) Take(v any) string { return "taken" }
+
+// A table nested past maxConvertDepth, given to an exposed Go function,
+// method, field, map or slice, is an argument error: gopher-luar converted
+// it recursively and a few million levels ended the host with Go's
+// "fatal error: stack overflow". 10,000 levels still convert.
+func TestDeepTableArgumentsToGoFailCleanly(t *testing.T) {
+	t.Parallel()
+	vm, _, _ := newVM(t)
+	h := &deepHolder{}
+	require.NoError(t, vm.Expose("take", func(v any) string { return "taken" }))
+	require.NoError(t, vm.Expose("h", h))
+	require.NoError(t, vm.Expose("m", map[string]any{}))
+	require.NoError(t, vm.Expose("s", []any{}))
+	require.NoError(t, vm.Expose("raw", func(t *lua.LTable) string { return "raw" }))
+	got, err := vm.Eval(t.Context(), deepTable(maxConvertDepth)+"return take(t), h:Take(t)")
+	require.NoError(t, err)
+	assert.Equal(t, []any{"taken", "taken"}, got)
+	for _, use := range []string{"take(t)", "h:Take(t)", "h.Any = t", "m.x = t", "s[1] = t", "local s2 = s + t"} {
+		_, err := vm.Eval(t.Context(), deepTable(maxConvertDepth+1)+use)
+		require.Error(t, err, use)
+		assert.Contains(t, err.Error(), "nested more than 10000 levels deep", use)
+	}
+	// A Lua table taken as it is is not walked.
+	got, err = vm.Eval(t.Context(), deepTable(maxConvertDepth+1)+"return raw(t)")
+	require.NoError(t, err)
+	assert.Equal(t, []any{"raw"}, got)
 }

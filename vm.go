@@ -180,7 +180,9 @@ func (vm *VM) LState() *lua.LState { return vm.state }
 // that takes none and blocks keeps the script from stopping. A panic in a
 // Go function is a Lua error, the panic's value at the script's line that
 // called it ("job.lua:3: ..."): pcall catches it, else the run fails with
-// a *ScriptError. A Lua function a script passes for a Go func parameter is a Go func that
+// a *ScriptError. A table a script gives a Go function (or assigns to a
+// field, a map or a slice) converts as Eval's values do: one nested more
+// than 10,000 levels deep is an argument error. A Lua function a script passes for a Go func parameter is a Go func that
 // runs on the VM: call it only while that call runs, on its goroutine
 // (kept for later or called from another goroutine, it runs outside every
 // guard: no ErrBusy, context or budget, and its Lua errors panic).
