@@ -29,8 +29,8 @@ func (o *opener) openCoroutine() {
 			if _, isThread := L.Get(1).(*lua.LState); want == "coroutine expected" && !isThread {
 				L.ArgError(1, want)
 			}
-			if _, isFn := L.Get(1).(*lua.LFunction); want != "coroutine expected" && !isFn {
-				L.ArgError(1, want)
+			if f, isFn := L.Get(1).(*lua.LFunction); want != "coroutine expected" && (!isFn || f.IsG) {
+				L.ArgError(1, want) // a Go function is no Lua function, as a C one is not in C Lua
 			}
 			return fn.GFunction(L)
 		}))

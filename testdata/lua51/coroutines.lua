@@ -88,3 +88,6 @@ print(coroutine.resume(nc, 50))
 print(coroutine.resume(nc, "back"))
 print(select("#", coroutine.resume(coroutine.create(function() end))))
 print(coroutine.resume(coroutine.create(function(...) return select("#", ...) end), nil, nil))
+-- A Go (C) function is no Lua function for create and wrap.
+print(pcall(coroutine.create, print))
+print(pcall(coroutine.wrap, string.rep))
