@@ -1,6 +1,7 @@
 package lua51
 
 import (
+	"math"
 	"runtime"
 	"runtime/metrics"
 
@@ -19,6 +20,7 @@ func (o *opener) openLibs() {
 	L.SetGlobal("assert", L.NewFunction(baseAssert))
 	L.SetGlobal("unpack", L.NewFunction(baseUnpack))
 	L.SetGlobal("select", L.NewFunction(baseSelect))
+	L.SetGlobal("rawset", L.NewFunction(baseRawset))
 	if _, ok := L.GetGlobal("getfenv").(*lua.LFunction); ok {
 		L.SetGlobal("getfenv", L.NewFunction(baseGetfenv))
 		L.SetGlobal("setfenv", L.NewFunction(baseSetfenv))
@@ -86,6 +88,25 @@ func baseSelect(L *lua.LState) int {
 		L.ArgError(1, "index out of range")
 	}
 	return int(n - i)
+}
+
+// baseRawset is rawset(t, k, v): a nil or NaN key is an error without a
+// location, raised inside the library as C Lua's luaH_set raises it.
+func baseRawset(L *lua.LState) int {
+	t := L.CheckTable(1)
+	k := L.CheckAny(2)
+	v := L.CheckAny(3)
+	switch x := k.(type) {
+	case *lua.LNilType:
+		L.Error(lua.LString("table index is nil"), 0)
+	case lua.LNumber:
+		if math.IsNaN(float64(x)) {
+			L.Error(lua.LString("table index is NaN"), 0)
+		}
+	}
+	t.RawSet(k, v)
+	L.SetTop(1)
+	return 1
 }
 
 // hostFrame stands for the host's Go function below the main chunk.
