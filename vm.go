@@ -22,8 +22,8 @@ import (
 // A VM runs one call at a time: Run, RunSource, Eval, Call or Expose made
 // while another is running (from another goroutine, or from a Go function
 // the script called) returns ErrBusy rather than corrupting the state.
-// Every method may be called from any goroutine: Close during a call stops
-// it (see Close), and App, Exited, Returned and MemoryPeak during a call
+// Every method may be called from any goroutine (the state LState gives
+// may not be used during a call): Close during a call stops it (see Close), and App, Exited, Returned and MemoryPeak during a call
 // report the last call that finished. To run scripts in parallel, give each
 // goroutine its own VM, or keep a pool of them (see the package example).
 // Globals and the default app chosen by fly.use persist from one call to
@@ -75,8 +75,10 @@ type lastCall struct {
 }
 
 // New builds a VM. Without options it has the standard Lua libraries, the
-// host modules (json, time, log, env, inspect) and the `fly` module, writes
-// nowhere, and has no API client.
+// host modules (json, time, log, env, crypto, base64, hex, inspect) and the
+// `fly` module, writes nowhere, and has no API client. It refuses an option
+// it cannot apply (a negative memory budget, an unknown log level), naming
+// it.
 func New(opts ...Option) (*VM, error) {
 	cfg := config{stdout: io.Discard, stderr: io.Discard, logLevel: "info"}
 	for _, opt := range opts {
