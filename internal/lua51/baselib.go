@@ -36,6 +36,9 @@ func (o *opener) openLibs() {
 	o.openCompat()
 	if dbg, ok := L.GetGlobal("debug").(*lua.LTable); ok {
 		dbg.RawSetString("traceback", L.NewFunction(debugTraceback))
+		if gi, ok := dbg.RawGetString("getinfo").(*lua.LFunction); ok && gi.IsG {
+			dbg.RawSetString("getinfo", L.NewFunction(debugGetinfo(gi.GFunction)))
+		}
 	}
 }
 
@@ -109,8 +112,9 @@ func baseRawset(L *lua.LState) int {
 	return 1
 }
 
-// hostFrame stands for the host's Go function below the main chunk.
-var hostFrame = &lua.LFunction{IsG: true}
+// hostFrame stands for the host's Go function below the main chunk (what
+// getfenv and debug.getinfo answer for it; calling it does nothing).
+var hostFrame = &lua.LFunction{IsG: true, GFunction: func(*lua.LState) int { return 0 }}
 
 // fenvFunction is C Lua 5.1's getfunc: argument 1 as a function, or the
 // function running at that level of the stack (0 is getfenv or setfenv
