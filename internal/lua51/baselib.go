@@ -256,7 +256,8 @@ func baseSetmetatable(L *lua.LState) int {
 
 // openCompat adds the Lua 5.1 functions gopher-lua leaves out or words
 // otherwise: collectgarbage with every option of 5.1, gcinfo,
-// table.foreach, table.foreachi and table.setn.
+// table.foreach, table.foreachi and table.setn; and package.config as
+// Lua 5.1's.
 func (o *opener) openCompat() {
 	L := o.L
 	L.SetGlobal("collectgarbage", L.NewFunction(baseCollectGarbage))
@@ -264,6 +265,11 @@ func (o *opener) openCompat() {
 		L.Push(lua.LNumber(HeapBytes() / 1024))
 		return 1
 	}))
+	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
+		// luaconf.h's LUA_DIRSEP, LUA_PATHSEP, LUA_PATH_MARK, LUA_EXECDIR,
+		// LUA_IGMARK, one a line (gopher-lua's ends with a line break).
+		pkg.RawSetString("config", lua.LString("/\n;\n?\n!\n-"))
+	}
 	t, ok := L.GetGlobal("table").(*lua.LTable)
 	if !ok {
 		return

@@ -25,6 +25,9 @@ func (o *opener) openMath() {
 		return 0
 	}))
 	m.RawSetString("huge", lua.LNumber(math.Inf(1)))
+	if fmod := m.RawGetString("fmod"); fmod != lua.LNil {
+		m.RawSetString("mod", fmod) // Lua 5.1's math.mod is fmod (gopher-lua's was the % operator)
+	}
 	m.RawSetString("min", o.L.NewFunction(func(L *lua.LState) int { return mathMinMax(L, -1) }))
 	m.RawSetString("max", o.L.NewFunction(func(L *lua.LState) int { return mathMinMax(L, 1) }))
 	m.RawSetString("ldexp", o.L.NewFunction(func(L *lua.LState) int {

@@ -37,3 +37,6 @@ print(pcall(print, 1))
 tostring = oldtostring
 print(setmetatable({}, {__tostring = function() return 7 end}))
 print(pcall(print, setmetatable({}, {__tostring = function() return {} end})))
+-- math.mod is fmod in Lua 5.1; package.config is luaconf.h's.
+print(math.mod(7, 3), math.mod(-7, 3), math.mod(7, -3), math.mod(5.5, 2))
+print(("%q"):format(package.config))
