@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -131,6 +132,30 @@ func liveAfterGC() uint64 {
 	return after.live - during
 }
 
+// The live heap after a forced collection is the process's, the same for
+// every watchdog: runs going at once share one collection every
+// minForcedGC rather than each forcing its own (runs over their budget in
+// garbage forced as many collections of the whole heap as there were
+// runs).
+var forcedGC struct {
+	sync.Mutex
+	at   time.Time // when the last one ended
+	live uint64    // what liveAfterGC found then
+}
+
+// sharedLiveAfterGC is liveAfterGC, or the reading of a collection forced
+// less than minForcedGC ago by any watchdog.
+func sharedLiveAfterGC() uint64 {
+	forcedGC.Lock()
+	defer forcedGC.Unlock()
+	if !forcedGC.at.IsZero() && time.Since(forcedGC.at) < minForcedGC {
+		return forcedGC.live
+	}
+	forcedGC.live = liveAfterGC()
+	forcedGC.at = time.Now()
+	return forcedGC.live
+}
+
 // used is how much the heap grew since the run began.
 func (w *memWatch) used(inUse uint64) uint64 {
 	if inUse <= w.base {
@@ -191,7 +216,7 @@ func (vm *VM) watchMemory(cancel context.CancelCauseFunc) (stop func() uint64) {
 			if u <= limit || time.Since(lastGC) < minForcedGC {
 				continue
 			}
-			live := liveAfterGC()
+			live := sharedLiveAfterGC()
 			lastGC = time.Now()
 			if lu := w.used(live); lu > limit {
 				cancel(&memoryError{limit: limit, used: lu})

@@ -2,7 +2,9 @@ package flyscript
 
 import (
 	"runtime"
+	"runtime/metrics"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -148,4 +150,53 @@ func TestFormatBytes(t *testing.T) {
 	} {
 		assert.Equal(t, want, formatBytes(n), "%d", n)
 	}
+}
+
+// forcedGCs counts the collections forced with runtime.GC so far.
+func forcedGCs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// Runs going at once over their budget in garbage share the watchdog's
+// forced collections: 24 of them for 0.6 s forced 11 to 38 collections of
+// the whole heap on a loaded 2-core machine (each watchdog one per
+// minForcedGC), now at most one per minForcedGC (2 to 6 there).
+// TestSharedLiveAfterGC checks the mechanism without timing.
+func TestWatchdogsShareForcedCollections(t *testing.T) {
+	ballast := make([]byte, 64<<20) // so that garbage piles up past the budgets
+	for i := range ballast {
+		ballast[i] = 1
+	}
+	runtime.GC()
+	before := forcedGCs()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 24 {
+		vm, _, _ := newVM(t, WithMemoryLimit(16<<20))
+		wg.Go(func() {
+			_, err := vm.Eval(t.Context(), `(function() local n, t0 = 0, time.now()
+				while time.now() - t0 < 0.6 do local s = ("x"):rep(100000) .. n n = n + 1 end return n end)()`)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	forced := forcedGCs() - before
+	t.Logf("%d forced collections in %v", forced, elapsed)
+	assert.LessOrEqual(t, forced, uint64(elapsed/minForcedGC)+2)
+	runtime.KeepAlive(ballast)
+}
+
+// Watchdogs asking at once get one collection (each forced its own).
+func TestSharedLiveAfterGC(t *testing.T) {
+	time.Sleep(minForcedGC) // no reading of an earlier test's to reuse
+	before := forcedGCs()
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() { sharedLiveAfterGC() })
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, forcedGCs()-before, uint64(2))
 }
