@@ -168,7 +168,9 @@ func (vm *VM) LState() *lua.LState { return vm.state }
 
 // Expose makes a Go value a Lua global through gopher-luar: structs and
 // pointers become userdata whose exported fields and methods scripts can use,
-// functions become callable, maps and slices are indexed in place. An error
+// functions become callable, maps and slices are indexed in place (the
+// host must not change them while a script runs: Go maps do not survive
+// that, and a channel's send or receive blocks as in Go). An error
 // a method or function returns reaches Lua as its message (a string; nil
 // when there was none): `local id, err = deployer:Deploy(x)`. Values
 // already of a gopher-lua type (lua.LValue) are set as they are; nil, and
