@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/flyscript/flyscript/internal/smallfile"
 )
 
 // ErrNoToken is returned by FromEnv when no token is found.
@@ -133,10 +135,15 @@ func tokenFromEnv(getenv func(string) string) (string, error) {
 	return tokenFromConfig(filepath.Join(home, ".fly", "config.yml"))
 }
 
+// MaxConfigFileSize is the largest flyctl config file read for its token
+// (one is a few hundred bytes).
+const MaxConfigFileSize = 1 << 20
+
 // tokenFromConfig reads access_token from flyctl's config file; a missing
-// file is no error.
+// file is no error, one that is no regular file (a FIFO, /dev/zero) or
+// larger than MaxConfigFileSize is.
 func tokenFromConfig(path string) (string, error) {
-	data, err := os.ReadFile(path)
+	data, err := smallfile.Read(path, MaxConfigFileSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", nil
 	}

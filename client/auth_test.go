@@ -207,3 +207,22 @@ func TestSecretsOf(t *testing.T) {
 	assert.Equal(t, []string{"FlyV1 fm2_partone1,fm2_parttwo2", "fm2_partone1", "fm2_parttwo2"}, secretsOf("FlyV1 fm2_partone1,fm2_parttwo2"))
 	assert.Equal(t, []string{"Bearer abcdefghij", "abcdefghij"}, secretsOf("Bearer abcdefghij"))
 }
+
+// flyctl's config file is read only when it is a small regular file: a FIFO
+// would block for ever, /dev/zero would be read until memory runs out.
+func TestConfigFileThatIsNoSmallFile(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	cfg := filepath.Join(home, ".fly", "config.yml")
+	require.NoError(t, os.MkdirAll(filepath.Dir(cfg), 0o700))
+	require.NoError(t, os.Symlink(os.DevNull, cfg))
+	_, err := FromEnvLookup(func(k string) string { return map[string]string{"HOME": home}[k] })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a regular file (a device)")
+
+	require.NoError(t, os.Remove(cfg))
+	require.NoError(t, os.WriteFile(cfg, make([]byte, MaxConfigFileSize+1), 0o600))
+	_, err = FromEnvLookup(func(k string) string { return map[string]string{"HOME": home}[k] })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "larger than 1048576 bytes")
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/flyscript/flyscript"
 	"github.com/flyscript/flyscript/client"
 	"github.com/flyscript/flyscript/internal/lazyre"
+	"github.com/flyscript/flyscript/internal/smallfile"
 )
 
 // flags are the command line as parsed, before the environment is
@@ -169,12 +170,17 @@ func configFileToken(home string) (string, error) {
 		return "", nil
 	}
 	path := filepath.Join(home, ".fly", "config.yml")
-	data, err := os.ReadFile(path)
+	// A FIFO or a device there would hang or exhaust the command before
+	// it has even looked at the script.
+	data, err := smallfile.Read(path, client.MaxConfigFileSize)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("cannot read %s: %w", path, errors.Unwrap(err))
+		if inner := errors.Unwrap(err); inner != nil && !errors.Is(err, smallfile.ErrNotRegular) {
+			err = inner
+		}
+		return "", fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	var cfg struct {
 		AccessToken string `yaml:"access_token"`

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -221,4 +222,45 @@ func TestResolveConfigFileErrorsSayWhere(t *testing.T) {
 		assert.Contains(t, ue.Error(), "holds a newline or another control character")
 		assert.NotContains(t, ue.Error(), "SECRET")
 	}
+}
+
+// A ~/.fly/config.yml that is a FIFO hung the command before it looked at
+// the script (SIGTERM could not end the read), and one that is /dev/zero
+// or huge was read until memory ran out: each is refused, naming the file.
+func TestResolveConfigFileThatIsNoSmallFile(t *testing.T) {
+	t.Parallel()
+	f, err := parseFlags(nil)
+	require.NoError(t, err)
+	home := t.TempDir()
+	cfg := filepath.Join(home, ".fly", "config.yml")
+	require.NoError(t, os.MkdirAll(filepath.Dir(cfg), 0o700))
+	require.NoError(t, syscall.Mkfifo(cfg, 0o600))
+	done := make(chan error, 1)
+	go func() {
+		_, err := resolve(f, lookupEnv([]string{"HOME=" + home}))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Equal(t, "cannot read "+cfg+": not a regular file (a named pipe)", err.Error())
+	case <-time.After(10 * time.Second):
+		// Let the blocked open return before failing.
+		if w, err := os.OpenFile(cfg, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			_ = w.Close()
+		}
+		t.Fatal("reading a FIFO as the config file blocked")
+	}
+
+	require.NoError(t, os.Remove(cfg))
+	require.NoError(t, os.Symlink(os.DevNull, cfg))
+	_, err = resolve(f, lookupEnv([]string{"HOME=" + home}))
+	require.Error(t, err)
+	assert.Equal(t, "cannot read "+cfg+": not a regular file (a device)", err.Error())
+
+	require.NoError(t, os.Remove(cfg))
+	require.NoError(t, os.WriteFile(cfg, make([]byte, 2<<20), 0o600))
+	_, err = resolve(f, lookupEnv([]string{"HOME=" + home}))
+	require.Error(t, err)
+	assert.Equal(t, "cannot read "+cfg+": larger than 1048576 bytes (2097152)", err.Error())
 }
