@@ -139,10 +139,18 @@ func tooDeep(t *lua.LTable) bool {
 	return false
 }
 
-// guardConversions wraps the metamethods of a gopher-luar metatable that
-// convert a Lua value to Go (assigning a field or an element, appending,
-// setting a pointer's target) with checkDepths.
-func guardConversions(L *lua.LState, mt *lua.LTable) {
+// guardConversions wraps the metamethods of a gopher-luar metatable, for
+// values of type t, that convert a Lua value to Go (assigning a field or
+// an element, appending, setting a pointer's target) with checkDepths.
+//
+// A pointer to a struct loses gopher-luar's `p ^ v`, which replaced the
+// whole struct: its unexported fields too, so that a script could erase
+// what a host keeps there (a token, a held mutex) although only exported
+// fields and methods are for scripts.
+func guardConversions(L *lua.LState, mt *lua.LTable, t reflect.Type) {
+	if t.Kind() == reflect.Ptr && t.Elem().Kind() == reflect.Struct {
+		mt.RawSetString("__pow", lua.LNil)
+	}
 	for _, name := range []string{"__newindex", "__add", "__pow"} {
 		if fn, ok := mt.RawGetString(name).(*lua.LFunction); ok {
 			mt.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
@@ -180,7 +188,7 @@ func convertTypes(L *lua.LState, t reflect.Type, seen map[reflect.Type]bool, dep
 	if mt != nil {
 		if methods, ok := mt.RawGetString("methods").(*lua.LTable); ok && methods.RawGetString(errorsConverted) == lua.LNil {
 			methods.RawSetString(errorsConverted, lua.LTrue)
-			guardConversions(L, mt.LTable)
+			guardConversions(L, mt.LTable, t)
 			var names []string
 			methods.ForEach(func(k, v lua.LValue) {
 				if s, ok := k.(lua.LString); ok && s != errorsConverted {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -169,4 +170,34 @@ func TestExposedFunctionsGetTheCallsContext(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("Close did not reach the Go method")
 	}
+}
+
+type guarded struct {
+	Region string
+	token  string
+	mu     sync.Mutex
+}
+
+func (g *guarded) Token() string { return g.token }
+
+// A script cannot replace an exposed struct as a whole: gopher-luar's
+// `p ^ {...}` overwrote it, unexported fields included (the token erased,
+// a held mutex unlocked). Exported fields are still the script's.
+func TestExposedStructIsNotReplaced(t *testing.T) {
+	vm, _, _ := newVM(t)
+	g := &guarded{Region: "ord", token: "secret"}
+	g.mu.Lock()
+	require.NoError(t, vm.Expose("g", g))
+	_, err := vm.Eval(t.Context(), `g ^ { Region = "x" }`)
+	require.Error(t, err)
+	got, err := vm.Eval(t.Context(), `(function() g.Region = "ams" return g.Region, g:Token() end)()`)
+	require.NoError(t, err)
+	assert.Equal(t, []any{"ams", "secret"}, got)
+	assert.False(t, g.mu.TryLock(), "still locked")
+	// A pointer to a basic type keeps `p ^ v`.
+	n := 1
+	require.NoError(t, vm.Expose("n", &n))
+	_, err = vm.Eval(t.Context(), `n ^ 7`)
+	require.NoError(t, err)
+	assert.Equal(t, 7, n)
 }

@@ -177,6 +177,13 @@ func (vm *VM) LState() *lua.LState { return vm.state }
 // a nil pointer, map, slice or function, are nil in Lua. name must be a
 // Lua name (letters, digits and underscores, not a reserved word).
 //
+// Scripts cannot replace a struct a pointer points to as a whole
+// (gopher-luar's `p ^ v` is left out for pointers to structs: it reset
+// unexported fields too); assigning a table to a struct-valued field,
+// element or map value does replace that struct, unexported fields
+// included, so keep what scripts must not touch behind pointers or
+// methods.
+//
 // A Go function or method whose first parameter is a context.Context
 // receives the context of the call running the script, which ends at its
 // deadline, at Close and when the memory budget is exceeded; scripts call
