@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -141,4 +143,40 @@ func TestWriteFiles(t *testing.T) {
 	files, err = WriteFiles(dir)
 	require.NoError(t, err)
 	assert.Equal(t, []File{{Path: defsPath, Updated: true}, {Path: rcPath, Updated: true}}, files)
+}
+
+// A .luarc.json or fly.d.lua that is a FIFO hung `flyscript defs` (opening
+// it blocks until another end comes); each is refused, naming the file, and
+// a .luarc.json that is not JSON is named too.
+func TestWriteFilesRefusesWhatIsNoFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	rc := filepath.Join(dir, LuarcFile)
+	require.NoError(t, syscall.Mkfifo(rc, 0o600))
+	done := make(chan error, 1)
+	go func() { _, err := WriteFiles(dir); done <- err }()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Equal(t, "cannot read "+rc+": not a regular file (a named pipe)", err.Error())
+	case <-time.After(10 * time.Second):
+		if w, err := os.OpenFile(rc, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			_ = w.Close()
+		}
+		t.Fatal("a FIFO as .luarc.json blocked WriteFiles")
+	}
+
+	require.NoError(t, os.Remove(rc))
+	require.NoError(t, os.WriteFile(rc, []byte("{not json"), 0o644))
+	_, err := WriteFiles(dir)
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), rc+": "), err.Error())
+
+	dir = t.TempDir()
+	defs := filepath.Join(dir, LibraryDir, DefsFile)
+	require.NoError(t, os.MkdirAll(filepath.Dir(defs), 0o755))
+	require.NoError(t, syscall.Mkfifo(defs, 0o600))
+	_, err = WriteFiles(dir)
+	require.Error(t, err)
+	assert.Equal(t, "cannot write "+defs+": not a regular file", err.Error())
 }

@@ -2,9 +2,12 @@ package luadefs
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/flyscript/flyscript/internal/smallfile"
 )
 
 // LibraryDir is the folder, next to the .luarc.json, that holds fly.d.lua.
@@ -31,24 +34,40 @@ func WriteFiles(dir string) ([]File, error) {
 		return nil, err
 	}
 	defs := filepath.Join(lib, DefsFile)
-	_, statErr := os.Stat(defs)
+	info, statErr := os.Stat(defs)
+	if statErr == nil && !info.Mode().IsRegular() {
+		// Opening a FIFO to write it blocks until a reader comes.
+		return nil, fmt.Errorf("cannot write %s: %w", defs, smallfile.ErrNotRegular)
+	}
 	if err := os.WriteFile(defs, GenerateDefs(), 0o644); err != nil {
 		return nil, err
 	}
 	out = append(out, File{Path: defs, Updated: statErr == nil})
 
 	rc := filepath.Join(dir, LuarcFile)
-	existing, err := os.ReadFile(rc)
+	existing, err := smallfile.Read(rc, maxLuarc)
 	existed := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return out, err
+		return out, fmt.Errorf("cannot read %s: %w", rc, unwrapPath(err))
 	}
 	data, err := GenerateLuarc(existing, LibraryDir)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("%s: %w", rc, err)
 	}
 	if err := os.WriteFile(rc, data, 0o644); err != nil {
 		return out, err
 	}
 	return append(out, File{Path: rc, Updated: existed}), nil
+}
+
+// maxLuarc is the largest .luarc.json read to keep its settings.
+const maxLuarc = 16 << 20
+
+// unwrapPath is the reason of a *fs.PathError ("permission denied"), or err.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -426,4 +427,34 @@ func TestSummaryOfNothingRunIsNoPass(t *testing.T) {
 	var b bytes.Buffer
 	WriteSummary(&b, Summarize(nil, 2, time.Second))
 	require.Equal(t, "NO TESTS RUN: 0 tests in 2 files (1.00s)\n", b.String())
+}
+
+// sim.load of a FIFO blocked the test past its --timeout and Ctrl-C, and of
+// /dev/zero read until memory ran out; sim.save to a FIFO blocked too. Each
+// is refused, naming the file.
+func TestLoadSaveRefuseWhatIsNoFile(t *testing.T) {
+	p := writeTest(t, map[string]string{"f_test.lua": `
+local t = require("assert")
+test("no FIFO, no device", function()
+  t.error(function() sim.load("fifo.json") end, "fifo.json: not a regular file %(a named pipe%)")
+  t.error(function() sim.load("zero.json") end, "zero.json: not a regular file %(a device%)")
+  t.error(function() sim.save("fifo.json") end, "sim.save: cannot write .*fifo.json: not a regular file")
+end)
+`})
+	dir := filepath.Dir(p)
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "fifo.json"), 0o600))
+	require.NoError(t, os.Symlink(os.DevNull, filepath.Join(dir, "zero.json")))
+	done := make(chan []Result, 1)
+	go func() { done <- Run(context.Background(), []string{p}, Options{Timeout: 5 * time.Second}) }()
+	select {
+	case rs := <-done:
+		requirePass(t, rs)
+	case <-time.After(20 * time.Second):
+		for _, mode := range []int{os.O_WRONLY, os.O_RDONLY} { // let a blocked open return
+			if f, err := os.OpenFile(filepath.Join(dir, "fifo.json"), mode|syscall.O_NONBLOCK, 0); err == nil {
+				_ = f.Close()
+			}
+		}
+		t.Fatal("a FIFO given to sim.load or sim.save blocked the test")
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/flyscript/flyscript/internal/smallfile"
 	"github.com/flyscript/flyscript/sim"
 )
 
@@ -99,10 +100,15 @@ func (w *world) requests() []sim.Request {
 	return append(append([]sim.Request(nil), w.earlier...), reqs...)
 }
 
+// maxStateFile is the largest state file sim.load reads.
+const maxStateFile = 256 << 20
+
 // load replaces the simulator with one seeded from a state file (the
 // format of --state). The file is copied first: the test never writes it.
+// Only a regular file is read: a FIFO would block the test past its
+// timeout and Ctrl-C, /dev/zero would be read until memory runs out.
 func (w *world) load(path string) error {
-	data, err := os.ReadFile(path)
+	data, err := smallfile.Read(path, maxStateFile)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", path, unwrapPath(err))
 	}
@@ -127,8 +133,15 @@ func (w *world) snapshot() ([]byte, error) {
 	return os.ReadFile(p)
 }
 
-// save writes the simulator's state to path, in the format of --state.
-func (w *world) save(path string) error { return w.server().Control().SaveState(path) }
+// save writes the simulator's state to path, in the format of --state;
+// a path that exists must be a regular file (opening a FIFO to write
+// blocks until a reader comes).
+func (w *world) save(path string) error {
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return fmt.Errorf("cannot write %s: %w", path, smallfile.ErrNotRegular)
+	}
+	return w.server().Control().SaveState(path)
+}
 
 func (w *world) rebuild(state []byte, from string) error {
 	w.n++
