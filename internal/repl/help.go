@@ -287,8 +287,17 @@ func lookup(L *lua.LState, name string) lua.LValue {
 }
 
 // Install defines the global help(v) in L, printing to out.
+// NilHelp is what help(x) says when x is nil: help() alone is the overview.
+const NilHelp = `no help for nil: the name given is misspelt, or not set; help("fly.machines.create"), the name as a string, suggests the nearest one, and help() lists the namespaces`
+
 func (h *Help) Install(L *lua.LState, print func(string)) {
 	L.SetGlobal("help", L.NewFunction(func(L *lua.LState) int {
+		if L.GetTop() >= 1 && L.Get(1) == lua.LNil {
+			// help(fly.machines.craete): the name is misspelt, and the
+			// overview help() prints would not say so.
+			print(NilHelp)
+			return 0
+		}
 		print(h.Describe(L, L.Get(1)))
 		return 0
 	}))

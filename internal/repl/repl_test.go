@@ -208,6 +208,14 @@ func TestHelp(t *testing.T) {
 	require.NoError(t, L.DoString(`help(print)`))
 	assert.Contains(t, out.String(), "no help")
 	out.Reset()
+	// A misspelt name is nil: say so, rather than print the overview as
+	// help() does, which reads as if the name were fine.
+	require.NoError(t, L.DoString(`help(fly.machines.craete)`))
+	assert.Equal(t, NilHelp+"\n", out.String())
+	out.Reset()
+	require.NoError(t, L.DoString(`help()`))
+	assert.NotContains(t, out.String(), "no help for nil")
+	out.Reset()
 	require.NoError(t, L.DoString(`help("nosuch")`))
 	assert.Contains(t, out.String(), `no help for "nosuch"`)
 	out.Reset()
