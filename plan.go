@@ -43,10 +43,16 @@ type Planner struct {
 
 // NewPlanner returns a Planner in front of the Machines API at baseURL
 // (client.DefaultBaseURL when empty), reached through rt
-// (http.DefaultTransport when nil).
+// (http.DefaultTransport when nil). It refuses a base URL its clients
+// would refuse (not http or https).
 func NewPlanner(baseURL string, rt http.RoundTripper) (*Planner, error) {
 	if baseURL == "" {
 		baseURL = client.DefaultBaseURL
+	}
+	// The URL is checked as the planner's clients will check it, so that
+	// a bad one is refused here rather than by each Client call.
+	if _, err := client.New(client.WithBaseURL(baseURL)); err != nil {
+		return nil, err
 	}
 	o, err := plan.New(baseURL, rt)
 	if err != nil {

@@ -56,3 +56,15 @@ func TestPlannerGivesThePlanAsAValue(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "nginx:1.27", got.Config.Image, "production changed")
 }
+
+// A base URL its clients would refuse is refused by NewPlanner (it was
+// accepted, and every Client call failed).
+func TestNewPlannerChecksTheURL(t *testing.T) {
+	_, err := flyscript.NewPlanner("ftp://x", nil)
+	require.EqualError(t, err, `client: bad base URL "ftp://x": scheme must be http or https`)
+	_, err = flyscript.NewPlanner("::bad", nil)
+	require.Error(t, err)
+	p, err := flyscript.NewPlanner("http://127.0.0.1:4280", nil)
+	require.NoError(t, err)
+	p.Close()
+}
