@@ -102,8 +102,8 @@ func constantConcat(operands []ast.Expr) (string, bool) {
 	return b.String(), true
 }
 
-// linkConcat replaces concatMarker and modMarker in the constants of p and
-// the protos nested in it by concatFunction and modFunction.
+// linkConcat replaces concatMarker, modMarker and forNumberMarker in the
+// constants of p and the protos nested in it by their functions.
 func linkConcat(p *lua.FunctionProto) {
 	for i, c := range p.Constants {
 		if s, ok := c.(lua.LString); ok && strings.HasPrefix(string(s), markerPrefix) {
@@ -112,6 +112,8 @@ func linkConcat(p *lua.FunctionProto) {
 				p.Constants[i] = concatFunction()
 			case modMarker():
 				p.Constants[i] = modFunction()
+			case forNumberMarker():
+				p.Constants[i] = forNumberFunction()
 			}
 		}
 	}

@@ -120,3 +120,53 @@ func luaMod(L *lua.LState) int {
 	L.RaiseError("%s", luadiag.CallArgError(L, 1, bad, v.Type().String(), "perform arithmetic on"))
 	return 0
 }
+
+// A numeric for's initial value, limit and step may be strings holding
+// numbers in Lua 5.1 (forprep converts them: for i = 1, arg[1] do),
+// where gopher-lua's OP_FORPREP refuses them. rewriteStmt passes each that
+// is not a numeral or an arithmetic result through forNumberFunction, which
+// converts such a string and returns anything else as it is, for
+// OP_FORPREP to refuse with C Lua's words.
+
+// forNumberMarker is the placeholder constant of that call (see
+// concatMarker).
+var forNumberMarker = sync.OnceValue(func() string { return concatMarker() + " for" })
+
+// forNumberFunction is the function the call is linked to.
+var forNumberFunction = sync.OnceValue(func() *lua.LFunction {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	return &lua.LFunction{IsG: true, GFunction: func(L *lua.LState) int {
+		v := L.Get(1)
+		if s, ok := v.(lua.LString); ok {
+			if f, ok := ParseNumber(string(s)); ok {
+				v = lua.LNumber(f)
+			}
+		}
+		L.SetTop(0)
+		L.Push(v)
+		return 1
+	}, Env: L.NewTable()}
+})
+
+// forNumber wraps e, a numeric for's initial value, limit or step, in the
+// call of forNumberMarker, unless it is sure to be a number already.
+func forNumber(e ast.Expr) ast.Expr {
+	switch e.(type) {
+	case *ast.NumberExpr, *ast.ArithmeticOpExpr, *ast.UnaryMinusOpExpr, *ast.UnaryLenOpExpr:
+		return e
+	}
+	if call, ok := e.(*ast.FuncCallExpr); ok {
+		if fn, ok := call.Func.(*ast.StringExpr); ok && fn.Value == modMarker() {
+			return e // a rewritten %
+		}
+	}
+	oneValue(e)
+	fn := &ast.StringExpr{Value: forNumberMarker()}
+	fn.SetLine(e.Line())
+	fn.SetLastLine(e.Line())
+	call := &ast.FuncCallExpr{Func: fn, Args: []ast.Expr{e}, AdjustRet: true}
+	call.SetLine(e.Line())
+	call.SetLastLine(e.Line())
+	return call
+}

@@ -135,7 +135,7 @@ func init() {
 // message handlers and its concatenation, which stand for no function of
 // C Lua's.
 func isHidden(fn *lua.LFunction) bool {
-	return isLayerFrame(fn) || fn == concatFunction() || fn == modFunction()
+	return isLayerFrame(fn) || fn == concatFunction() || fn == modFunction() || fn == forNumberFunction()
 }
 
 // isLayerFrame reports whether fn is one of the layer's message handlers,

@@ -72,10 +72,10 @@ func rewriteStmt(st ast.Stmt) ast.Stmt {
 			return do
 		}
 	case *ast.NumberForStmt:
-		s.Init = rewriteExpr(s.Init)
-		s.Limit = rewriteExpr(s.Limit)
+		s.Init = forNumber(rewriteExpr(s.Init))
+		s.Limit = forNumber(rewriteExpr(s.Limit))
 		if s.Step != nil {
-			s.Step = rewriteExpr(s.Step)
+			s.Step = forNumber(rewriteExpr(s.Step))
 		}
 		rewriteBlock(s.Stmts)
 	case *ast.GenericForStmt:

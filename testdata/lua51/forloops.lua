@@ -1,0 +1,22 @@
+-- Numeric for loops: float steps, strings holding numbers as the initial
+-- value, limit and step (forprep converts them), C Lua's errors.
+local t = {} for i = 0, 1, 0.1 do t[#t + 1] = i end print(#t, t[#t])
+t = {} for i = 1, 0, -0.1 do t[#t + 1] = i end print(#t, t[#t])
+t = {} for i = 1, 3 do t[#t + 1] = i; i = 10 end print(#t)
+for i = 1, 0 do print("never") end
+print(pcall(function() for i = 1, 10, 0 do error("zero step runs") end end))
+local n = 0 for i = 1, math.huge do n = n + 1 if n > 3 then break end end print(n)
+local fs = {} for i = 1, 3 do fs[i] = function() return i end end print(fs[1](), fs[2](), fs[3]())
+local k = 0 for i = "1", "3" do k = k + i end print(k)
+print(pcall(function() for i = 1, "x" do end end))
+local w = 0 while w < 3 do w = w + 1 end print(w)
+local r = 0 repeat local z = r r = r + 1 until z >= 2 print(r)
+print(pcall(function() for i = 1, "x" do end end))
+print(pcall(function() for i = "y", 2 do end end))
+print(pcall(function() for i = 1, 2, {} do end end))
+print(pcall(function() local t = {} for i = 1, t.n do end end))
+print(pcall(function() for i = 1, nil do end end))
+local s = 0 for i = " 2 ", "0x4", "1" do s = s + i end print(s)
+local args = {"3"} local n = 0 for i = 1, args[1] do n = n + 1 end print(n)
+for i = 1, 2, "0.5" do io.write(i, " ") end print()
+local t = {1, 2, 3} local m = 0 for i = 1, #t do m = m + t[i] end print(m)
