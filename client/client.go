@@ -229,7 +229,9 @@ func WithUserAgent(ua string) Option {
 
 // WithObserver registers fn, called once per HTTP attempt (for tracing).
 // fn is called from the goroutine making the request and must be safe for
-// concurrent use when the client is.
+// concurrent use when the client is. It must not panic: the request may
+// run on a goroutine of a flyscript VM's (a script's fly.parallel task),
+// where a panic ends the program.
 func WithObserver(fn func(CallInfo)) Option {
 	return func(c *Client) error {
 		c.observer = fn
@@ -251,7 +253,8 @@ type PaceInfo struct {
 
 // WithPaceObserver registers fn, called each time a request waits for the
 // client-side rate limits (before the wait; for tracing). fn is called
-// from the goroutine making the request.
+// from the goroutine making the request, and must not panic (see
+// WithObserver).
 func WithPaceObserver(fn func(PaceInfo)) Option {
 	return func(c *Client) error {
 		c.onPace = fn
