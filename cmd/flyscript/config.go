@@ -99,6 +99,15 @@ func resolve(f flags, getenv func(string) string) (settings, error) {
 	if f.timeout < 0 {
 		return s, &usageError{msg: "--timeout must not be negative"}
 	}
+	for _, name := range f.envNames {
+		// --env names a variable of the environment; it sets nothing.
+		if before, _, found := strings.Cut(name, "="); found {
+			return s, &usageError{msg: fmt.Sprintf("--env %q: --env takes a variable's name, not a value (to set one: %s flyscript --env %s ...)", name, name, before)}
+		}
+		if name == "" {
+			return s, &usageError{msg: "--env needs a variable's name"}
+		}
+	}
 	if f.logLevel != "" {
 		lvl := strings.ToLower(f.logLevel)
 		ok := false

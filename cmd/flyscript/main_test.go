@@ -123,6 +123,9 @@ func TestUsageErrors(t *testing.T) {
 		"bad log level":    {[]string{"--log-level", "loud", "x.lua"}, `--log-level "loud"`},
 		"sim with api-url": {[]string{"--sim", "--api-url", "http://localhost:1", "x.lua"}, "--sim and --api-url cannot be used together"},
 		"missing value":    {[]string{"--app"}, "flag needs an argument"},
+		// --env FOO=bar set nothing and hid FOO: the script saw nil.
+		"env with a value": {[]string{"--sim", "--env", "FOO=bar", "x.lua"}, `flyscript: --env "FOO=bar": --env takes a variable's name, not a value (to set one: FOO=bar flyscript --env FOO ...)`},
+		"env without name": {[]string{"--sim", "--env", "", "x.lua"}, "--env needs a variable's name"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
