@@ -30,10 +30,10 @@ var contextType = reflect.TypeOf((*context.Context)(nil)).Elem()
 // exposeValue converts value for Lua as Expose does.
 func exposeValue(L *lua.LState, value any) lua.LValue {
 	lv := luar.New(L, value)
+	convertTypes(L, reflect.TypeOf(value), map[reflect.Type]bool{}, 0)
 	if fn, ok := lv.(*lua.LFunction); ok {
 		return wrapGo(L, fn, reflect.TypeOf(value), 0)
 	}
-	convertTypes(L, reflect.TypeOf(value), map[reflect.Type]bool{}, 0)
 	return lv
 }
 
@@ -181,6 +181,12 @@ func convertTypes(L *lua.LState, t reflect.Type, seen map[reflect.Type]bool, dep
 	seen[t] = true
 	switch t.Kind() {
 	case reflect.Array, reflect.Chan, reflect.Map, reflect.Ptr, reflect.Slice, reflect.Struct:
+	case reflect.Func:
+		// What an exposed function returns is exposed too.
+		for i := range t.NumOut() {
+			convertTypes(L, t.Out(i), seen, depth+1)
+		}
+		return
 	default:
 		return
 	}

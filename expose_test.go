@@ -180,6 +180,9 @@ type guarded struct {
 
 func (g *guarded) Token() string { return g.token }
 
+// returned is reached only through what a function returns.
+type returned struct{ Region string }
+
 // A script cannot replace an exposed struct as a whole: gopher-luar's
 // `p ^ {...}` overwrote it, unexported fields included (the token erased,
 // a held mutex unlocked). Exported fields are still the script's.
@@ -189,6 +192,10 @@ func TestExposedStructIsNotReplaced(t *testing.T) {
 	g.mu.Lock()
 	require.NoError(t, vm.Expose("g", g))
 	_, err := vm.Eval(t.Context(), `g ^ { Region = "x" }`)
+	require.Error(t, err)
+	// Nor one a Go function returns.
+	require.NoError(t, vm.Expose("get", func() *returned { return &returned{} }))
+	_, err = vm.Eval(t.Context(), `get() ^ { Region = "x" }`)
 	require.Error(t, err)
 	got, err := vm.Eval(t.Context(), `(function() g.Region = "ams" return g.Region, g:Token() end)()`)
 	require.NoError(t, err)
