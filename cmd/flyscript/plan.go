@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/flyscript/flyscript"
+	"github.com/flyscript/flyscript/internal/smallfile"
 )
 
 // planUsage is the text of `flyscript plan --help`.
@@ -171,6 +172,23 @@ func checkPlanJSONPath(path string) error {
 	return nil
 }
 
+// writeTo writes b to the file at target, which is no regular file (a
+// device, a FIFO); path is how the user named it.
+func writeTo(target, path string, b []byte) error {
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("cannot write --plan-json %s: %w", path, smallfile.Reason(err))
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write --plan-json %s: %w", path, smallfile.Reason(err))
+	}
+	return nil
+}
+
 // writePlanJSON writes the plan to path atomically: a reader never sees half
 // a file, and a failed write leaves an older file whole.
 func writePlanJSON(path string, p flyscript.Plan, red *redactor) error {
@@ -178,18 +196,28 @@ func writePlanJSON(path string, p flyscript.Plan, red *redactor) error {
 	if err != nil {
 		return err
 	}
-	b = []byte(red.String(string(b)))
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
+	b = append([]byte(red.String(string(b))), '\n')
+	// Through a link, to what it points at: the link stays a link.
+	target := path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	}
+	if info, err := os.Stat(target); err == nil && !info.Mode().IsRegular() {
+		// /dev/stdout, a FIFO: written to, never replaced by a file (a
+		// rename over /dev/stdout, as root, would break it for everyone).
+		return writeTo(target, path, b)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), ".plan-*.json")
 	if err != nil {
 		return fmt.Errorf("cannot write --plan-json %s: %w", path, err)
 	}
-	_, werr := tmp.Write(append(b, '\n'))
+	_, werr := tmp.Write(b)
 	cerr := tmp.Close()
 	if werr == nil {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
+		werr = os.Rename(tmp.Name(), target)
 	}
 	if werr != nil {
 		_ = os.Remove(tmp.Name())

@@ -484,3 +484,46 @@ func TestPlanThatCannotBePrintedFails(t *testing.T) {
 	assert.Equal(t, exitFailure, code, errOut.String())
 	assert.Equal(t, "flyscript plan: cannot print the plan: no space left on device\n", errOut.String())
 }
+
+// --plan-json /dev/stdout (a link to a pipe or a terminal) replaced the
+// link with a regular file (as root: /dev/stdout itself, for every later
+// process) and the JSON never reached the pipe; a link to a file became a
+// file. The plan is written through links, and to what is no regular file.
+func TestPlanJSONThroughLinksAndToPipes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	link := filepath.Join(dir, "stdout")
+	require.NoError(t, os.Symlink(fifo, link))
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	var out, errOut bytes.Buffer
+	code := planCommandWith(t, []string{"--sim", "--plan-json", link, "-e", `fly.apps.create{ name = "web" }`}, &out, &errOut)
+	require.Equal(t, exitOK, code, errOut.String())
+	select {
+	case b := <-got:
+		assert.Contains(t, string(b), `"summary": "Plan: 1 create."`)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the plan never reached the FIFO")
+	}
+	info, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, info.Mode()&os.ModeSymlink, "the link is still a link")
+
+	file := filepath.Join(t.TempDir(), "plan.json")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	require.NoError(t, os.Remove(link))
+	require.NoError(t, os.Symlink(file, link))
+	code = planCommandWith(t, []string{"--sim", "--plan-json", link, "-e", `fly.apps.create{ name = "web" }`}, &out, &errOut)
+	require.Equal(t, exitOK, code, errOut.String())
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"summary": "Plan: 1 create."`)
+	info, err = os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, info.Mode()&os.ModeSymlink, "the link is still a link")
+}

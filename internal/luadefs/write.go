@@ -48,7 +48,7 @@ func WriteFiles(dir string) ([]File, error) {
 	existing, err := smallfile.Read(rc, maxLuarc)
 	existed := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return out, fmt.Errorf("cannot read %s: %w", rc, unwrapPath(err))
+		return out, fmt.Errorf("cannot read %s: %w", rc, smallfile.Reason(err))
 	}
 	data, err := GenerateLuarc(existing, LibraryDir)
 	if err != nil {
@@ -62,12 +62,3 @@ func WriteFiles(dir string) ([]File, error) {
 
 // maxLuarc is the largest .luarc.json read to keep its settings.
 const maxLuarc = 16 << 20
-
-// unwrapPath is the reason of a *fs.PathError ("permission denied"), or err.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}

@@ -59,3 +59,13 @@ func modeName(m os.FileMode) string {
 	}
 	return "mode " + m.String()
 }
+
+// Reason is the cause of a *os.PathError ("permission denied", "is a
+// directory"), for messages that name the path themselves; err otherwise.
+func Reason(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
