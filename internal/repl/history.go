@@ -87,7 +87,8 @@ func ReadHistoryFile(path string) ([]string, error) {
 }
 
 // WriteHistoryFile stores the last MaxHistory entries at path atomically
-// (a temporary file renamed over the old one), leaving out sensitive ones.
+// (a temporary file renamed over the old one, or over what path links
+// to), leaving out sensitive ones.
 // The file is readable by its owner only.
 func WriteHistoryFile(path string, entries []string) error {
 	var kept []string
@@ -98,6 +99,11 @@ func WriteHistoryFile(path string, entries []string) error {
 	}
 	if len(kept) > MaxHistory {
 		kept = kept[len(kept)-MaxHistory:]
+	}
+	// A history file that is a link (kept with dotfiles) is written where
+	// it points: the link stays.
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err

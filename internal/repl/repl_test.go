@@ -358,3 +358,22 @@ func TestHistoryFileOfAnySize(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("print(%d) -- %s", 399_999, strings.Repeat("x", 399_999%20)), got[len(got)-1])
 	assert.True(t, strings.HasPrefix(got[0], "print("), "the first entry kept is whole: %q", got[0])
 }
+
+// A history file that is a link stays a link: the entries go where it
+// points (the rename replaced the link with a file).
+func TestHistoryFileThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "dotfiles", "flyscript_history")
+	require.NoError(t, os.MkdirAll(filepath.Dir(real), 0o700))
+	require.NoError(t, os.WriteFile(real, []byte("old = 1\n"), 0o600))
+	link := filepath.Join(dir, "state", "flyscript", "history")
+	require.NoError(t, os.MkdirAll(filepath.Dir(link), 0o700))
+	require.NoError(t, os.Symlink(real, link))
+	require.NoError(t, WriteHistoryFile(link, []string{"old = 1", "new = 2"}))
+	info, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, info.Mode()&os.ModeSymlink, "the link is still a link")
+	b, err := os.ReadFile(real)
+	require.NoError(t, err)
+	assert.Equal(t, "old = 1\nnew = 2\n", string(b))
+}
