@@ -77,11 +77,28 @@ func wrapGo(L *lua.LState, fn *lua.LFunction, t reflect.Type, recv int) *lua.LFu
 			if ud, ok := L.Get(i).(*lua.LUserData); ok {
 				if err, ok := ud.Value.(error); ok {
 					L.Replace(i, lua.LString(err.Error()))
+				} else if ud.Value != nil {
+					guardType(L, ud.Value)
 				}
 			}
 		}
 		return top
 	})
+}
+
+// guardType wraps the metatable of v's dynamic type, a value a Go function
+// returned, as Expose does (convertTypes) if it is not yet: a result
+// declared as an interface, or of a type deeper than maxTypeDepth, was not
+// seen when the function was exposed.
+func guardType(L *lua.LState, v any) {
+	mt := luar.MT(L, v)
+	if mt == nil {
+		return
+	}
+	if methods, ok := mt.RawGetString("methods").(*lua.LTable); ok && methods.RawGetString(errorsConverted) != lua.LNil {
+		return
+	}
+	convertTypes(L, reflect.TypeOf(v), map[reflect.Type]bool{}, 0)
 }
 
 // convertsTables reports whether gopher-luar converts table arguments of

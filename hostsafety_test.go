@@ -222,6 +222,11 @@ type deepOther struct{ List []any }
 
 func (*deepOther) Take(v any) string { return "taken" }
 
+// deepThird is reached only as the dynamic type of a function's result.
+type deepThird struct{}
+
+func (*deepThird) Take(v any) string { return "taken" }
+
 // A table nested past maxConvertDepth, given to an exposed Go function,
 // method, field, map or slice, is an argument error: gopher-luar converted
 // it recursively and a few million levels ended the host with Go's
@@ -236,10 +241,11 @@ func TestDeepTableArgumentsToGoFailCleanly(t *testing.T) {
 	require.NoError(t, vm.Expose("s", []any{}))
 	require.NoError(t, vm.Expose("raw", func(t *lua.LTable) string { return "raw" }))
 	require.NoError(t, vm.Expose("newHolder", func() *deepOther { return &deepOther{} }))
+	require.NoError(t, vm.Expose("anyHolder", func() any { return &deepThird{} }))
 	got, err := vm.Eval(t.Context(), deepTable(maxConvertDepth)+"return take(t), h:Take(t)")
 	require.NoError(t, err)
 	assert.Equal(t, []any{"taken", "taken"}, got)
-	for _, use := range []string{"take(t)", "h:Take(t)", "h.Any = t", "m.x = t", "s[1] = t", "local s2 = s + t", "newHolder():Take(t)", "newHolder().List = t"} {
+	for _, use := range []string{"take(t)", "h:Take(t)", "h.Any = t", "m.x = t", "s[1] = t", "local s2 = s + t", "newHolder():Take(t)", "newHolder().List = t", "anyHolder():Take(t)"} {
 		_, err := vm.Eval(t.Context(), deepTable(maxConvertDepth+1)+use)
 		require.Error(t, err, use)
 		assert.Contains(t, err.Error(), "nested more than 10000 levels deep", use)
