@@ -40,6 +40,14 @@ const (
 	Exit
 )
 
+// interrupted is the text printed when Ctrl-C cancels a chunk.
+func (e *Evaluator) interrupted() string {
+	if e.Interrupted != "" {
+		return e.Interrupted
+	}
+	return "interrupted"
+}
+
 // Evaluator runs chunks typed line by line in one Lua state.
 type Evaluator struct {
 	// L is the state chunks run in. It must not be used by another
@@ -60,6 +68,9 @@ type Evaluator struct {
 	// Exited reports whether the last chunk called os.exit. The default
 	// recognises the stdlib's os.exit error.
 	Exited func() (code int, exited bool)
+	// Interrupted is printed on Err when Ctrl-C cancels a chunk; the
+	// default is "interrupted".
+	Interrupted string
 
 	pending    []string
 	last       string
@@ -147,7 +158,7 @@ func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) Status {
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(e.Err, "interrupted")
+			fmt.Fprintln(e.Err, e.interrupted())
 			return Done
 		}
 		fmt.Fprintln(e.Err, withChunkLine(e.formatUnder(ctx, exec, err), e.last))
@@ -167,7 +178,7 @@ func (e *Evaluator) run(ctx context.Context, fn *lua.LFunction) Status {
 	render := e.L.NewFunction(func(*lua.LState) int { text = e.render(values); return 0 })
 	if _, err := exec(ctx, render); err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(e.Err, "interrupted")
+			fmt.Fprintln(e.Err, e.interrupted())
 			return Done
 		}
 		fmt.Fprintln(e.Err, e.formatError(err))

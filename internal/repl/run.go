@@ -13,6 +13,7 @@ import (
 
 	"github.com/peterh/liner"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/term"
 
 	"github.com/flyscript/flyscript/internal/editdist"
 )
@@ -169,6 +170,12 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	// io.read() would never see the end of a line (Enter sends a carriage
 	// return) and nothing typed would show.
 	cooked, cookedErr := liner.TerminalMode()
+	if cookedErr == nil && term.IsTerminal(int(os.Stderr.Fd())) {
+		// In the terminal's own mode Ctrl-C echoes "^C" where the
+		// cursor is: blank those two columns, rather than print
+		// "^Cinterrupted" (what the statement printed stays).
+		ev.Interrupted = "\b\b  \b\binterrupted"
+	}
 	ln := liner.NewLiner()
 	defer func() {
 		// Restore the terminal first, on every path out, panics included.
