@@ -332,17 +332,16 @@ func TestREPLReadsALineAndCtrlCStopsTheRead(t *testing.T) {
 	term := startTerminal(t, flyscriptBinary(t), env, "--sim")
 	m := term.expect(0, "Type .help", 10*time.Second)
 	m = term.expect(m, "> ", 5*time.Second)
-	term.typeText(`print("got", io.read())` + "\r")
-	m = term.expect(m, "\n", 5*time.Second)
-	time.Sleep(200 * time.Millisecond) // io.read waits
+	// "ready" comes once the statement runs, in the terminal's mode.
+	term.typeText(`print("ready") print("got", io.read())` + "\r")
+	m = term.expect(m, "ready\n", 5*time.Second)
 	term.typeText("hello\r")
 	m = term.expect(m, "hello\n", 5*time.Second) // echoed
 	m = term.expect(m, "got\thello\n", 5*time.Second)
 	m = term.expect(m, "> ", 5*time.Second)
 
-	term.typeText("print(io.read())\r")
-	m = term.expect(m, "\n", 5*time.Second)
-	time.Sleep(200 * time.Millisecond)
+	term.typeText(`print("ready") print(io.read())` + "\r")
+	m = term.expect(m, "ready\n", 5*time.Second)
 	term.typeText("\x03")
 	// The terminal echoes ^C (the statement runs in its own mode); the
 	// REPL blanks it before it says "interrupted".
