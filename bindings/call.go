@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"context"
+	"fmt"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -40,12 +41,40 @@ func (f *Fly) do(L *lua.LState, x exchange) int {
 }
 
 // send is the one place where the bindings call the client. It is safe on
-// any goroutine.
-func (f *Fly) send(ctx context.Context, req *client.Request) (*client.Response, error) {
+// any goroutine: a panic in the call (an embedder's observer or clock) is
+// its error, for on a task's goroutine or the lease keeper's nothing else
+// would recover it and the host process would end.
+func (f *Fly) send(ctx context.Context, req *client.Request) (resp *client.Response, err error) {
 	if f.client == nil {
 		return nil, &Error{Code: codeInvalidArgument, Message: noClientMessage, Hint: noClientHint}
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			resp, err = nil, f.panicError(r)
+		}
+	}()
 	return f.client.Do(ctx, req)
+}
+
+// runExchange runs x on a goroutine of a task's call, a panic being its
+// error (see send).
+func (f *Fly) runExchange(ctx context.Context, x exchange) (res any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, f.panicError(r)
+		}
+	}()
+	return x.run(ctx)
+}
+
+// panicError is the error of a call that panicked with r, without the
+// token if r's text holds it.
+func (f *Fly) panicError(r any) *Error {
+	msg := fmt.Sprint(r)
+	if f.client != nil {
+		msg = f.client.Scrub(msg)
+	}
+	return &Error{Code: codeInternal, Message: "the call panicked: " + msg}
 }
 
 // noClientMessage and noClientHint are the error of a fly call in a state

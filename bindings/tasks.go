@@ -124,7 +124,7 @@ func (s *scheduler) await(L *lua.LState, t *task, x exchange) int {
 	t.state = taskIO
 	s.pending++
 	go func() {
-		res, err := x.run(ctx)
+		res, err := s.f.runExchange(ctx, x)
 		s.mu.Lock()
 		s.queue = append(s.queue, completion{t: t, x: x, res: res, err: err})
 		s.mu.Unlock()

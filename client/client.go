@@ -149,6 +149,12 @@ func (c *Client) authHeader() string {
 	return *c.auth
 }
 
+// Scrub returns text with the client's token, and any long enough piece
+// of it, replaced by a placeholder: for messages made outside the client
+// (a recovered panic, say) from values that may hold a request's headers.
+// The client's own errors, and what its observers get, are scrubbed already.
+func (c *Client) Scrub(text string) string { return scrub(text, c.secrets) }
+
 // CloseIdleConnections closes the connections the client keeps open for
 // its next requests (each holds a socket and goroutines, by default until
 // it has been idle for 90 seconds). A client serves many goroutines and VMs at once:
@@ -229,9 +235,10 @@ func WithUserAgent(ua string) Option {
 
 // WithObserver registers fn, called once per HTTP attempt (for tracing).
 // fn is called from the goroutine making the request and must be safe for
-// concurrent use when the client is. It must not panic: the request may
-// run on a goroutine of a flyscript VM's (a script's fly.parallel task),
-// where a panic ends the program.
+// concurrent use when the client is. It should not panic: a panic leaves
+// Do unrecovered, ending the program when the request runs on a goroutine
+// of the caller's. (A flyscript VM recovers it: the script's call fails
+// with code internal, the panic's text without the token.)
 func WithObserver(fn func(CallInfo)) Option {
 	return func(c *Client) error {
 		c.observer = fn
@@ -253,7 +260,7 @@ type PaceInfo struct {
 
 // WithPaceObserver registers fn, called each time a request waits for the
 // client-side rate limits (before the wait; for tracing). fn is called
-// from the goroutine making the request, and must not panic (see
+// from the goroutine making the request, and should not panic (see
 // WithObserver).
 func WithPaceObserver(fn func(PaceInfo)) Option {
 	return func(c *Client) error {
