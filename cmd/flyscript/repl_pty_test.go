@@ -198,6 +198,10 @@ func TestREPLOnATerminal(t *testing.T) {
 	// A line holding a token is run but not stored.
 	term.typeText(`secret = "FlyV1 fm2_notstoredanywhere"` + "\r")
 	term.typeText("x = 7\r")
+	// The prompt comes back before Ctrl-D: typed while a line runs, it
+	// reaches the terminal in its own mode, where it is no character.
+	m = term.expect(m, "x = 7", 5*time.Second)
+	term.expect(m, "> ", 5*time.Second)
 
 	// Ctrl-D leaves, writes the history and restores the terminal.
 	term.typeText("\x04")
