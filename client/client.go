@@ -214,7 +214,10 @@ func WithBaseURL(base string) Option {
 // is copied, never modified; a cookie jar is added to the copy when it has
 // none, and the copy never follows redirects (see CodeRedirect). A panic
 // of its transport fails the call with Code "internal" (not retried)
-// instead of ending the program.
+// instead of ending the program, and so does an error of its transport
+// that has a method Permanent() bool returning true (an answer the
+// transport cannot use, which asking again would not change); other
+// transport errors are network errors, retried when that is safe.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {

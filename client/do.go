@@ -117,6 +117,15 @@ func (e *transportPanic) Error() string {
 	return fmt.Sprintf("the HTTP transport panicked: %v", e.value)
 }
 
+// permanent is implemented by an error of a RoundTripper (the caller's,
+// WithHTTPClient) that no retry can cure: the call fails with code
+// "internal" at once, rather than as a network error, retried, with a hint
+// about the network.
+type permanent interface {
+	error
+	Permanent() bool
+}
+
 // send is httpClient.Do, with a panic of the transport as its error.
 func (c *Client) send(hreq *http.Request) (hresp *http.Response, err error) {
 	defer func() {
@@ -318,9 +327,12 @@ func (c *Client) attempt(ctx context.Context, k *call, n int) (resp *Response, s
 		}
 		e.Err = err
 		var tp *transportPanic
+		var perm permanent
 		switch {
 		case errors.As(err, &tp):
 			e.Code, e.Message = CodeInternal, err.Error()
+		case errors.As(err, &perm) && perm.Permanent():
+			e.Code, e.Message = CodeInternal, transportMessage(err)
 		case ctx.Err() != nil:
 			ctxError(e, ctx.Err())
 		default:

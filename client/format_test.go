@@ -111,3 +111,44 @@ func TestTransportPanicIsAnError(t *testing.T) {
 		t.Errorf("%d attempts, want 1 (a panic is not retried)", calls)
 	}
 }
+
+// permanentError is a RoundTripper's error that no retry cures.
+type permanentError struct{}
+
+func (permanentError) Error() string   { return "the answer cannot be used" }
+func (permanentError) Permanent() bool { return true }
+
+// failingTransport fails every request with err.
+type failingTransport struct {
+	calls *int
+	err   error
+}
+
+func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	*f.calls++
+	return nil, f.err
+}
+
+// A RoundTripper's error that says it is permanent (the plan overlay's,
+// for an answer of the API it cannot take) fails the call at once with
+// code internal: it was retried five times as a network error, with a hint
+// about the network.
+func TestPermanentTransportErrorIsNotRetried(t *testing.T) {
+	calls := 0
+	c, err := New(WithBaseURL("http://127.0.0.1:1"), WithToken("t"), WithoutRateLimits(),
+		WithHTTPClient(&http.Client{Transport: failingTransport{&calls, fmt.Errorf("wrapped: %w", permanentError{})}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Apps.List(t.Context(), nil)
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want an *Error", err)
+	}
+	if e.Code != CodeInternal || e.Hint() != "" || !strings.Contains(e.Error(), "wrapped: the answer cannot be used") {
+		t.Errorf("err = %q (code %q, hint %q)", e.Error(), e.Code, e.Hint())
+	}
+	if calls != 1 {
+		t.Errorf("the transport was called %d times, want 1", calls)
+	}
+}

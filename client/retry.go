@@ -158,6 +158,9 @@ func transientTransport(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &tp) {
 		return false
 	}
+	if perm, ok := errors.AsType[permanent](err); ok && perm.Permanent() {
+		return false
+	}
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError

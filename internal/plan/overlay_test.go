@@ -340,6 +340,11 @@ func TestBadUpstreamAnswersAreErrors(t *testing.T) {
 	hc := &http.Client{Transport: o}
 	_, err = hc.Get(srv.URL + "/v1/apps/web/machines")
 	assert.ErrorContains(t, err, "plan: unexpected answer to GET /v1/apps/web/machines")
+	// Asking again gets the same answer: the client must not retry it as
+	// a network error.
+	var perm interface{ Permanent() bool }
+	require.ErrorAs(t, err, &perm)
+	assert.True(t, perm.Permanent())
 	req, _ := http.NewRequest("POST", srv.URL+"/v1/apps/web/machines", strings.NewReader(`{"config":{"image":"x"}}`))
 	_, err = hc.Do(req)
 	assert.ErrorContains(t, err, "unexpected answer")

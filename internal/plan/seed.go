@@ -105,10 +105,19 @@ func (o *Overlay) read(c *call, path string) (body []byte, next string, found bo
 // error naming the read.
 func decode(path string, b []byte, into any) error {
 	if err := sim.DecodeSeed(b, into); err != nil {
-		return fmt.Errorf("plan: unexpected answer to GET %s: %w", path, err)
+		return &answerError{fmt.Errorf("plan: unexpected answer to GET %s: %w", path, err)}
 	}
 	return nil
 }
+
+// answerError is an answer of the API the shadow cannot take: asking
+// again gets the same, so the client does not retry it (Permanent) nor
+// blame the network.
+type answerError struct{ err error }
+
+func (e *answerError) Error() string   { return e.err.Error() }
+func (e *answerError) Unwrap() error   { return e.err }
+func (e *answerError) Permanent() bool { return true }
 
 // ignoreSeeded drops ErrSeeded: the shadow already has the object (made by
 // the script, or read before) and keeps its own.
