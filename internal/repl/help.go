@@ -76,12 +76,15 @@ Ctrl-C clears the line, or cancels the statement that is running.
 `)
 	if len(h.names) > 0 {
 		groups := map[string]int{}
-		var order []string
+		var order, globals []string
 		for _, n := range h.names {
-			ns := n
-			if i := strings.LastIndex(n, "."); i > 0 {
-				ns = n[:i]
+			i := strings.LastIndex(n, ".")
+			if i <= 0 {
+				// print, pcall, inspect: functions, not namespaces.
+				globals = append(globals, n)
+				continue
 			}
+			ns := n[:i]
 			if groups[ns] == 0 {
 				order = append(order, ns)
 			}
@@ -90,6 +93,10 @@ Ctrl-C clears the line, or cancels the statement that is running.
 		b.WriteString("Namespaces:\n")
 		for _, ns := range order {
 			fmt.Fprintf(&b, "  %-24s %d %s\n", ns, groups[ns], "function"+plural(groups[ns]))
+		}
+		if len(globals) > 0 {
+			sort.Strings(globals)
+			fmt.Fprintf(&b, "Global functions: %s\n", strings.Join(globals, ", "))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

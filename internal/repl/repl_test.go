@@ -377,3 +377,12 @@ func TestHistoryFileThroughALink(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "old = 1\nnew = 2\n", string(b))
 }
+
+// help() lists namespaces with their counts, and the documented global
+// functions on a line of their own: print and pcall are no namespaces.
+func TestHelpOverviewSeparatesGlobals(t *testing.T) {
+	h := NewHelp([]Doc{{Name: "fly.machines.create"}, {Name: "fly.machines.list"}, {Name: "print"}, {Name: "inspect"}, {Name: "os.exit"}})
+	got := h.Overview()
+	assert.Contains(t, got, "Namespaces:\n  fly.machines             2 functions\n  os                       1 function\nGlobal functions: inspect, print")
+	assert.NotContains(t, got, "  print ")
+}
