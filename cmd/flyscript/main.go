@@ -38,6 +38,7 @@ func main() {
 	// After the first signal has cancelled the script, a second one kills
 	// the process the usual way.
 	ctx, stop := signalContext(context.Background())
+	go exitIfStuck(ctx, stopGrace, os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
 	stop()
 	os.Exit(code)

@@ -119,11 +119,12 @@ type proc struct {
 // empty HOME and env.
 func startProc(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
-	return startProcStdin(t, nil, env, args...)
+	return startProcFiles(t, nil, nil, env, args...)
 }
 
-// startProcStdin is startProc with the process's stdin (nil: /dev/null).
-func startProcStdin(t *testing.T, stdin *os.File, env []string, args ...string) *proc {
+// startProcFiles is startProc with the process's stdin (nil: /dev/null)
+// and stdout (nil: p.stdout).
+func startProcFiles(t *testing.T, stdin, stdout *os.File, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{done: make(chan struct{})}
 	p.cmd = exec.Command(flyscriptBinary(t), args...)
@@ -132,6 +133,9 @@ func startProcStdin(t *testing.T, stdin *os.File, env []string, args ...string) 
 	}
 	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	if stdout != nil {
+		p.cmd.Stdout = stdout
+	}
 	require.NoError(t, p.cmd.Start())
 	go func() {
 		_ = p.cmd.Wait()

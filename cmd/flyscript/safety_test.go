@@ -137,7 +137,7 @@ func TestScriptFromStdinIsBounded(t *testing.T) {
 	r, w, err := os.Pipe()
 	require.NoError(t, err)
 	defer w.Close()
-	p := startProcStdin(t, r, nil, "--sim", "-")
+	p := startProcFiles(t, r, nil, nil, "--sim", "-")
 	require.NoError(t, r.Close())
 	_, err = io.WriteString(w, "print('never run')\n")
 	require.NoError(t, err)
@@ -153,4 +153,25 @@ func TestScriptFromStdinIsBounded(t *testing.T) {
 	res := cmd(t, invocation{stdin: strings.Repeat(" ", 1<<20)}, "--sim", "--max-memory", "64MiB", "-")
 	assert.Equal(t, exitFailure, res.code, res)
 	assert.Equal(t, "flyscript: stdin: compiling more than 569.9 KiB of source would take more than 64 MiB, more than the run's memory budget of 64 MiB\n", res.stderr)
+}
+
+// A script whose stdout nobody reads (a pipe full: `flyscript ... | stuck`)
+// blocks in a write, where no context reaches: SIGTERM held nothing and the
+// process waited for SIGKILL (no lease released, no word). It exits with
+// 143 stopGrace after the signal, saying why.
+func TestSIGTERMEndsAProcessBlockedOnOutput(t *testing.T) {
+	t.Parallel()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close() // never read: the pipe fills
+	p := startProcFiles(t, nil, w, nil, "--sim", "-e", `while true do print(string.rep("x", 1000)) end`)
+	require.NoError(t, w.Close())
+	time.Sleep(500 * time.Millisecond) // the pipe is full by now
+	sent := time.Now()
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	code := p.wait(t, stopGrace+15*time.Second)
+	assert.Equal(t, exitTerminated, code, p.stderr.String())
+	took := p.exitedAt.Sub(sent)
+	assert.GreaterOrEqual(t, took, stopGrace-time.Second)
+	assert.Contains(t, p.stderr.String(), "flyscript: terminated (SIGTERM); still stopping after 9s (output blocked?), exiting")
 }

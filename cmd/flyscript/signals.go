@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // The exit statuses of a run ended by a signal: 128 + the signal's number,
@@ -48,6 +51,32 @@ func signalContext(parent context.Context) (ctx context.Context, stop func()) {
 		close(done)
 		cancel(nil)
 	}
+}
+
+// stopGrace is how long the process may take to stop after a signal
+// before it exits without waiting further: long enough for leases to be
+// released (5 s each, at once), short of what supervisors wait before
+// SIGKILL (10 s and more).
+const stopGrace = 9 * time.Second
+
+// exitIfStuck ends the process with the signal's exit status when it has
+// not stopped within grace of the SIGTERM or SIGHUP that cancelled ctx: a
+// write to a pipe nobody reads (stdout full), a FIFO being opened; each
+// would otherwise hold the process until SIGKILL, which supervisors send
+// without a word. SIGINT is left alone: it only cancels a statement of the
+// REPL, and at a script a person can press Ctrl-C again. The note goes to w
+// from a goroutine of its own, so that a blocked w cannot hold the exit.
+func exitIfStuck(ctx context.Context, grace time.Duration, w io.Writer) {
+	<-ctx.Done()
+	var se *signalError
+	if !errors.As(context.Cause(ctx), &se) || se.sig == os.Interrupt {
+		return
+	}
+	time.Sleep(grace)
+	msg, status := interruption(ctx)
+	go fmt.Fprintf(w, "%s; still stopping after %s (output blocked?), exiting\n", msg, grace)
+	time.Sleep(200 * time.Millisecond)
+	os.Exit(status)
 }
 
 // interruption is what the command prints and returns when ctx ended the
