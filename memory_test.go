@@ -200,3 +200,28 @@ func TestSharedLiveAfterGC(t *testing.T) {
 	wg.Wait()
 	assert.LessOrEqual(t, forcedGCs()-before, uint64(2))
 }
+
+// Reading an endless input to its end is the budget's error, not the host
+// running out of memory: io.read("*a"), loadfile and dofile of the standard
+// input or of a device. Without a budget, loading stops at 128 MiB.
+func TestEndlessInputsAreRefused(t *testing.T) {
+	vm, _, _ := newVM(t, WithMemoryLimit(64<<20), WithStdin(endless{}))
+	for src, want := range map[string]string{
+		`return pcall(io.read, "*a")`:                             "read: the result would take",
+		`return pcall(function() return io.stdin:read("*a") end)`: "read: the result would take",
+		`return pcall(loadfile)`:                                  "compiling stdin: the result would take",
+		`return pcall(dofile, "/dev/zero")`:                       "compiling /dev/zero: the result would take",
+	} {
+		vals, err := vm.Eval(t.Context(), src)
+		require.NoError(t, err, src)
+		require.Len(t, vals, 2, src)
+		assert.Equal(t, false, vals[0], src)
+		assert.Contains(t, vals[1], want, src)
+	}
+
+	unbounded, _, _ := newVM(t, WithMemoryLimit(0), WithStdin(endless{}))
+	vals, err := unbounded.Eval(t.Context(), `return pcall(loadfile)`)
+	require.NoError(t, err)
+	require.Len(t, vals, 2)
+	assert.Equal(t, []any{false, "compiling stdin: more than 128 MiB"}, vals)
+}

@@ -263,7 +263,7 @@ func readFormat(L *lua.LState, r *bufio.Reader, format lua.LValue, arg int) (lua
 		}
 		return lua.LString(line), true
 	case "a":
-		all, _ := io.ReadAll(r)
+		all, _ := readAll(L, r, "read", 2, 0) // a buffer that doubles holds up to twice what it read
 		return lua.LString(all), true
 	case "n":
 		x, ok := readNumber(r)

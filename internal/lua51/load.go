@@ -3,7 +3,6 @@ package lua51
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -190,11 +189,20 @@ func luaLoad(L *lua.LState) int {
 // from Lua (loadfile, dofile, require): a file too large for the run's
 // memory budget to compile raises an error saying so.
 func LoadFile(L *lua.LState, path string) (*lua.LFunction, error) {
-	src, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, &lua.ApiError{Type: lua.ApiErrorFile, Object: lua.LString(fmt.Sprintf("cannot open %s", path)), Cause: err}
 	}
-	checkCompile(L, "compiling "+path, len(src))
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		checkCompile(L, "compiling "+path, int(min(info.Size(), 1<<40)))
+	}
+	// Read a step at a time, weighed as it grows: a device or a pipe has
+	// no size to check first.
+	src, err := readAll(L, f, "compiling "+path, CompileCost, maxLoad)
+	if err != nil {
+		return nil, &lua.ApiError{Type: lua.ApiErrorFile, Object: lua.LString(fmt.Sprintf("cannot read %s", path)), Cause: err}
+	}
 	return Load(L, SkipHashLine(src), path)
 }
 
@@ -224,7 +232,7 @@ func (o *opener) loadStdin(L *lua.LState) (*lua.LFunction, error) {
 	var src []byte
 	if o.cfg.Stdin != nil {
 		var err error
-		if src, err = io.ReadAll(o.cfg.Stdin); err != nil {
+		if src, err = readAll(L, o.cfg.Stdin, "compiling stdin", CompileCost, maxLoad); err != nil {
 			return nil, &lua.ApiError{Type: lua.ApiErrorFile, Object: lua.LString("cannot read stdin: " + err.Error()), Cause: err}
 		}
 	}
