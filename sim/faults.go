@@ -49,7 +49,8 @@ func ParseFaults(spec string) (Faults, error) {
 			return f, fmt.Errorf("fault %q: want kind=share, e.g. 503=0.1", part)
 		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || x < 0 || x > 1 {
+		if err != nil || !(x >= 0 && x <= 1) { // NaN is neither
+
 			return f, fmt.Errorf("fault %q: share must be a number from 0 to 1", part)
 		}
 		switch strings.TrimSpace(k) {

@@ -21,7 +21,7 @@ func TestParseFaults(t *testing.T) {
 	back, err := ParseFaults(f.String())
 	require.NoError(t, err)
 	assert.Equal(t, f, back)
-	for _, bad := range []string{"503", "503=x", "404=0.1", "503=1.5", "503=0.7,429=0.7"} {
+	for _, bad := range []string{"503", "503=x", "404=0.1", "503=1.5", "503=0.7,429=0.7", "503=nan", "503=NaN"} {
 		_, err := ParseFaults(bad)
 		assert.Error(t, err, bad)
 	}

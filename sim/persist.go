@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/flyscript/flyscript/internal/smallfile"
 )
 
 // stateFormat is the version of the state file's layout.
@@ -18,6 +20,11 @@ const stateFormat = 1
 // cut short. A file that does not load is a *StateError and is never
 // written. Temporary files of an interrupted write are removed.
 func (s *Server) openStore() error {
+	// A state file linked from elsewhere stays a link: the snapshot is
+	// written over what it points to, and the journal sits beside that.
+	if real, err := filepath.EvalSymlinks(s.cfg.statePath); err == nil {
+		s.cfg.statePath = real
+	}
 	path := s.cfg.statePath
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
@@ -65,13 +72,19 @@ func (s *Server) openStore() error {
 	return nil
 }
 
+// maxStateFile bounds the snapshot and the journal read at start: a state
+// of 10,000 machines is a few tens of MB.
+const maxStateFile = 1 << 30
+
 // readState reads the snapshot and replays the journal on it; last is the
 // number of the last record applied. Missing files are an empty world.
 func readState(path string) (w *world, last int64, err error) {
 	w = newWorld()
-	b, err := os.ReadFile(path)
+	b, err := smallfile.Read(path, maxStateFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, smallfile.ErrNotRegular):
+		return nil, 0, &StateError{File: path, Problem: err.Error() + ": name a regular file, or one that does not exist yet"}
 	case err != nil:
 		return nil, 0, fmt.Errorf("sim: read state file: %w", err)
 	case len(strings.TrimSpace(string(b))) == 0:
@@ -92,7 +105,10 @@ func readState(path string) (w *world, last int64, err error) {
 		}
 	}()
 	jpath := journalPath(path)
-	jb, err := os.ReadFile(jpath)
+	jb, err := smallfile.Read(jpath, maxStateFile)
+	if errors.Is(err, smallfile.ErrNotRegular) {
+		return nil, 0, &StateError{File: jpath, Problem: err.Error() + ": the journal must be a regular file"}
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, 0, fmt.Errorf("sim: read state journal: %w", err)
 	}
