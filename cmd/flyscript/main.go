@@ -150,7 +150,11 @@ func (c *cli) main(ctx context.Context, args []string) (status int) {
 		return status
 	}
 	if !s.Sim && s.Token == "" {
-		fmt.Fprintf(stderr, "flyscript: %v\n", errNoToken)
+		msg := errNoToken.Error()
+		if c.plan != nil { // the same suggestion, as a plan
+			msg = strings.Replace(msg, "flyscript --sim script.lua", "flyscript plan --sim script.lua", 1)
+		}
+		fmt.Fprintf(stderr, "flyscript: %s\n", msg)
 		return exitUsage
 	}
 

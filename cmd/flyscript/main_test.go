@@ -161,6 +161,15 @@ func TestEval(t *testing.T) {
 	assert.Contains(t, r.stderr, "flyscript: (command line):1: boom\n")
 }
 
+// Without a token, plan suggests a plan on the simulator, not a run.
+func TestPlanNoTokenSuggestsAPlan(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := planCommandWith(t, []string{script(t, "print(1)")}, &out, &errOut)
+	assert.Equal(t, exitUsage, code, errOut.String())
+	assert.Contains(t, errOut.String(), "flyscript plan --sim script.lua")
+}
+
 func TestEvalThenScriptSharesTheVM(t *testing.T) {
 	t.Parallel()
 	p := script(t, "print(greeting, arg[1])")
