@@ -129,11 +129,13 @@
 // Latency (WithLatency) is mean ± a uniform jitter, on the simulator's clock.
 //
 // exec never runs anything on the host. It answers, deterministically,
-// `echo [-n] args...`, `hostname` (the machine id), `env` (config.env, the
-// app's secrets as of the machine's last boot and the FLY_* runtime
-// variables, sorted) and `printenv NAME...`, and `cat [path...|-]` of the
-// machine's own files (config.files: raw_value decoded from base64,
-// secret_name from the same secrets; with no path or `-`, stdin). Commands may be given as `command`
+// `echo [-n] args...`, `hostname` (the machine id), `uname` with GNU's
+// flags (Linux, the machine id as the node name, release
+// 6.1.0-flyscript-sim, x86_64), `env` (config.env, the app's secrets as of
+// the machine's last boot and the FLY_* runtime variables, sorted) and
+// `printenv NAME...`, and `cat [path...|-]` of the machine's own files
+// (config.files: raw_value decoded from base64, secret_name from the same
+// secrets; with no path or `-`, stdin). Commands may be given as `command`
 // (a list) or as the deprecated `cmd` string, split like a shell would
 // (quotes and backslashes, nothing else). Anything else exits 127 with
 // `exec: "<cmd>": executable file not found in $PATH`. The answer is always

@@ -79,6 +79,8 @@ func (s *Server) runSimulated(a *app, m *machine, argv []string, stdin string) (
 		return strings.Join(args, " ") + nl, "", 0
 	case "hostname":
 		return m.ID + "\n", "", 0
+	case "uname":
+		return uname(m, argv[1:])
 	case "env", "printenv":
 		env := s.machineEnv(a, m)
 		if len(argv) > 1 && path.Base(argv[0]) == "printenv" {
@@ -246,4 +248,51 @@ func shellSplit(s string) ([]string, error) {
 		words = append(words, cur.String())
 	}
 	return words, nil
+}
+
+// The fixed answers of uname: a simulated machine is a Firecracker VM
+// running Linux, as a real one is; the release is the simulator's own.
+const (
+	unameSystem  = "Linux"
+	unameRelease = "6.1.0-flyscript-sim"
+	unameVersion = "#1 SMP"
+	unameMachine = "x86_64"
+)
+
+// uname answers uname with GNU's flags (-s -n -r -v -m in that order, -a
+// for all of them and the operating system; none is -s), the machine id as
+// the node name.
+func uname(m *machine, flags []string) (string, string, int) {
+	fields := []string{unameSystem, m.ID, unameRelease, unameVersion, unameMachine}
+	var want [5]bool
+	all := false // -a adds the operating system, as GNU's does
+	for _, f := range flags {
+		if f == "-a" || f == "--all" {
+			want, all = [5]bool{true, true, true, true, true}, true
+			continue
+		}
+		if !strings.HasPrefix(f, "-") || len(f) < 2 || strings.HasPrefix(f, "--") {
+			return "", "uname: extra operand '" + f + "'\n", 1
+		}
+		for _, c := range f[1:] {
+			i := strings.IndexRune("snrvm", c)
+			if i < 0 {
+				return "", fmt.Sprintf("uname: invalid option -- '%c'\n", c), 1
+			}
+			want[i] = true
+		}
+	}
+	if want == [5]bool{} {
+		want[0] = true
+	}
+	var out []string
+	for i, w := range want {
+		if w {
+			out = append(out, fields[i])
+		}
+	}
+	if all {
+		out = append(out, "GNU/Linux")
+	}
+	return strings.Join(out, " ") + "\n", "", 0
 }
