@@ -9,6 +9,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/flyscript/flyscript"
+	"github.com/flyscript/flyscript/client"
 	"github.com/flyscript/flyscript/stdlib"
 )
 
@@ -100,4 +101,25 @@ func BenchmarkVMHeap(b *testing.B) {
 func settle() {
 	runtime.GC()
 	runtime.GC()
+}
+
+// BenchmarkNewEmptyChunk is what `flyscript -e ""` does after the process
+// has started: a VM with a client (flyscript.New), the empty chunk, Close.
+// Warm, so it is a lower bound of the same work in a fresh process.
+func BenchmarkNewEmptyChunk(b *testing.B) {
+	c, err := client.New(client.WithToken("bench-token"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		vm, err := flyscript.New(flyscript.WithClient(c), flyscript.WithStdout(io.Discard))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := vm.RunSource(context.Background(), "=(command line)", nil); err != nil {
+			b.Fatal(err)
+		}
+		vm.Close()
+	}
 }
