@@ -158,9 +158,11 @@ nest(...)`
 		took := within(t, 30*time.Second, func() { err = vm.RunSource(ctx, "nest.lua", []byte(src), depth) })
 		cancel()
 		require.Error(t, err, depth)
-		// Room for a loaded machine and -race; unbounded, 16,000 levels
-		// took 14 s (RELIABILITY.md, issue 14 item 4).
-		assert.Less(t, took, 300*time.Millisecond+1500*time.Millisecond, "depth %s", depth)
+		// Room for a loaded machine and -race (alone: 0.31 s; in CI, beside
+		// the package's other parallel tests, once 2.26 s); unbounded, the
+		// 190 levels spin for ever and 16,000 took 14 s (RELIABILITY.md,
+		// issue 14 item 4).
+		assert.Less(t, took, 5*time.Second, "depth %s", depth)
 		t.Logf("depth %s: %v after %v", depth, err, time.Since(start))
 	}
 }
