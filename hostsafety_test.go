@@ -77,7 +77,9 @@ func TestErrorMetamethodsStopAtDeadline(t *testing.T) {
 			took := within(t, 10*time.Second, func() { err = vm.RunSource(ctx, "mm.lua", []byte(src)) })
 			var se *ScriptError
 			require.ErrorAs(t, err, &se)
-			assert.Less(t, took, 2*time.Second)
+			// Room for -race beside the package's parallel tests (a 2 s
+			// stall was seen in CI); without the fix it never ends.
+			assert.Less(t, took, 5*time.Second)
 			t.Logf("%s: %q after %v", name, se.Message, took)
 		})
 	}
