@@ -380,3 +380,18 @@ func HeapBytes() uint64 {
 	}
 	return s[0].Value.Uint64()
 }
+
+// lib returns the library table name (string, table, os...), or false when
+// the state has none.
+func (o *opener) lib(name string) (*lua.LTable, bool) {
+	t, ok := o.L.GetGlobal(name).(*lua.LTable)
+	return t, ok
+}
+
+// replace sets the functions of a library table, raw, as Go functions of
+// the state.
+func (o *opener) replace(t *lua.LTable, funcs map[string]lua.LGFunction) {
+	for name, fn := range funcs {
+		t.RawSetString(name, o.L.NewFunction(fn))
+	}
+}

@@ -12,7 +12,7 @@ import (
 // call stack fails with Lua's "stack overflow" at its line) and
 // coroutine.yield (an error across a Go call, as in C Lua).
 func (o *opener) openCoroutine() {
-	co, ok := o.L.GetGlobal("coroutine").(*lua.LTable)
+	co, ok := o.lib("coroutine")
 	if !ok {
 		return
 	}

@@ -13,17 +13,13 @@ import (
 // string.sub, string.rep, string.lower and string.upper
 // (stdlib/luapattern has put Lua 5.1's find, match, gmatch and gsub in).
 func (o *opener) openString() {
-	str, ok := o.L.GetGlobal("string").(*lua.LTable)
-	if !ok {
-		return
+	if str, ok := o.lib("string"); ok {
+		o.replace(str, map[string]lua.LGFunction{
+			"format": strFormat, "char": strChar, "byte": strByte, "sub": strSub, "rep": strRep,
+			"lower": func(L *lua.LState) int { return strCase(L, 'A', 'Z', 'a'-'A') },
+			"upper": func(L *lua.LState) int { return strCase(L, 'a', 'z', 'A'-'a') },
+		})
 	}
-	str.RawSetString("format", o.L.NewFunction(strFormat))
-	str.RawSetString("char", o.L.NewFunction(strChar))
-	str.RawSetString("byte", o.L.NewFunction(strByte))
-	str.RawSetString("sub", o.L.NewFunction(strSub))
-	str.RawSetString("rep", o.L.NewFunction(strRep))
-	str.RawSetString("lower", o.L.NewFunction(func(L *lua.LState) int { return strCase(L, 'A', 'Z', 'a'-'A') }))
-	str.RawSetString("upper", o.L.NewFunction(func(L *lua.LState) int { return strCase(L, 'a', 'z', 'A'-'a') }))
 }
 
 // strSub is string.sub(s, i [, j]): s[i..j] (j default -1, negative

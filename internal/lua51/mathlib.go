@@ -12,7 +12,7 @@ import (
 // state's own, so that math.randomseed(x) repeats a sequence (gopher-lua's
 // use the process-wide generator), and sets math.huge.
 func (o *opener) openMath() {
-	m, ok := o.L.GetGlobal("math").(*lua.LTable)
+	m, ok := o.lib("math")
 	if !ok {
 		return
 	}

@@ -12,34 +12,34 @@ import (
 
 // openOs replaces os.date, os.getenv and os.setenv.
 func (o *opener) openOs() {
-	t, ok := o.L.GetGlobal("os").(*lua.LTable)
+	t, ok := o.lib("os")
 	if !ok {
 		return
 	}
-	t.RawSetString("date", o.L.NewFunction(osDate))
-	t.RawSetString("time", o.L.NewFunction(osTime))
-	t.RawSetString("setlocale", o.L.NewFunction(osSetlocale))
-	t.RawSetString("difftime", o.L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LNumber(checkNumber(L, 1) - optNumber(L, 2, 0)))
-		return 1
-	}))
 	env := o.cfg.Env
 	if env == nil {
 		env = NewEnv(o.cfg.Getenv)
 	}
-	t.RawSetString("getenv", o.L.NewFunction(func(L *lua.LState) int {
-		if v, ok := env.Getenv(L.CheckString(1)); ok {
-			L.Push(lua.LString(v))
-		} else {
-			L.Push(lua.LNil)
-		}
-		return 1
-	}))
-	t.RawSetString("setenv", o.L.NewFunction(func(L *lua.LState) int {
-		env.Setenv(L.CheckString(1), L.CheckString(2))
-		L.Push(lua.LTrue)
-		return 1
-	}))
+	o.replace(t, map[string]lua.LGFunction{
+		"date": osDate, "time": osTime, "setlocale": osSetlocale,
+		"difftime": func(L *lua.LState) int {
+			L.Push(lua.LNumber(checkNumber(L, 1) - optNumber(L, 2, 0)))
+			return 1
+		},
+		"getenv": func(L *lua.LState) int {
+			if v, ok := env.Getenv(L.CheckString(1)); ok {
+				L.Push(lua.LString(v))
+			} else {
+				L.Push(lua.LNil)
+			}
+			return 1
+		},
+		"setenv": func(L *lua.LState) int {
+			env.Setenv(L.CheckString(1), L.CheckString(2))
+			L.Push(lua.LTrue)
+			return 1
+		},
+	})
 }
 
 // Env is a VM's environment: the host's variables (a lookup function) under

@@ -9,14 +9,9 @@ import (
 // openTable replaces table.concat, table.insert, table.remove and
 // table.sort.
 func (o *opener) openTable() {
-	t, ok := o.L.GetGlobal("table").(*lua.LTable)
-	if !ok {
-		return
+	if t, ok := o.lib("table"); ok {
+		o.replace(t, map[string]lua.LGFunction{"concat": tabConcat, "insert": tabInsert, "remove": tabRemove, "sort": tabSort})
 	}
-	t.RawSetString("concat", o.L.NewFunction(tabConcat))
-	t.RawSetString("insert", o.L.NewFunction(tabInsert))
-	t.RawSetString("remove", o.L.NewFunction(tabRemove))
-	t.RawSetString("sort", o.L.NewFunction(tabSort))
 }
 
 // tabConcat is table.concat(list [, sep [, i [, j]]]): strings and numbers
